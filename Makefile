@@ -1,0 +1,43 @@
+# Two commands on a fresh machine with Python 3.11, pip and make:
+#   make data   set up, build and validate the data package
+#   make test   set up and run the tests
+# Each bootstraps .venv from uv.lock by itself.
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: data test env lint schema bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-extras --python $(PYTHON) --quiet
+	@touch $@
+
+env: $(VENV)/.synced
+
+data: env
+	$(BIN)/pak-afghan-diplomacy build
+	$(BIN)/pak-afghan-diplomacy validate --path datasets
+
+test: env
+	$(BIN)/python -m pytest
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Regenerate the derived schema/ files (Table Schemas and data dictionary) from the models.
+schema: env
+	$(BIN)/python -m pak_afghan_diplomacy.docs schema
+
+clean:
+	rm -rf $(VENV) $(TOOLS) dist .pytest_cache .ruff_cache

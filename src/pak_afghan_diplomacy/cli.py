@@ -1,0 +1,141 @@
+"""The `pak-afghan-diplomacy` command: build, validate and describe the data package.
+
+Exit codes: 0 success; 1 the data failed a check (problems are listed); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pak_afghan_diplomacy._about import __version__
+
+EPILOG = """examples:
+  pak-afghan-diplomacy info
+  pak-afghan-diplomacy build                 # in a checkout: seeds/ + build/ -> datasets/
+  pak-afghan-diplomacy validate              # re-check the installed (or --path) package
+  pak-afghan-diplomacy validate --path datasets --report problems.csv
+
+exit codes: 0 ok, 1 the data failed a check, 2 usage error"""
+
+
+def _needs(extra: str):
+    print(f"this command needs the '{extra}' extra: pip install 'pak-afghan-diplomacy[{extra}]'", file=sys.stderr)
+    return 2
+
+
+def _report(problems, report: Path | None) -> None:
+    from pak_afghan_diplomacy.pipeline.problems import format_problems, write_report
+
+    print(format_problems(problems), file=sys.stderr)
+    if report is not None:
+        write_report(problems, report)
+        print(f"full list written to {report}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    try:
+        from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
+    except ImportError:
+        return _needs("build")
+    root = Path(args.root)
+    layout = Layout(root)
+    if not layout.seeds.is_dir():
+        print(f"no seeds/ folder under {root.resolve()}: run build in a checkout or pass --root", file=sys.stderr)
+        return 2
+    try:
+        counts = build(layout, Path(args.out) if args.out else None)
+    except BuildError as err:
+        print("build failed; datasets/ was left as it was:", file=sys.stderr)
+        _report(err.problems, args.report)
+        return 1
+    out = Path(args.out) if args.out else layout.datasets
+    print(f"published {len(counts)} tables to {out}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        from pak_afghan_diplomacy.pipeline.verify import verify
+    except ImportError:
+        return _needs("schema")
+    import pak_afghan_diplomacy as pad
+
+    folder = Path(args.path) if args.path else Path(str(pad.data_dir()))
+    seeds = Path(args.seeds) if args.seeds else folder.parent / "seeds"
+    problems, counts = verify(folder, seeds if seeds.is_dir() else None)
+    if problems:
+        _report(problems, args.report)
+        return 1
+    print(
+        f"valid: {folder} ({len(counts)} tables, {sum(counts.values())} rows"
+        + (", spans checked against seeds/" if seeds.is_dir() else "")
+        + ")"
+    )
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    import pak_afghan_diplomacy as pad
+
+    desc = pad.datapackage()
+    print(f"{desc['title']} ({desc['name']}) version {desc['version']}, created {desc['created']}")
+    print(f"data: {pad.data_dir()}")
+    print("\ntables (rows):")
+    for r in desc["resources"]:
+        if r["format"] == "parquet":
+            rows = pad.load(r["name"]).height
+            print(f"  {r['name']:<22}{rows:>6}  {r['description']}")
+    print(f"\nsources ({len(desc['sources'])} articles):")
+    for s in desc["sources"]:
+        print(f"  {s['path']:<36}{s['version']:<12}{s['title']}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="pak-afghan-diplomacy",
+        description=__doc__.splitlines()[0],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser(
+        "build",
+        help="build and publish datasets/ from seeds/ and build/",
+        epilog="example: pak-afghan-diplomacy build --root . --report problems.csv",
+        description="Read the seeds and curation, validate every table, publish atomically.",
+    )
+    b.add_argument("--root", default=".", help="the checkout (default: .)")
+    b.add_argument("--out", help="publish here instead of <root>/datasets")
+    b.add_argument("--report", type=Path, help="write every problem to this .csv or .json file")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser(
+        "validate",
+        help="re-check a published package (exit 1 on any failure)",
+        epilog="example: pak-afghan-diplomacy validate --path datasets",
+        description="Check files, sizes, hashes, CSV = Parquet, every schema and key.",
+    )
+    v.add_argument("--path", help="the package folder (default: the installed package)")
+    v.add_argument("--seeds", help="seed folder to check spans against (default: <path>/../seeds if present)")
+    v.add_argument("--report", type=Path, help="write every problem to this .csv or .json file")
+    v.set_defaults(func=cmd_validate)
+
+    i = sub.add_parser(
+        "info", help="version, tables with row counts, sources", epilog="example: pak-afghan-diplomacy info"
+    )
+    i.set_defaults(func=cmd_info)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""Step 2: read the curation files (`build/`) and find every quoted word in its article.
+
+The format is documented in `build/README.md`; the specs below are what the reader
+enforces. Quotes become code-point spans here, and a quote that is not in the
+article body, or is ambiguous without `occurrence`, is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pak_afghan_diplomacy.pipeline import yamlfile
+from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.seeds import Seed
+from pak_afghan_diplomacy.pipeline.yamlfile import F
+from pak_afghan_diplomacy.schema import vocab
+
+REGISTRY = "registry.yaml"
+
+_ID = F("str", required=True)
+_NOTE = F("str", nullable=True)
+
+REGISTRY_SPEC: dict[str, F] = {
+    "persons": F("list", item={"id": _ID, "name": F("str", required=True), "note": _NOTE}),
+    "organizations": F(
+        "list",
+        item={
+            "id": _ID,
+            "name": F("str", required=True),
+            "country": F("str", nullable=True),
+            "classification": F("str", required=True, choices=vocab.ORGANIZATION_CLASSES),
+        },
+    ),
+    "roles": F(
+        "list",
+        item={
+            "id": _ID,
+            "person": F("str", required=True),
+            "organization": F("str", required=True),
+            "title": F("str", required=True),
+            "acting": F("bool"),
+            "start_date": F("date", nullable=True),
+            "start_date_basis": F("str", choices=vocab.BASES),
+            "start_date_note": _NOTE,
+            "end_date": F("date", nullable=True),
+            "end_date_basis": F("str", choices=vocab.BASES),
+            "end_date_note": _NOTE,
+            "status": F("str", required=True, choices=vocab.ROLE_STATUSES),
+            "note": _NOTE,
+        },
+    ),
+    "meetings": F(
+        "list",
+        item={
+            "id": _ID,
+            "kind": F("str", required=True, choices=vocab.MEETING_KINDS),
+            "cameo_code": F("str", nullable=True),
+            "date": F("date", required=True),
+            "date_basis": F("str", choices=vocab.BASES),
+            "date_note": _NOTE,
+            "city": F("str", nullable=True),
+            "country": F("str", nullable=True),
+            "description": F("str", required=True),
+            "participants": F(
+                "list",
+                required=True,
+                item={
+                    "person": F("str", required=True),
+                    "side": F("str", required=True),
+                    "participation": F("str", required=True, choices=vocab.PARTICIPATIONS),
+                },
+            ),
+        },
+    ),
+    "utterances": F("list", item={"id": _ID, "note": _NOTE}),
+    "conflicts": F(
+        "list",
+        item={
+            "id": _ID,
+            "kind": F("str", required=True, choices=vocab.CONFLICT_KINDS),
+            "description": F("str", required=True),
+            "records": F("list", required=True, item={"table": F("str", required=True), "id": _ID}),
+        },
+    ),
+}
+
+_EVIDENCE = F("evidence", required=True)
+
+ARTICLE_SPEC: dict[str, F] = {
+    "article": F(
+        "map",
+        required=True,
+        item={
+            "title": F("str", required=True),
+            "title_basis": F("str", required=True, choices=vocab.BASES_TITLE),
+            "publisher": F("str", nullable=True),
+            "published_date": F("date", required=True),
+            "published_date_basis": F("str", required=True, choices=vocab.BASES),
+            "published_date_note": _NOTE,
+            "body": F("map", required=True, item={"start": F("str", required=True), "end": F("str", required=True)}),
+            "exclusions": F(
+                "list",
+                item={"quote": F("str", required=True), "occurrence": F("int"), "reason": F("str", required=True)},
+            ),
+        },
+    ),
+    "names": F(
+        "list",
+        item={
+            "person": F("str", required=True),
+            "name": F("str", required=True),
+            "evidence": _EVIDENCE,
+            "inferred": F("bool"),
+            "note": _NOTE,
+        },
+    ),
+    "roles": F("list", item={"role": F("str", required=True), "evidence": _EVIDENCE}),
+    "meetings": F(
+        "list",
+        item={
+            "meeting": F("str", required=True),
+            "date": F("date", nullable=True),
+            "date_basis": F("str", choices=vocab.BASES),
+            "date_note": _NOTE,
+            "evidence": _EVIDENCE,
+        },
+    ),
+    "participants": F(
+        "list",
+        item={
+            "meeting": F("str", required=True),
+            "person": F("str", required=True),
+            "evidence": _EVIDENCE,
+        },
+    ),
+    "statements": F(
+        "list",
+        item={
+            "id": _ID,
+            "text": F("str", required=True),
+            "occurrence": F("int"),
+            "mode": F("str", required=True, choices=vocab.STATEMENT_MODES),
+            "speaker": F("str", nullable=True),
+            "speaker_organization": F("str", nullable=True),
+            "attribution": _NOTE,
+            "channel": _NOTE,
+            "meeting": F("str", nullable=True),
+            "utterance": F("str", nullable=True),
+            "note": _NOTE,
+        },
+    ),
+    "conflicts": F("list", item={"conflict": F("str", required=True), "evidence": _EVIDENCE}),
+    "dismissed": F(
+        "list", item={"quote": F("str", required=True), "occurrence": F("int"), "reason": F("str", required=True)}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Article:
+    """One article's curation, with its seed and its body span resolved."""
+
+    seed: Seed
+    label: str  # the curation file, as errors name it
+    doc: dict[str, Any]
+    body_start: int = 0
+    body_end: int = 0
+    exclusions: list[Span] = field(default_factory=list)
+
+    @property
+    def article_id(self) -> str:
+        return self.seed.article_id
+
+    def find(self, quote: str, occurrence: int | None, where: tuple[str, int | None, str]) -> Span | Problem:
+        """The span of `quote` in the body: unique, or the `occurrence`-th (1-based)."""
+        label, line, fieldname = where
+        text = self.seed.text
+        hits = []
+        i = text.find(quote, self.body_start, self.body_end)
+        while i != -1 and i + len(quote) <= self.body_end:
+            hits.append(i)
+            i = text.find(quote, i + 1, self.body_end)
+        if not hits:
+            elsewhere = quote in text
+            return Problem(
+                label,
+                line=line,
+                field=fieldname,
+                check="quote",
+                value=quote,
+                message="found outside the article body only" if elsewhere else "not in the article text",
+            )
+        if occurrence is None and len(hits) > 1:
+            return Problem(
+                label,
+                line=line,
+                field=fieldname,
+                check="ambiguous quote",
+                value=quote,
+                message=f"occurs {len(hits)} times in the body: add occurrence: 1..{len(hits)}",
+            )
+        if occurrence is not None and occurrence > len(hits):
+            return Problem(
+                label,
+                line=line,
+                field=fieldname,
+                check="quote occurrence",
+                value=quote,
+                message=f"occurrence {occurrence} asked, the body has {len(hits)}",
+            )
+        start = hits[(occurrence or 1) - 1]
+        span = Span(start, start + len(quote), quote)
+        for ex in self.exclusions:
+            if span.start < ex.end and ex.start < span.end:
+                return Problem(
+                    label,
+                    line=line,
+                    field=fieldname,
+                    check="excluded",
+                    value=quote,
+                    message="lies in page furniture excluded from the body",
+                )
+        return span
+
+
+@dataclass
+class Curation:
+    registry: dict[str, Any]
+    articles: dict[str, Article]
+
+
+def _quotes(value: Any) -> list[tuple[str, int | None]]:
+    items = value if isinstance(value, list) else [value]
+    return [(q, None) if isinstance(q, str) else (q["quote"], q.get("occurrence")) for q in items]
+
+
+def resolve_evidence(
+    article: Article, value: Any, where: tuple[str, int | None, str]
+) -> tuple[list[Span], list[Problem]]:
+    spans: list[Span] = []
+    problems: list[Problem] = []
+    for quote, occurrence in _quotes(value):
+        found = article.find(quote, occurrence, where)
+        (problems if isinstance(found, Problem) else spans).append(found)  # type: ignore[arg-type]
+    return spans, problems
+
+
+def _body(article: Article) -> list[Problem]:
+    body = article.doc["article"]["body"]
+    line = getattr(article.doc["article"], "lines", {}).get("body")
+    text = article.seed.text
+    start = text.find(body["start"])
+    if start == -1:
+        return [
+            Problem(
+                article.label,
+                line=line,
+                field="article.body.start",
+                check="quote",
+                value=body["start"],
+                message="not in the article text",
+            )
+        ]
+    end = text.find(body["end"], start)
+    if end == -1:
+        return [
+            Problem(
+                article.label,
+                line=line,
+                field="article.body.end",
+                check="quote",
+                value=body["end"],
+                message="not in the article text after body.start",
+            )
+        ]
+    article.body_start, article.body_end = start, end + len(body["end"])
+    problems: list[Problem] = []
+    exclusions = article.doc["article"].get("exclusions") or []
+    for i, ex in enumerate(exclusions):
+        where = (article.label, exclusions.lines[i], f"article.exclusions[{i}].quote")
+        found = article.find(ex["quote"], ex.get("occurrence"), where)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            article.exclusions.append(found)
+    return problems
+
+
+def read(curation_dir: Path, seeds: dict[str, Seed]) -> tuple[Curation | None, list[Problem]]:
+    """Load and check the registry and one curation file per seed (no more, no fewer)."""
+    problems: list[Problem] = []
+    reg_label = f"build/{REGISTRY}"
+    registry, found = (
+        yamlfile.load(curation_dir / REGISTRY, reg_label)
+        if (curation_dir / REGISTRY).is_file()
+        else (None, [Problem(reg_label, check="missing file", message="the registry is missing")])
+    )
+    problems += found
+    if registry is not None:
+        problems += yamlfile.check_mapping(registry, REGISTRY_SPEC, reg_label, "", 1)
+    files = {p.stem: p for p in curation_dir.glob("*.yaml") if p.name != REGISTRY}
+    for stem in sorted(set(files) - set(seeds)):
+        problems.append(
+            Problem(
+                f"build/{stem}.yaml",
+                check="no seed",
+                message=f"curation without a seed: seeds/{stem}.txt is missing or unpinned",
+            )
+        )
+    articles: dict[str, Article] = {}
+    for article_id, seed in sorted(seeds.items()):
+        label = f"build/{article_id}.yaml"
+        path = files.get(article_id)
+        if path is None:
+            problems.append(
+                Problem(
+                    f"seeds/{seed.file_name}",
+                    check="no curation",
+                    message=f"seed without curation: write {label} (see new-article)",
+                )
+            )
+            continue
+        if path.is_symlink() or not path.resolve().is_relative_to(curation_dir.resolve()):
+            problems.append(Problem(label, check="path", message="curation files must be regular files in build/"))
+            continue
+        doc, found = yamlfile.load(path, label)
+        problems += found
+        if doc is None:
+            continue
+        shape = yamlfile.check_mapping(doc, ARTICLE_SPEC, label, "", 1)
+        problems += shape
+        if shape:
+            continue
+        article = Article(seed, label, doc)
+        problems += _body(article)
+        articles[article_id] = article
+    if registry is None or any(p.where == reg_label for p in problems):
+        return None, problems
+    return Curation(registry, articles), problems

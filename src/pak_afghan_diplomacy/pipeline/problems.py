@@ -1,0 +1,85 @@
+"""Problems found by the build or by validation, and how they are shown to a person.
+
+Every failure (a curation typo, a quote missing from its article, a schema check)
+becomes a `Problem` naming where it is; the build collects them all, then stops
+before publishing anything. The same formatter serves users validating their own frames.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located failure. `where` is a file (with `line`) or a table (with `row`)."""
+
+    where: str
+    line: int | None = None
+    row: str | None = None
+    field: str | None = None
+    check: str = ""
+    value: str | None = None
+    message: str = ""
+
+
+class BuildError(Exception):
+    """Raised with every problem found; nothing has been published."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = sorted(set(problems), key=_sort_key)
+        super().__init__(f"{len(self.problems)} problem(s)")
+
+
+def _sort_key(p: Problem) -> tuple:
+    return (p.where, p.line or 0, p.row or "", p.field or "", p.check, p.value or "", p.message)
+
+
+def _clip(text: str | None, width: int) -> str:
+    if text is None:
+        return ""
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_problems(problems: Iterable[Problem], *, limit: int = 50) -> str:
+    """A compact table, grouped by file or table, capped at `limit` rows with a count of the rest."""
+    items = sorted(problems, key=_sort_key)
+    header = ("where", "line/row", "field", "check", "value", "message")
+    rows = [
+        (
+            p.where,
+            str(p.line) if p.line is not None else (p.row or ""),
+            p.field or "",
+            p.check,
+            _clip(p.value, 40),
+            _clip(p.message, 90),
+        )
+        for p in items[:limit]
+    ]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    if len(items) > limit:
+        lines.append(f"... and {len(items) - limit} more (write them all with --report PATH)")
+    lines.append(f"{len(items)} problem(s)")
+    return "\n".join(lines)
+
+
+def write_report(problems: Iterable[Problem], path: Path) -> None:
+    """All problems as CSV or JSON (by the file's suffix), for CI."""
+    items = [asdict(p) for p in sorted(problems, key=_sort_key)]
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(items, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(Problem.__dataclass_fields__), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(items)
+    path.write_text(buf.getvalue(), encoding="utf-8")

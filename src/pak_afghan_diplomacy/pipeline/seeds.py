@@ -1,0 +1,107 @@
+"""Step 1: read the seed articles and refuse any whose bytes are not the pinned ones.
+
+Seeds are `seeds/<article_id>.txt`, UTF-8, never edited; `seeds/SHA256SUMS` pins
+each (the format `sha256sum -c` reads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pak_afghan_diplomacy.pipeline.problems import Problem
+
+PINS = "SHA256SUMS"
+_ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_PIN_LINE = re.compile(r"^([0-9a-f]{64}) [ *](\S+)$")
+
+
+@dataclass(frozen=True)
+class Seed:
+    article_id: str
+    file_name: str
+    text: str
+    sha256: str
+
+
+def read_pins(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:
+    """File name -> pinned sha256."""
+    label = f"seeds/{PINS}"
+    path = seeds_dir / PINS
+    if not path.is_file():
+        return {}, [Problem(label, check="missing file", message="the seed hashes are not pinned")]
+    pins: dict[str, str] = {}
+    problems: list[Problem] = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        m = _PIN_LINE.match(raw)
+        if not m:
+            problems.append(
+                Problem(label, line=n, check="format", value=raw[:60], message="expected '<sha256>  <file name>'")
+            )
+            continue
+        digest, name = m.groups()
+        if "/" in name or "\\" in name or name.startswith("."):
+            problems.append(
+                Problem(
+                    label,
+                    line=n,
+                    field="file",
+                    check="path",
+                    value=name,
+                    message="a seed is named by its file name inside seeds/, no paths",
+                )
+            )
+            continue
+        pins[name] = digest
+    return pins, problems
+
+
+def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
+    """Every pinned seed, checked: present, a regular file inside seeds/, hash, UTF-8, not empty."""
+    pins, problems = read_pins(seeds_dir)
+    seeds: dict[str, Seed] = {}
+    root = seeds_dir.resolve()
+    on_disk = {p.name for p in seeds_dir.glob("*.txt")}
+    for name in sorted(on_disk - set(pins)):
+        problems.append(Problem(f"seeds/{name}", check="unpinned", message=f"seed has no line in seeds/{PINS}"))
+    for name, digest in sorted(pins.items()):
+        label = f"seeds/{name}"
+        path = seeds_dir / name
+        if not name.endswith(".txt") or not _ARTICLE_ID.match(name.removesuffix(".txt")):
+            problems.append(
+                Problem(label, check="name", value=name, message="expected <article_id>.txt with a lower-case id")
+            )
+            continue
+        if path.is_symlink() or not path.resolve().is_relative_to(root):
+            problems.append(Problem(label, check="path", message="seeds must be regular files inside seeds/"))
+            continue
+        if not path.is_file():
+            problems.append(Problem(label, check="missing file", message=f"pinned in {PINS} but not present"))
+            continue
+        data = path.read_bytes()
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != digest:
+            problems.append(
+                Problem(
+                    label,
+                    check="sha256",
+                    value=actual,
+                    message=f"bytes changed: pinned {digest}; seeds are never edited",
+                )
+            )
+            continue
+        if not data:
+            problems.append(Problem(label, check="empty", message="the seed file is empty"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(label, check="encoding", message=f"not UTF-8: {exc.reason} at byte {exc.start}"))
+            continue
+        article_id = name.removesuffix(".txt")
+        seeds[article_id] = Seed(article_id, name, text, actual)
+    return seeds, problems

@@ -1,0 +1,56 @@
+"""The table models, importable on their own to check frames in users' CI.
+
+from pak_afghan_diplomacy.schema import Meetings
+Meetings.validate(df, lazy=True)
+"""
+
+from pak_afghan_diplomacy.schema.tables import (
+    Articles,
+    ConflictRecords,
+    Conflicts,
+    Evidence,
+    MeetingParticipants,
+    Meetings,
+    MeetingSources,
+    Organizations,
+    PersonNames,
+    Persons,
+    Roles,
+    Statements,
+    Table,
+    Utterances,
+)
+
+# Publication order: referenced tables before the tables that reference them.
+MODELS: dict[str, type[Table]] = {
+    "articles": Articles,
+    "persons": Persons,
+    "person_names": PersonNames,
+    "organizations": Organizations,
+    "roles": Roles,
+    "meetings": Meetings,
+    "meeting_sources": MeetingSources,
+    "meeting_participants": MeetingParticipants,
+    "utterances": Utterances,
+    "statements": Statements,
+    "evidence": Evidence,
+    "conflicts": Conflicts,
+    "conflict_records": ConflictRecords,
+}
+
+__all__ = [
+    "MODELS",
+    "Articles",
+    "ConflictRecords",
+    "Conflicts",
+    "Evidence",
+    "MeetingParticipants",
+    "MeetingSources",
+    "Meetings",
+    "Organizations",
+    "PersonNames",
+    "Persons",
+    "Roles",
+    "Statements",
+    "Utterances",
+]

@@ -1,0 +1,328 @@
+"""The table definitions: one pandera model per published table.
+
+These models are the single source of truth. The Frictionless Table Schemas in
+`datapackage.json`, the JSON files in the repository's `schema/` folder and the
+data dictionary are all derived from them (see `frictionless.py`). Keys live in
+each model's `Config.metadata`, beside the columns they constrain.
+"""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+from pandera.polars import Field
+
+from pak_afghan_diplomacy.schema import vocab
+
+# Reduced ISO 8601 (2024, 2024-12, 2024-12-23) and, where a span is meant, an interval a/b.
+_DAY = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
+REDUCED_DATE = rf"^{_DAY}$"
+DATE_OR_INTERVAL = rf"^{_DAY}(?:/{_DAY})?$"
+SLUG = r"^[a-z0-9]+(?:[-./][a-z0-9]+)*$"
+ARTICLE_ID = r"^[a-z0-9][a-z0-9_-]*$"
+SHA256 = r"^[0-9a-f]{64}$"
+ISO3 = r"^[A-Z]{3}$"
+
+
+def _id(description: str, *, unique: bool = True, pattern: str = SLUG) -> pa.Field:
+    return Field(unique=unique, str_matches=pattern, description=description)
+
+
+def _ref(description: str, *, nullable: bool = False, pattern: str = SLUG) -> pa.Field:
+    return Field(nullable=nullable, str_matches=pattern, description=description)
+
+
+def _text(description: str, *, nullable: bool = False) -> pa.Field:
+    # Empty strings are refused so that CSV's empty cell can only mean null.
+    return Field(nullable=nullable, str_length={"min_value": 1}, description=description)
+
+
+def _enum(values: tuple[str, ...], description: str, *, nullable: bool = False) -> pa.Field:
+    return Field(nullable=nullable, isin=list(values), description=description)
+
+
+def _date(description: str, *, nullable: bool = True, pattern: str = REDUCED_DATE) -> pa.Field:
+    return Field(nullable=nullable, str_matches=pattern, description=description)
+
+
+def _offset(description: str) -> pa.Field:
+    return Field(ge=0, description=description)
+
+
+def _ordered(first: str, second: str):
+    """A frame check: `first <= second` wherever both are set."""
+
+    def check(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        a, b = pl.col(first), pl.col(second)
+        return data.lazyframe.select((a.is_null() | b.is_null() | (a <= b)).alias("ok"))
+
+    check.__name__ = f"{first}_not_after_{second}"
+    return pa.dataframe_check(check)
+
+
+class Table(pa.DataFrameModel):
+    """Common configuration: strict columns, no coercion (the data must already be right)."""
+
+    class Config:
+        strict = True
+        coerce = False
+
+
+class Articles(Table):
+    """The seed articles: one row per article, with the span that is the article itself."""
+
+    article_id: str = _id("Identifier of the article: the seed file's name without `.txt`.", pattern=ARTICLE_ID)
+    title: str = _text("The headline as printed, or a curated description where the page has none.")
+    title_basis: str = _enum(vocab.BASES_TITLE, "`stated`: printed headline; `curated`: written by the curator.")
+    publisher: str | None = _text("The publisher, only where the text names it.", nullable=True)
+    published_date: str = _date("Publication date, reduced ISO 8601 (`2024-12`, `2023-07-21`).", nullable=False)
+    published_date_basis: str = _enum(vocab.BASES, "`stated` in the text, or `inferred` (see the note).")
+    published_date_note: str | None = _text("How the publication date was found.", nullable=True)
+    body_start: int = _offset("Code-point offset where the article body starts (headline included).")
+    body_end: int = _offset("Code-point offset where the body ends: teasers and appended pages excluded.")
+    text_length: int = _offset("Length of the seed text in code points.")
+    sha256: str = Field(str_matches=SHA256, description="SHA-256 of the seed file's bytes.")
+    source_file: str = _text("The seed file's name in the repository's `seeds/` folder.")
+
+    class Config:
+        metadata = {"primary_key": ["article_id"], "foreign_keys": []}
+
+    _body_ordered = _ordered("body_start", "body_end")
+    _body_inside = _ordered("body_end", "text_length")
+
+
+class Persons(Table):
+    """Persons named in the articles, one row per person however many spellings."""
+
+    person_id: str = _id("Readable identifier (`mohammad-sadiq`).")
+    name: str = _text("The fullest correct form of the name.")
+
+    class Config:
+        metadata = {"primary_key": ["person_id"], "foreign_keys": []}
+
+
+class PersonNames(Table):
+    """Every spelling of a person: the canonical form and each form a source prints."""
+
+    name_id: str = _id(
+        "Identifier of this spelling: `person_id:article_id:name` (`canonical` for the curated form).",
+        pattern=r"^\S.*$",
+    )
+    person_id: str = _ref("The person.")
+    name: str = _text("The name as printed, without titles such as Mawlawi or Ambassador.")
+    article_id: str | None = _ref(
+        "Where it is printed; null for the curated canonical form.", nullable=True, pattern=ARTICLE_ID
+    )
+    inferred: bool = Field(description="True where resolving this spelling to the person is an inference.")
+    note: str | None = _text("Why a spelling was resolved to this person, or how it differs.", nullable=True)
+
+    class Config:
+        metadata = {
+            "primary_key": ["name_id"],
+            "unique": [["person_id", "name", "article_id"]],
+            "foreign_keys": [("person_id", "persons", "person_id"), ("article_id", "articles", "article_id")],
+        }
+
+
+class Organizations(Table):
+    """Governments, ministries, missions and armed groups that posts and statements belong to."""
+
+    organization_id: str = _id("Readable identifier (`pak-foreign-office`).")
+    name: str = _text("Name of the organization.")
+    country: str | None = Field(nullable=True, str_matches=ISO3, description="Country, ISO 3166-1 alpha-3.")
+    classification: str = _enum(vocab.ORGANIZATION_CLASSES, "Kind of organization.")
+
+    class Config:
+        metadata = {"primary_key": ["organization_id"], "foreign_keys": []}
+
+
+class Roles(Table):
+    """A person holding a post in an organization over a span (a Popolo membership)."""
+
+    role_id: str = _id("Readable identifier: `person/post/first year`.")
+    person_id: str = _ref("The person holding the post.")
+    organization_id: str = _ref("The organization the post belongs to.")
+    title: str = _text("The post, e.g. `Special Representative for Afghanistan`.")
+    acting: bool = Field(description="True where a source calls the holder acting.")
+    start_date: str | None = _date("When the person took the post, reduced ISO; null if unknown.")
+    start_date_inferred: bool = Field(description="True where the start date is an inference (see the note).")
+    end_date: str | None = _date("When the person left the post, reduced ISO; null if unknown or current.")
+    end_date_inferred: bool = Field(description="True where the end date is an inference (see the note).")
+    start_date_note: str | None = _text("How the start date was established.", nullable=True)
+    end_date_note: str | None = _text("How the end date was established.", nullable=True)
+    status: str = _enum(vocab.ROLE_STATUSES, "`current`, `ended` or `unknown`, as of `observed_date`.")
+    observed_date: str = _date("Publication date of the latest article that states the role.", nullable=False)
+    note: str | None = _text("Curator's remarks: other wordings of the title, sources.", nullable=True)
+
+    class Config:
+        metadata = {
+            "primary_key": ["role_id"],
+            "foreign_keys": [
+                ("person_id", "persons", "person_id"),
+                ("organization_id", "organizations", "organization_id"),
+            ],
+        }
+
+    @pa.dataframe_check
+    def ended_roles_have_no_current_status(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("end_date").is_null() | (pl.col("status") != "current")).alias("ok"))
+
+
+class Meetings(Table):
+    """Meetings and visits: one row per event however many articles report it."""
+
+    meeting_id: str = _id("Readable identifier: `date-participants-city`.")
+    date: str = _date(
+        "Reduced ISO date, or an interval `a/b` for a span or where sources disagree.",
+        nullable=False,
+        pattern=DATE_OR_INTERVAL,
+    )
+    date_earliest: pl.Date = Field(description="First day `date` allows.")
+    date_latest: pl.Date = Field(description="Last day `date` allows.")
+    date_precision: str = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.")
+    date_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    date_note: str | None = _text("How the date was established.", nullable=True)
+    city: str | None = _text("City, where stated.", nullable=True)
+    country: str | None = Field(nullable=True, str_matches=ISO3, description="Country, ISO 3166-1 alpha-3.")
+    kind: str = _enum(vocab.MEETING_KINDS, "Kind of event.")
+    cameo_code: str | None = Field(
+        nullable=True, str_matches=r"^\d{3,4}$", description="CAMEO event code (040 consult, 042 visit, 043 host)."
+    )
+    description: str = _text("One sentence describing the event.")
+    source_count: int = Field(ge=1, description="How many articles report it (see `meeting_sources`).")
+
+    class Config:
+        metadata = {"primary_key": ["meeting_id"], "foreign_keys": []}
+
+    _bounds = _ordered("date_earliest", "date_latest")
+
+
+class MeetingSources(Table):
+    """Each article's report of a meeting, with the date that article gives: nothing is merged away."""
+
+    meeting_id: str = _ref("The meeting.")
+    article_id: str = _ref("The article reporting it.", pattern=ARTICLE_ID)
+    reported_date: str | None = _date(
+        "The date this article gives or implies; null if it gives none.", pattern=DATE_OR_INTERVAL
+    )
+    reported_date_inferred: bool | None = Field(
+        nullable=True, description="True where the reported date is inferred (e.g. from `Monday`)."
+    )
+    reported_date_note: str | None = _text("How the article's date was read.", nullable=True)
+
+    class Config:
+        metadata = {
+            "primary_key": ["meeting_id", "article_id"],
+            "foreign_keys": [("meeting_id", "meetings", "meeting_id"), ("article_id", "articles", "article_id")],
+        }
+
+
+class MeetingParticipants(Table):
+    """Who took part in a meeting, on which side, in which capacity."""
+
+    participant_id: str = _id("Identifier: `meeting_id:person_id`.", pattern=r"^\S+:\S+$")
+    meeting_id: str = _ref("The meeting.")
+    person_id: str = _ref("The participant.")
+    side: str = Field(str_matches=ISO3, description="The country the participant represents, ISO 3166-1 alpha-3.")
+    participation: str = _enum(vocab.PARTICIPATIONS, "`host`, `visitor` or `attendee`.")
+
+    class Config:
+        metadata = {
+            "primary_key": ["participant_id"],
+            "unique": [["meeting_id", "person_id"]],
+            "foreign_keys": [("meeting_id", "meetings", "meeting_id"), ("person_id", "persons", "person_id")],
+        }
+
+
+class Utterances(Table):
+    """Words reported by several articles: statements sharing an utterance are one utterance."""
+
+    utterance_id: str = _id("Readable identifier.")
+    note: str | None = _text("Why the statements were linked.", nullable=True)
+
+    class Config:
+        metadata = {"primary_key": ["utterance_id"], "foreign_keys": []}
+
+
+class Statements(Table):
+    """Direct quotes and reported speech, each an occurrence in one article, attributed as that article does."""
+
+    statement_id: str = _id("Identifier: `<article prefix>-<slug>`.")
+    article_id: str = _ref("The article.", pattern=ARTICLE_ID)
+    speaker_id: str | None = _ref("The person the article names as speaker.", nullable=True)
+    speaker_organization_id: str | None = _ref("The organization speaking, where no person is named.", nullable=True)
+    attribution_text: str | None = _text("The article's words attributing the statement.", nullable=True)
+    text: str = _text("The source's words, verbatim: `article_text[char_start:char_end]`.")
+    char_start: int = _offset("Code-point offset of the first character of `text`.")
+    char_end: int = _offset("Code-point offset just after the last character of `text`.")
+    mode: str = _enum(
+        vocab.STATEMENT_MODES, "`direct`: quoted in full; `partial`: a quoted fragment; `indirect`: reported speech."
+    )
+    channel: str | None = _text("Where it was said: X post, ministry statement, press briefing ...", nullable=True)
+    meeting_id: str | None = _ref("The meeting at which the words were said.", nullable=True)
+    utterance_id: str | None = _ref("Shared by the same words reported in several articles.", nullable=True)
+    note: str | None = _text("Curator's remark.", nullable=True)
+
+    class Config:
+        metadata = {
+            "primary_key": ["statement_id"],
+            "foreign_keys": [
+                ("article_id", "articles", "article_id"),
+                ("speaker_id", "persons", "person_id"),
+                ("speaker_organization_id", "organizations", "organization_id"),
+                ("meeting_id", "meetings", "meeting_id"),
+                ("utterance_id", "utterances", "utterance_id"),
+            ],
+        }
+
+    _span = _ordered("char_start", "char_end")
+
+    @pa.dataframe_check
+    def attributed(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A speaker, a speaking organization, or (for joint words) the meeting."""
+        cols = ("speaker_id", "speaker_organization_id", "meeting_id")
+        return data.lazyframe.select(pl.any_horizontal(pl.col(c).is_not_null() for c in cols).alias("ok"))
+
+
+class Evidence(Table):
+    """The words that support a record: the provenance of every row."""
+
+    record_table: str = _enum(vocab.EVIDENCED_TABLES, "The table of the supported record.")
+    record_id: str = Field(str_length={"min_value": 1}, description="The supported record's primary key.")
+    article_id: str = _ref("The article.", pattern=ARTICLE_ID)
+    char_start: int = _offset("Code-point offset of the first character of `text`.")
+    char_end: int = _offset("Code-point offset just after the last character.")
+    text: str = _text("The article's words: `article_text[char_start:char_end]`.")
+
+    class Config:
+        metadata = {
+            "primary_key": ["record_table", "record_id", "article_id", "char_start", "char_end"],
+            "foreign_keys": [("article_id", "articles", "article_id")],
+        }
+
+    _span = _ordered("char_start", "char_end")
+
+
+class Conflicts(Table):
+    """Where sources disagree. Both sides are kept; `conflict_records` links every record concerned."""
+
+    conflict_id: str = _id("Readable identifier.")
+    kind: str = _enum(vocab.CONFLICT_KINDS, "What the sources disagree on.")
+    description: str = _text("What each source says.")
+
+    class Config:
+        metadata = {"primary_key": ["conflict_id"], "foreign_keys": []}
+
+
+class ConflictRecords(Table):
+    """The records a conflict concerns."""
+
+    conflict_id: str = _ref("The conflict.")
+    record_table: str = _enum((*vocab.EVIDENCED_TABLES, "statements", "person_names"), "The table of the record.")
+    record_id: str = Field(str_length={"min_value": 1}, description="The record's primary key.")
+
+    class Config:
+        metadata = {
+            "primary_key": ["conflict_id", "record_table", "record_id"],
+            "foreign_keys": [("conflict_id", "conflicts", "conflict_id")],
+        }

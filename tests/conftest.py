@@ -1,0 +1,34 @@
+"""Shared fixtures: the checkout, a fresh build of it, and a scratch copy to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pak_afghan_diplomacy.pipeline import Layout, build
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT / "datasets"
+
+
+@pytest.fixture(scope="session")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built from seeds/ and build/ into a temporary folder."""
+    out = tmp_path_factory.mktemp("rebuilt") / "datasets"
+    build(Layout(ROOT), out)
+    return out
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Layout:
+    """A scratch copy of the inputs and the published package, safe to corrupt."""
+    for name in ("seeds", "build", "datasets"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return Layout(tmp_path)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

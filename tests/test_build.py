@@ -1,0 +1,74 @@
+"""The build: refuses bad seeds, locates curation errors, publishes atomically."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pak_afghan_diplomacy.pipeline import BuildError, Layout, build, publish
+from tests.conftest import tree_bytes
+
+
+def _fails(layout: Layout) -> list:
+    before = tree_bytes(layout.datasets)
+    with pytest.raises(BuildError) as err:
+        build(layout)
+    assert tree_bytes(layout.datasets) == before, "a failed build touched datasets/"
+    return err.value.problems
+
+
+def test_changed_seed_byte_is_refused(checkout):
+    seed = next(checkout.seeds.glob("*.txt"))
+    data = bytearray(seed.read_bytes())
+    data[10] ^= 1
+    seed.write_bytes(bytes(data))
+    problems = _fails(checkout)
+    assert [(p.where, p.check) for p in problems] == [(f"seeds/{seed.name}", "sha256")]
+
+
+def test_unknown_key_is_located_by_file_line_and_field(checkout):
+    path = next(p for p in checkout.curation.glob("0*.yaml"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("speaker:"))
+    lines[at] = lines[at].replace("speaker:", "speker:", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = _fails(checkout)
+    hit = [p for p in problems if p.check == "unknown key"]
+    assert len(hit) == 1
+    assert hit[0].where == f"build/{path.name}"
+    assert hit[0].line == at + 1
+    assert hit[0].field.endswith(".speker")
+
+
+def test_quote_not_in_article_is_refused(checkout):
+    path = next(p for p in checkout.curation.glob("0*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    line_no = next(i for i, line in enumerate(text.splitlines(), 1) if "evidence:" in line and '"' in line)
+    lines = text.splitlines()
+    lines[line_no - 1] = lines[line_no - 1].split("evidence:")[0] + 'evidence: "words no article prints"'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = _fails(checkout)
+    assert any(p.check == "quote" and p.line == line_no and p.value == "words no article prints" for p in problems)
+
+
+def test_failure_part_way_through_publication_leaves_previous_package(checkout, monkeypatch):
+    before = tree_bytes(checkout.datasets)
+    real = publish.write_atomic
+    monkeypatch.setattr(publish, "write_atomic", lambda files, out: real(files, out, _fail_after=5))
+    with pytest.raises(OSError, match="simulated"):
+        build(checkout)
+    assert tree_bytes(checkout.datasets) == before
+    assert not [p for p in checkout.root.iterdir() if p.name.startswith(".datasets.")]
+
+
+def test_cli_build_failure_prints_a_table_not_a_traceback(checkout):
+    seed = next(checkout.seeds.glob("*.txt"))
+    seed.write_bytes(seed.read_bytes() + b"x")
+    cli = Path(sys.executable).with_name("pak-afghan-diplomacy")
+    run = subprocess.run([str(cli), "build", "--root", str(checkout.root)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "sha256" in run.stderr and seed.name in run.stderr

@@ -1,0 +1,67 @@
+"""The loading API and the CLI's read-only commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+
+import pak_afghan_diplomacy as pad
+from pak_afghan_diplomacy.schema import MODELS
+
+CLI = str(Path(sys.executable).with_name("pak-afghan-diplomacy"))
+
+
+def test_tables_lists_every_model():
+    assert pad.tables() == list(MODELS)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_load_in_polars_and_pandas(name):
+    frame = pad.load(name)
+    assert isinstance(frame, pl.DataFrame)
+    assert frame.columns == list(MODELS[name].to_schema().columns)
+    pdf = pad.load(name, backend="pandas")
+    assert isinstance(pdf, pd.DataFrame)
+    assert list(pdf.columns) == frame.columns and len(pdf) == frame.height
+
+
+def test_unknown_table_names_the_known_ones():
+    with pytest.raises(KeyError, match="meetings"):
+        pad.load("meeting")  # type: ignore[arg-type]
+
+
+def test_import_loads_no_data_and_no_dataframe_library():
+    code = (
+        "import sys, pak_afghan_diplomacy; "
+        "print(any(m in sys.modules for m in ('polars', 'pandas', 'pyarrow', 'pandera')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_info_lists_every_article():
+    out = subprocess.run([CLI, "info"], capture_output=True, text=True, check=True).stdout
+    for article_id in pad.load("articles")["article_id"]:
+        assert f"seeds/{article_id}.txt" in out
+    assert "meetings" in out
+
+
+def test_validate_exits_1_on_an_edited_file(tmp_path):
+    import shutil
+
+    from tests.conftest import DATASETS
+
+    copy = tmp_path / "datasets"
+    shutil.copytree(DATASETS, copy)
+    csv = copy / "csv" / "persons.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("Ishaq Dar", "Ishaq Darr"), encoding="utf-8")
+    run = subprocess.run([CLI, "validate", "--path", str(copy)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "hash" in run.stderr and "csv equals parquet" in run.stderr
+    ok = subprocess.run([CLI, "validate", "--path", str(DATASETS)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr

@@ -1,0 +1,81 @@
+"""The wheel as users get it: data inside once, installable and loadable outside the repo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pak_afghan_diplomacy.schema import MODELS
+from tests.conftest import DATASETS, ROOT
+
+
+def _uv() -> str:
+    local = ROOT / ".tools" / "bin" / "uv"
+    found = str(local) if local.exists() else shutil.which("uv")
+    if not found:
+        pytest.fail("uv is needed to build the wheel: run `make test`, which installs it")
+    return found
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    subprocess.run(
+        [_uv(), "build", "--wheel", "--sdist", "--out-dir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    (found,) = out.glob("*.whl")
+    return found
+
+
+def test_wheel_holds_the_package_and_each_resource_exactly_once(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    dupes = [n for n, c in Counter(names).items() if c > 1]
+    assert dupes == []
+    published = {p.relative_to(DATASETS).as_posix() for p in DATASETS.rglob("*") if p.is_file()}
+    shipped = {
+        n.removeprefix("pak_afghan_diplomacy/datasets/")
+        for n in names
+        if n.startswith("pak_afghan_diplomacy/datasets/")
+    }
+    assert shipped == published
+    assert "pak_afghan_diplomacy/py.typed" in names
+    assert not [n for n in names if n.startswith(("seeds/", "build/", "schema/", "tests/"))]
+
+
+def test_wheel_installs_and_loads_every_table_outside_the_repo(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    subprocess.run([_uv(), "venv", "--quiet", "--python", os.sys.executable, str(venv)], check=True, env=env)
+    py = venv / "bin" / "python"
+    subprocess.run(
+        [_uv(), "pip", "install", "--quiet", "--python", str(py), f"{wheel}[pandas]"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    code = (
+        "import pak_afghan_diplomacy as pad, polars, pandas\n"
+        "assert 'site-packages' in str(pad.data_dir()), pad.data_dir()\n"
+        "for t in pad.tables():\n"
+        "    a = pad.load(t); b = pad.load(t, backend='pandas')\n"
+        "    assert isinstance(a, polars.DataFrame) and isinstance(b, pandas.DataFrame)\n"
+        "    assert a.height == len(b)\n"
+        "print(len(pad.tables()))\n"
+    )
+    out = subprocess.run([str(py), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.strip() == str(len(MODELS))
+    info = subprocess.run(
+        [str(venv / "bin" / "pak-afghan-diplomacy"), "info"], check=True, capture_output=True, text=True, cwd=tmp_path
+    )
+    assert "sources (5 articles)" in info.stdout
