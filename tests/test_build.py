@@ -72,3 +72,48 @@ def test_cli_build_failure_prints_a_table_not_a_traceback(checkout):
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "sha256" in run.stderr and seed.name in run.stderr
+
+
+def _drop_statement(layout: Layout, article: str, statement_id: str) -> None:
+    """Remove one statement entry (its `- id:` line through the next entry) from a curation file."""
+    path = layout.curation / f"{article}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {statement_id}")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    path.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
+
+
+def test_an_uncurated_quotation_fails_the_build(checkout):
+    _drop_statement(checkout, "004_5fd66b92c6fc2c14", "004-baloch-assure-agenda")
+    problems = _fails(checkout)
+    assert [(p.check, p.value[:20]) for p in problems] == [("uncurated quotation", "I assure you that al")]
+
+
+def test_an_uncurated_spelling_fails_the_build(checkout):
+    path = checkout.curation / "004_5fd66b92c6fc2c14.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('  - person: mumtaz-zahra-baloch\n    name: "Baloch"')
+    end = text.index("  - person", start + 5) if "  - person" in text[start + 5 :] else text.index("\nroles:")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    problems = _fails(checkout)
+    assert {(p.check, p.value) for p in problems} == {("uncurated name", "Baloch")}
+
+
+def test_new_article_pins_the_seed_and_prefills_candidates(checkout, tmp_path):
+    from pak_afghan_diplomacy.pipeline.new_article import add
+
+    source = tmp_path / "incoming.txt"
+    source.write_text(
+        "Envoy Sadiq visits Kabul\nOn Monday Mohammad Sadiq met Amir Khan Muttaqi, who said “we want peace."
+        " He added that “trade matters” too.\nRead More »",
+        encoding="utf-8",
+    )
+    article_id, curation_file = add(source, checkout.seeds, checkout.curation)
+    assert article_id.startswith("005_")
+    assert (checkout.seeds / f"{article_id}.txt").read_bytes() == source.read_bytes()
+    assert article_id + ".txt" in (checkout.seeds / "SHA256SUMS").read_text()
+    prefilled = curation_file.read_text(encoding="utf-8")
+    for expected in ("Mohammad Sadiq", "Amir Khan Muttaqi", "we want peace.", "trade matters", "On Monday"):
+        assert expected in prefilled
+    problems = _fails(checkout)  # unreviewed candidates never reach the package
+    assert any(p.where == f"build/{article_id}.yaml" for p in problems)

@@ -44,7 +44,8 @@ def test_every_table_is_published_in_both_formats():
 @pytest.mark.parametrize("resource", DESCRIPTOR["resources"], ids=lambda r: r["name"])
 def test_bytes_and_hash_match_the_file(resource):
     data = (DATASETS / resource["path"]).read_bytes()
-    assert resource["bytes"] == len(data)
+    # Parquet sizes are left out: frictionless-py cannot measure them (see publish.py).
+    assert resource.get("bytes", "absent") == (len(data) if resource["format"] == "csv" else "absent")
     assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
 
 

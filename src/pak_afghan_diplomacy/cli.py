@@ -16,6 +16,7 @@ EPILOG = """examples:
   pak-afghan-diplomacy build                 # in a checkout: seeds/ + build/ -> datasets/
   pak-afghan-diplomacy validate              # re-check the installed (or --path) package
   pak-afghan-diplomacy validate --path datasets --report problems.csv
+  pak-afghan-diplomacy new-article article.txt   # add a seed, pre-fill its curation
 
 exit codes: 0 ok, 1 the data failed a check, 2 usage error"""
 
@@ -72,6 +73,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"valid: {folder} ({len(counts)} tables, {sum(counts.values())} rows"
         + (", spans checked against seeds/" if seeds.is_dir() else "")
         + ")"
+    )
+    return 0
+
+
+def cmd_new_article(args: argparse.Namespace) -> int:
+    try:
+        from pak_afghan_diplomacy.pipeline import Layout
+        from pak_afghan_diplomacy.pipeline.new_article import add
+        from pak_afghan_diplomacy.pipeline.problems import BuildError
+    except ImportError:
+        return _needs("build")
+    layout = Layout(Path(args.root))
+    try:
+        article_id, target = add(Path(args.path), layout.seeds, layout.curation)
+    except BuildError as err:
+        _report(err.problems, None)
+        return 1
+    print(f"added seeds/{article_id}.txt (pinned in seeds/SHA256SUMS)")
+    print(
+        f"review and complete {target.relative_to(layout.root.resolve()) if target.is_absolute() else target}, "
+        "then run: pak-afghan-diplomacy build"
     )
     return 0
 

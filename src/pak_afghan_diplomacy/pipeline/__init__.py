@@ -37,7 +37,8 @@ class Layout:
 def make_tables(layout: Layout) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
     """Read, assemble and validate; raise BuildError with every problem found."""
     found_seeds, problems = seeds.read_seeds(layout.seeds)
-    cur, found = curation.read(layout.curation, found_seeds)
+    present = {p.stem for p in layout.seeds.glob("*.txt")}
+    cur, found = curation.read(layout.curation, found_seeds, present)
     problems += found
     if cur is None or problems:
         raise BuildError(problems)

@@ -8,10 +8,11 @@ from pak_afghan_diplomacy.pipeline.problems import Problem
 
 
 def known_names(cur: Curation) -> set[str]:
+    """Every spelling curated anywhere, and the surname of each: `Baloch` alone is a mention too."""
     names = {p["name"] for p in cur.registry.get("persons") or []}
     for article in cur.articles.values():
         names |= {n["name"] for n in article.doc.get("names") or []}
-    return names
+    return names | {n.split()[-1] for n in names if len(n.split()) > 1}
 
 
 def _dismissed(article: Article) -> tuple[list[Span], list[Problem]]:

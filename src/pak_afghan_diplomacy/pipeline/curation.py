@@ -295,8 +295,14 @@ def _body(article: Article) -> list[Problem]:
     return problems
 
 
-def read(curation_dir: Path, seeds: dict[str, Seed]) -> tuple[Curation | None, list[Problem]]:
-    """Load and check the registry and one curation file per seed (no more, no fewer)."""
+def read(
+    curation_dir: Path, seeds: dict[str, Seed], present: set[str] | None = None
+) -> tuple[Curation | None, list[Problem]]:
+    """Load and check the registry and one curation file per seed (no more, no fewer).
+
+    `present` names the seed files on disk, valid or not: a curation whose seed exists but
+    failed its checks is not also reported as having no seed.
+    """
     problems: list[Problem] = []
     reg_label = f"build/{REGISTRY}"
     registry, found = (
@@ -308,7 +314,7 @@ def read(curation_dir: Path, seeds: dict[str, Seed]) -> tuple[Curation | None, l
     if registry is not None:
         problems += yamlfile.check_mapping(registry, REGISTRY_SPEC, reg_label, "", 1)
     files = {p.stem: p for p in curation_dir.glob("*.yaml") if p.name != REGISTRY}
-    for stem in sorted(set(files) - set(seeds)):
+    for stem in sorted(set(files) - set(seeds) - (present or set())):
         problems.append(
             Problem(
                 f"build/{stem}.yaml",

@@ -67,7 +67,7 @@ def verify(folder: Path, seeds_dir: Path | None = None) -> tuple[list[Problem], 
                 )
                 continue
             data = path.read_bytes()
-            if res.get("bytes") != len(data):
+            if res.get("bytes", len(data) if fmt == "parquet" else None) != len(data):
                 problems.append(
                     Problem(
                         where,
