@@ -65,3 +65,28 @@ def test_validate_exits_1_on_an_edited_file(tmp_path):
     assert "hash" in run.stderr and "csv equals parquet" in run.stderr
     ok = subprocess.run([CLI, "validate", "--path", str(DATASETS)], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_validate_a_users_own_file_against_a_table(tmp_path):
+    from tests.conftest import DATASETS
+
+    good = subprocess.run(
+        [CLI, "validate", "--table", "meetings", str(DATASETS / "csv" / "meetings.csv")], capture_output=True, text=True
+    )
+    assert good.returncode == 0, good.stderr
+    frame = pl.read_csv(DATASETS / "csv" / "meetings.csv", infer_schema=False)
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("party")).otherwise("kind").alias("kind")
+    )
+    bad = tmp_path / "mine.csv"
+    frame.write_csv(bad)
+    report = tmp_path / "problems.json"
+    run = subprocess.run(
+        [CLI, "validate", "--table", "meetings", str(bad), "--report", str(report)], capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert "isin" in run.stderr and "party" in run.stderr and "Traceback" not in run.stderr
+    import json
+
+    (problem,) = json.loads(report.read_text())
+    assert (problem["field"], problem["value"]) == ("kind", "party")

@@ -16,6 +16,7 @@ EPILOG = """examples:
   pak-afghan-diplomacy build                 # in a checkout: seeds/ + build/ -> datasets/
   pak-afghan-diplomacy validate              # re-check the installed (or --path) package
   pak-afghan-diplomacy validate --path datasets --report problems.csv
+  pak-afghan-diplomacy validate --table meetings my_meetings.csv   # your own file
   pak-afghan-diplomacy new-article article.txt   # add a seed, pre-fill its curation
 
 exit codes: 0 ok, 1 the data failed a check, 2 usage error"""
@@ -63,6 +64,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _needs("schema")
     import pak_afghan_diplomacy as pad
 
+    if args.table or args.file:
+        return _validate_file(args)
     folder = Path(args.path) if args.path else Path(str(pad.data_dir()))
     seeds = Path(args.seeds) if args.seeds else folder.parent / "seeds"
     problems, counts = verify(folder, seeds if seeds.is_dir() else None)
@@ -95,6 +98,37 @@ def cmd_new_article(args: argparse.Namespace) -> int:
         f"review and complete {target.relative_to(layout.root.resolve()) if target.is_absolute() else target}, "
         "then run: pak-afghan-diplomacy build"
     )
+    return 0
+
+
+def _validate_file(args: argparse.Namespace) -> int:
+    """Check a user's own CSV or Parquet file against one of our table models."""
+    from pak_afghan_diplomacy.pipeline.checks import schema_problems
+    from pak_afghan_diplomacy.pipeline.problems import Problem
+    from pak_afghan_diplomacy.pipeline.verify import read_table
+    from pak_afghan_diplomacy.schema import MODELS
+
+    if not (args.table and args.file):
+        print("validate: --table NAME and FILE go together", file=sys.stderr)
+        return 2
+    if args.table not in MODELS:
+        print(f"validate: no table {args.table!r}; tables are: {', '.join(MODELS)}", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    fmt = "parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv"
+    try:
+        frame = read_table(args.table, path.read_bytes(), fmt)
+    except Exception as exc:
+        problems = [Problem(str(path), check="readable", message=f"cannot read as {args.table} {fmt}: {exc}")]
+    else:
+        problems = [
+            Problem(str(path), row=p.row, field=p.field, check=p.check, value=p.value, message=p.message)
+            for p in schema_problems(args.table, frame)
+        ]
+    if problems:
+        _report(problems, args.report)
+        return 1
+    print(f"valid: {path} ({frame.height} rows of {args.table})")
     return 0
 
 
@@ -142,6 +176,8 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: pak-afghan-diplomacy validate --path datasets",
         description="Check files, sizes, hashes, CSV = Parquet, every schema and key.",
     )
+    v.add_argument("file", nargs="?", help="with --table: your own CSV or Parquet file to check")
+    v.add_argument("--table", help="check FILE against this table's schema instead of a package")
     v.add_argument("--path", help="the package folder (default: the installed package)")
     v.add_argument("--seeds", help="seed folder to check spans against (default: <path>/../seeds if present)")
     v.add_argument("--report", type=Path, help="write every problem to this .csv or .json file")

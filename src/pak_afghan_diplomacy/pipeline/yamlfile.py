@@ -40,6 +40,8 @@ class _Loader(yaml.SafeLoader):
         out.lines = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
             if key in out:
                 self.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
             out[key] = self.construct_object(value_node, deep=True)
@@ -84,6 +86,8 @@ def load(path: Path, label: str) -> tuple[Any, list[Problem]]:
         Problem(label, line=line, field=key, check="duplicate key", message=f"key {key!r} appears twice")
         for key, line in loader.duplicate_keys
     ]
+    if doc is None:
+        problems.append(Problem(label, line=1, check="empty", message="the file holds no curation (empty document)"))
     return doc, problems
 
 

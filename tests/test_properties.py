@@ -1,0 +1,240 @@
+"""Properties of the build: deterministic, lossless, round-trips, and never crashes on fuzzed curation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
+from pak_afghan_diplomacy.pipeline.publish import csv_bytes, parquet_bytes, sort_frame
+from pak_afghan_diplomacy.pipeline.verify import read_table, verify
+from pak_afghan_diplomacy.schema import MODELS
+from pak_afghan_diplomacy.schema.frictionless import polars_schema
+from tests.conftest import DATASETS, ROOT, tree_bytes
+
+# CI runs 60 fuzz cases; PAD_FUZZ_EXAMPLES=2000 for a longer hunt.
+FUZZ_EXAMPLES = int(os.environ.get("PAD_FUZZ_EXAMPLES", "60"))
+
+
+def _curation_docs() -> dict[str, dict]:
+    return {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "build").glob("*.yaml"))}
+
+
+def test_two_builds_are_identical(rebuilt, tmp_path):
+    again = tmp_path / "again"
+    build(Layout(ROOT), again)
+    assert tree_bytes(again) == tree_bytes(rebuilt)
+
+
+def test_order_of_entries_and_files_does_not_change_the_output(tmp_path):
+    """Reverse every list in every curation file: the published bytes stay the same."""
+    root = tmp_path / "reordered"
+    shutil.copytree(ROOT / "seeds", root / "seeds")
+    (root / "build").mkdir()
+
+    def reverse(node):
+        if isinstance(node, list):
+            return [reverse(x) for x in reversed(node)]
+        if isinstance(node, dict):
+            return {k: reverse(v) for k, v in reversed(list(node.items()))}
+        return node
+
+    docs = _curation_docs()
+    for name in reversed(list(docs)):  # files written in reverse order too
+        doc = docs[name]
+        # evidence lists are order-free; `occurrence` counts in the text, not in the file
+        text = yaml.safe_dump(reverse(doc), allow_unicode=True, sort_keys=False)
+        (root / "build" / name).write_text(text, encoding="utf-8")
+    build(Layout(root), root / "datasets")
+    assert tree_bytes(root / "datasets") == tree_bytes(DATASETS)
+
+
+def test_every_curated_fact_appears_exactly_once():
+    """Count reconciliation from the curation files to the published tables."""
+    docs = _curation_docs()
+    registry = docs.pop("registry.yaml")
+    tables = {name: pl.read_parquet(DATASETS / "parquet" / f"{name}.parquet") for name in MODELS}
+    articles = list(docs.values())
+
+    def count(section):
+        return sum(len(a.get(section) or []) for a in articles)
+
+    def quotes(section):
+        n = 0
+        for a in articles:
+            for item in a.get(section) or []:
+                ev = item["evidence"]
+                n += len(ev) if isinstance(ev, list) else 1
+        return n
+
+    assert tables["articles"].height == len(articles)
+    assert tables["persons"].height == len(registry["persons"])
+    assert tables["person_names"].height == len(registry["persons"]) + count("names")
+    assert tables["organizations"].height == len(registry["organizations"])
+    assert tables["roles"].height == len(registry["roles"])
+    assert tables["meetings"].height == len(registry["meetings"])
+    assert tables["meeting_sources"].height == count("meetings")
+    assert tables["meeting_participants"].height == sum(len(m["participants"]) for m in registry["meetings"])
+    assert tables["utterances"].height == len(registry["utterances"])
+    assert tables["statements"].height == count("statements")
+    assert tables["conflicts"].height == len(registry["conflicts"])
+    assert tables["conflict_records"].height == sum(len(c["records"]) for c in registry["conflicts"])
+    evidence = tables["evidence"]
+    expected = {s: quotes(s) for s in ("names", "roles", "meetings", "participants", "conflicts")}
+    by_table = dict(evidence.group_by("record_table").len().iter_rows())
+    # a person's spellings and the persons table share evidence rows: names -> persons
+    assert by_table == {
+        "persons": expected["names"],
+        "roles": expected["roles"],
+        "meetings": expected["meetings"],
+        "meeting_participants": expected["participants"],
+        "conflicts": expected["conflicts"],
+    }
+
+
+TRICKY = st.one_of(
+    st.none(),
+    st.text(
+        alphabet=st.sampled_from(list("aZ09 ,;\"'\n\r\t|–—“”‘’«»é\u00a0\u200bçЖ中🙂\\")),
+        min_size=1,
+        max_size=20,
+    ).filter(lambda s: s != ""),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            TRICKY, st.booleans(), st.integers(-(2**62), 2**62), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+        ),
+        max_size=8,
+    )
+)
+def test_csv_and_parquet_round_trip_tricky_values(rows):
+    """Nulls, non-ASCII text (curly quotes, no-break spaces, emoji), newlines, extreme ints and dates."""
+    frame = pl.DataFrame(
+        [
+            {
+                "meeting_id": f"m{i}",
+                "date": "2024",
+                "date_earliest": d,
+                "date_latest": d,
+                "date_precision": "year",
+                "date_inferred": b,
+                "date_note": t,
+                "city": t,
+                "country": None,
+                "kind": "visit",
+                "cameo_code": None,
+                "description": t or "x",
+                "source_count": abs(n) + 1,
+            }
+            for i, (t, b, n, d) in enumerate(rows)
+        ],
+        schema=polars_schema(MODELS["meetings"]),
+    )
+    frame = sort_frame("meetings", frame)
+    assert read_table("meetings", parquet_bytes("meetings", frame), "parquet").equals(frame)
+    assert read_table("meetings", csv_bytes(frame), "csv").equals(frame)
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+MUTATIONS = ("delete line", "duplicate line", "swap lines", "insert junk", "truncate", "replace char", "change value")
+JUNK = [
+    "",
+    ":",
+    "- ",
+    "  x: 1",
+    "{",
+    "]",
+    "\t",
+    "!!python/name:os.system",
+    "&a",
+    "*a",
+    "''",
+    "“",
+    "null",
+    "- id: 000-x",
+    "    occurrence: 0",
+    '    date: "2024-02-30"',
+    "evidence: [",
+    '- {quote: "Kabul"}',
+]
+
+
+VALUES = ["null", "7", "true", "[]", "{}", '""', '"2024-13"', "x"]
+
+
+def _mutate(text: str, kind: str, rnd: random.Random) -> str:
+    lines = text.split("\n")
+    i = rnd.randrange(len(lines))
+    if kind == "delete line":
+        del lines[i]
+    elif kind == "duplicate line":
+        lines.insert(i, lines[i])
+    elif kind == "swap lines":
+        j = rnd.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == "insert junk":
+        lines.insert(i, rnd.choice(JUNK))
+    elif kind == "truncate":
+        return text[: rnd.randrange(len(text))]
+    elif kind == "replace char" and lines[i]:
+        k = rnd.randrange(len(lines[i]))
+        lines[i] = lines[i][:k] + rnd.choice("x:-\"'[]{}#&* ") + lines[i][k + 1 :]
+    elif kind == "change value" and ":" in lines[i]:
+        key = lines[i].split(":", 1)[0]
+        lines[i] = f"{key}: {rnd.choice(VALUES)}"
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def fuzz_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("fuzz")
+    for name in ("seeds", "build", "datasets"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    file=st.sampled_from(sorted(p.name for p in (ROOT / "build").glob("*.yaml"))),
+    mutations=st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=3),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_fuzzed_curation_builds_valid_output_or_fails_located(fuzz_root, file, mutations, seed):
+    rnd = random.Random(seed)
+    original = (ROOT / "build" / file).read_text(encoding="utf-8")
+    text = original
+    for kind in mutations:
+        text = _mutate(text, kind, rnd)
+    target = fuzz_root / "build" / file
+    target.write_text(text, encoding="utf-8")
+    out = fuzz_root / "datasets"
+    before = tree_bytes(out)
+    try:
+        build(Layout(fuzz_root), out)
+    except BuildError as err:
+        assert err.problems
+        for p in err.problems:
+            assert p.where and p.check and p.message
+        assert tree_bytes(out) == before, "a failed build left a partial package"
+    else:
+        problems, _ = verify(out, fuzz_root / "seeds")
+        assert problems == []
+        shutil.rmtree(out)
+        shutil.copytree(DATASETS, out)
+    finally:
+        target.write_text(original, encoding="utf-8")
+    assert not [p for p in fuzz_root.iterdir() if p.name.startswith(".datasets.")]
