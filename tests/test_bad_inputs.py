@@ -242,3 +242,10 @@ def test_symlinked_curation_is_refused(checkout, tmp_path):
     os.symlink(outside, checkout.curation / name)
     problems = _build_fails(checkout)
     assert (f"build/{name}", "path") in [(p.where, p.check) for p in problems]
+
+
+@pytest.mark.parametrize("name", ["registry.yaml", "004_5fd66b92c6fc2c14.yaml"])
+def test_empty_curation_file_is_a_located_problem(checkout, name):
+    (checkout.curation / name).write_text("# nothing yet\n", encoding="utf-8")
+    problems = _build_fails(checkout)
+    assert (f"build/{name}", "empty") in [(p.where, p.check) for p in problems]
