@@ -76,3 +76,13 @@ def test_frictionless_reads_descriptor_resources_as_published():
     package = Package(str(DATASETS / "datapackage.json"))
     articles = package.get_resource("articles-csv").read_rows()
     assert len(articles) == len(list((ROOT / "seeds").glob("*.txt")))
+
+
+def test_citation_matches_the_release():
+    from pak_afghan_diplomacy._about import RELEASE_DATE, __version__
+
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"version: {__version__}\n" in citation
+    assert f"date-released: {RELEASE_DATE}\n" in citation
+    assert DESCRIPTOR["version"] == __version__
+    assert DESCRIPTOR["created"].startswith(RELEASE_DATE)

@@ -18,6 +18,7 @@ EPILOG = """examples:
   pak-afghan-diplomacy validate --path datasets --report problems.csv
   pak-afghan-diplomacy validate --table meetings my_meetings.csv   # your own file
   pak-afghan-diplomacy new-article article.txt   # add a seed, pre-fill its curation
+  pak-afghan-diplomacy export sqlite pad.db      # for Datasette or any SQL client
 
 exit codes: 0 ok, 1 the data failed a check, 2 usage error"""
 
@@ -132,6 +133,14 @@ def _validate_file(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pak_afghan_diplomacy.export import to_sqlite
+
+    counts = to_sqlite(Path(args.path))
+    print(f"wrote {args.path}: {len(counts)} tables, {sum(counts.values())} rows (browse: datasette {args.path})")
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     import pak_afghan_diplomacy as pad
 
@@ -159,11 +168,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
+    raw = argparse.RawDescriptionHelpFormatter
     b = sub.add_parser(
         "build",
         help="build and publish datasets/ from seeds/ and build/",
-        epilog="example: pak-afghan-diplomacy build --root . --report problems.csv",
         description="Read the seeds and curation, validate every table, publish atomically.",
+        epilog="example:\n  pak-afghan-diplomacy build --root . --report problems.csv",
+        formatter_class=raw,
     )
     b.add_argument("--root", default=".", help="the checkout (default: .)")
     b.add_argument("--out", help="publish here instead of <root>/datasets")
@@ -172,9 +183,12 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser(
         "validate",
-        help="re-check a published package (exit 1 on any failure)",
-        epilog="example: pak-afghan-diplomacy validate --path datasets",
-        description="Check files, sizes, hashes, CSV = Parquet, every schema and key.",
+        help="re-check a published package, or a file of yours (exit 1 on any failure)",
+        description="Check files, sizes, hashes, CSV = Parquet, every schema and key; "
+        "or, with --table, check your own CSV or Parquet file against one table's schema.",
+        epilog="examples:\n  pak-afghan-diplomacy validate --path datasets\n"
+        "  pak-afghan-diplomacy validate --table meetings my_meetings.csv --report problems.csv",
+        formatter_class=raw,
     )
     v.add_argument("file", nargs="?", help="with --table: your own CSV or Parquet file to check")
     v.add_argument("--table", help="check FILE against this table's schema instead of a package")
@@ -183,8 +197,35 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--report", type=Path, help="write every problem to this .csv or .json file")
     v.set_defaults(func=cmd_validate)
 
+    n = sub.add_parser(
+        "new-article",
+        help="add an article to seeds/ and pre-fill its curation file",
+        description="Copy a UTF-8 text into seeds/, pin its sha256, and write build/<id>.yaml listing every "
+        "quotation, known name and date found, for a person to review.",
+        epilog="example:\n  pak-afghan-diplomacy new-article ~/Downloads/article.txt",
+        formatter_class=raw,
+    )
+    n.add_argument("path", help="the article as a UTF-8 text file")
+    n.add_argument("--root", default=".", help="the checkout (default: .)")
+    n.set_defaults(func=cmd_new_article)
+
+    e = sub.add_parser(
+        "export",
+        help="export the tables to SQLite",
+        description="Write every table to SQLite with primary and foreign keys and column descriptions "
+        "(in the DDL, and as rows of _tables and _columns).",
+        epilog="example:\n  pak-afghan-diplomacy export sqlite pad.db && datasette pad.db",
+        formatter_class=raw,
+    )
+    e.add_argument("format", choices=["sqlite"], help="the target format")
+    e.add_argument("path", help="the file to write (replaced whole)")
+    e.set_defaults(func=cmd_export)
+
     i = sub.add_parser(
-        "info", help="version, tables with row counts, sources", epilog="example: pak-afghan-diplomacy info"
+        "info",
+        help="version, tables with row counts, sources",
+        epilog="example:\n  pak-afghan-diplomacy info",
+        formatter_class=raw,
     )
     i.set_defaults(func=cmd_info)
     return p
