@@ -15,7 +15,7 @@ from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys
 
 CLI = str(Path(sys.executable).with_name("pak-afghan-diplomacy"))
-COMMANDS = ["build", "validate", "new-article", "export", "info"]
+COMMANDS = ["build", "validate", "new-article", "export", "plot", "info"]
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -67,3 +67,14 @@ def test_sqlite_export_has_keys_and_row_counts(tmp_path):
     assert described == sum(len(m.to_schema().columns) for m in MODELS.values())
     ddl = con.execute("SELECT sql FROM sqlite_master WHERE name = 'meetings'").fetchone()[0]
     assert "-- First day `date` allows." in ddl
+
+
+def test_plot_timeline_renders_a_figure(tmp_path):
+    import matplotlib.image
+
+    target = tmp_path / "timeline.png"
+    run = _run("plot", "timeline", str(target))
+    assert run.returncode == 0, run.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    height, width, _ = matplotlib.image.imread(target).shape
+    assert width > 1000 and height > 400

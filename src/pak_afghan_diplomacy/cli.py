@@ -19,6 +19,7 @@ EPILOG = """examples:
   pak-afghan-diplomacy validate --table meetings my_meetings.csv   # your own file
   pak-afghan-diplomacy new-article article.txt   # add a seed, pre-fill its curation
   pak-afghan-diplomacy export sqlite pad.db      # for Datasette or any SQL client
+  pak-afghan-diplomacy plot timeline timeline.png
 
 exit codes: 0 ok, 1 the data failed a check, 2 usage error"""
 
@@ -141,6 +142,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    try:
+        from pak_afghan_diplomacy.plot import timeline
+    except ImportError:
+        return _needs("plot")
+    try:
+        path = timeline(Path(args.path))
+    except ImportError:
+        return _needs("plot")
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     import pak_afghan_diplomacy as pad
 
@@ -220,6 +234,18 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("format", choices=["sqlite"], help="the target format")
     e.add_argument("path", help="the file to write (replaced whole)")
     e.set_defaults(func=cmd_export)
+
+    pl_ = sub.add_parser(
+        "plot",
+        help="draw a figure from the data (timeline)",
+        description="Draw the envoys' terms as bars and their meetings as points (known to the day) or spans "
+        "(known to a month or an interval); hatching marks the part of a term a reduced date leaves open.",
+        epilog="example:\n  pak-afghan-diplomacy plot timeline timeline.png",
+        formatter_class=raw,
+    )
+    pl_.add_argument("figure", choices=["timeline"], help="the figure")
+    pl_.add_argument("path", help="the file to write (.png, .svg or .pdf)")
+    pl_.set_defaults(func=cmd_plot)
 
     i = sub.add_parser(
         "info",
