@@ -27,6 +27,7 @@ env: $(VENV)/.synced
 data: env
 	$(BIN)/pak-afghan-diplomacy build
 	$(BIN)/pak-afghan-diplomacy validate --path datasets
+	$(BIN)/python -m pak_afghan_diplomacy.docs schema .
 
 test: env
 	$(BIN)/python -m pytest

@@ -58,12 +58,18 @@ def test_wheel_installs_and_loads_every_table_outside_the_repo(wheel, tmp_path):
     env.pop("VIRTUAL_ENV", None)
     subprocess.run([_uv(), "venv", "--quiet", "--python", os.sys.executable, str(venv)], check=True, env=env)
     py = venv / "bin" / "python"
+    # the user's install: the wheel with the pandas extra, and DuckDB; no dev dependencies
     subprocess.run(
-        [_uv(), "pip", "install", "--quiet", "--python", str(py), f"{wheel}[pandas]"],
+        [_uv(), "pip", "install", "--quiet", "--python", str(py), f"{wheel}[pandas]", "duckdb"],
         check=True,
         env=env,
         capture_output=True,
     )
+    freeze = subprocess.run(
+        [_uv(), "pip", "freeze", "--python", str(py)], check=True, env=env, capture_output=True, text=True
+    ).stdout.lower()
+    for dev_only in ("pandera", "frictionless", "pytest", "pyyaml", "matplotlib"):
+        assert f"{dev_only}==" not in freeze, dev_only
     code = (
         "import pak_afghan_diplomacy as pad, polars, pandas\n"
         "assert 'site-packages' in str(pad.data_dir()), pad.data_dir()\n"
@@ -71,11 +77,32 @@ def test_wheel_installs_and_loads_every_table_outside_the_repo(wheel, tmp_path):
         "    a = pad.load(t); b = pad.load(t, backend='pandas')\n"
         "    assert isinstance(a, polars.DataFrame) and isinstance(b, pandas.DataFrame)\n"
         "    assert a.height == len(b)\n"
+        "import duckdb\n"
+        "d = pad.data_dir()\n"
+        "q = f\"SELECT count(*) FROM '{d}/parquet/meetings.parquet' WHERE kind = 'visit'\"\n"
+        "n = duckdb.sql(q).fetchall()[0][0]\n"
+        "assert n == pad.load('meetings').filter(polars.col('kind') == 'visit').height > 0\n"
         "print(len(pad.tables()))\n"
     )
-    out = subprocess.run([str(py), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
+    out = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str(len(MODELS))
     info = subprocess.run(
         [str(venv / "bin" / "pak-afghan-diplomacy"), "info"], check=True, capture_output=True, text=True, cwd=tmp_path
     )
     assert "sources (5 articles)" in info.stdout
+
+
+def test_core_install_needs_only_polars_and_pyarrow(wheel):
+    meta = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
+    requires = [
+        line.split(":", 1)[1].strip()
+        for line in zipfile.ZipFile(wheel).read(meta).decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    core = sorted(r.split(">")[0].split("=")[0].strip() for r in requires if "extra ==" not in r)
+    assert core == ["polars", "pyarrow"]
+
+
+def test_sdist_is_built(wheel):
+    assert list(wheel.parent.glob("*.tar.gz"))

@@ -33,12 +33,32 @@ def _constraint_text(field: dict) -> str:
     return "; ".join(parts)
 
 
+def _examples(name: str) -> dict[str, str]:
+    """The first non-null value of each column in the published table (rows in key order)."""
+    import polars as pl
+
+    import pak_afghan_diplomacy as pad
+
+    try:
+        frame = pad.load(name)  # type: ignore[arg-type]
+    except (FileNotFoundError, KeyError):
+        return {}
+    out = {}
+    for col in frame.columns:
+        values = frame.get_column(col).drop_nulls()
+        if len(values):
+            text = str(values[0]).lower() if values.dtype == pl.Boolean else str(values[0])
+            out[col] = text if len(text) <= 40 else text[:39] + "…"
+    return out
+
+
 def dictionary() -> str:
-    """The data dictionary: every table and column, its type, constraints, description and joins."""
+    """The data dictionary: every table and column, its type, constraints, description, example and joins."""
     lines = [
         "# Data dictionary",
         "",
-        "Generated from the table models in `src/pak_afghan_diplomacy/schema/tables.py` by `make schema`;",
+        "Generated from the table models in `src/pak_afghan_diplomacy/schema/tables.py` (examples: the first",
+        "value in the published table) by `make schema`, which `make data` runs;",
         "do not edit. Dates are reduced ISO 8601 strings (`2024`, `2024-12`, `2024-12-23`) unless typed `date`;",
         "offsets are code-point offsets into the seed text (`text[char_start:char_end]`).",
         "",
@@ -50,11 +70,14 @@ def dictionary() -> str:
     for name, model in MODELS.items():
         schema = table_schema(name)
         lines += ["", f"## {name}", "", describe(name), ""]
-        lines += ["| column | type | constraints | description |", "|---|---|---|---|"]
+        examples = _examples(name)
+        lines += ["| column | type | constraints | description | example |", "|---|---|---|---|---|"]
         for f in schema["fields"]:
             desc = f["description"].replace("|", "\\|")
             constraint = _constraint_text(f).replace("|", "\\|")
-            lines.append(f"| `{f['name']}` | {f['type']} | {constraint} | {desc} |")
+            example = examples.get(f["name"], "").replace("|", "\\|").replace("`", "'")
+            example = f"`{example}`" if example else ""
+            lines.append(f"| `{f['name']}` | {f['type']} | {constraint} | {desc} | {example} |")
         fks = keys(model)["foreign_keys"]
         if fks:
             lines += ["", "Joins: " + "; ".join(f"`{c}` → [`{t}`](#{t}).`{r}`" for c, t, r in fks) + "."]

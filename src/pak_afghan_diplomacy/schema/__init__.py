@@ -38,6 +38,14 @@ MODELS: dict[str, type[Table]] = {
     "conflict_records": ConflictRecords,
 }
 
+
+def dtypes(name: str) -> dict:
+    """Column -> polars dtype of table `name`: read a CSV with `pl.read_csv(path, schema=dtypes(name))`."""
+    from pak_afghan_diplomacy.schema.frictionless import polars_schema
+
+    return polars_schema(MODELS[name])
+
+
 __all__ = [
     "MODELS",
     "Articles",
@@ -53,4 +61,5 @@ __all__ = [
     "Roles",
     "Statements",
     "Utterances",
+    "dtypes",
 ]
