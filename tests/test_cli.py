@@ -78,3 +78,16 @@ def test_plot_timeline_renders_a_figure(tmp_path):
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     height, width, _ = matplotlib.image.imread(target).shape
     assert width > 1000 and height > 400
+
+
+def test_progress_bar_only_for_long_builds_on_a_terminal(monkeypatch):
+    from pak_afghan_diplomacy import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert cli._progress_bar() is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    start = cli._progress_bar()
+    assert start(cli.PROGRESS_FROM - 1) is None
+    tick = start(cli.PROGRESS_FROM)
+    for i in range(cli.PROGRESS_FROM):
+        tick(f"article-{i}")

@@ -38,6 +38,35 @@ def _report(problems, report: Path | None) -> None:
         print(f"full list written to {report}", file=sys.stderr)
 
 
+PROGRESS_FROM = 50  # articles; a smaller build finishes before a bar would be read
+
+
+def _progress_bar():
+    """A rich progress bar over the articles, for builds long enough to need one, on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from rich.progress import Progress
+    except ImportError:
+        return None
+
+    def start(total: int):
+        if total < PROGRESS_FROM:
+            return None
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("reading curation", total=total)
+
+        def tick(_article_id: str) -> None:
+            bar.advance(task)
+            if bar.tasks[task].finished:
+                bar.stop()
+
+        return tick
+
+    return start
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     try:
         from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
@@ -49,7 +78,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"no seeds/ folder under {root.resolve()}: run build in a checkout or pass --root", file=sys.stderr)
         return 2
     try:
-        counts = build(layout, Path(args.out) if args.out else None)
+        counts = build(layout, Path(args.out) if args.out else None, _progress_bar())
     except BuildError as err:
         print("build failed; datasets/ was left as it was:", file=sys.stderr)
         _report(err.problems, args.report)

@@ -6,6 +6,7 @@ publishes only when every check has passed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,17 @@ class Layout:
         return self.root / "datasets"
 
 
-def make_tables(layout: Layout) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
-    """Read, assemble and validate; raise BuildError with every problem found."""
+def make_tables(
+    layout: Layout, progress: Callable[[int], Callable[[str], None]] | None = None
+) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
+    """Read, assemble and validate; raise BuildError with every problem found.
+
+    `progress(total)` may return a callback, called once per article read.
+    """
     found_seeds, problems = seeds.read_seeds(layout.seeds)
     present = {p.stem for p in layout.seeds.glob("*.txt")}
-    cur, found = curation.read(layout.curation, found_seeds, present)
+    tick = progress(len(found_seeds)) if progress else None
+    cur, found = curation.read(layout.curation, found_seeds, present, tick)
     problems += found
     if cur is None or problems:
         raise BuildError(problems)
@@ -57,9 +64,11 @@ def make_tables(layout: Layout) -> tuple[dict[str, pl.DataFrame], dict[str, str]
     return tables.frames, texts
 
 
-def build(layout: Layout, out: Path | None = None) -> dict[str, int]:
+def build(
+    layout: Layout, out: Path | None = None, progress: Callable[[int], Callable[[str], None]] | None = None
+) -> dict[str, int]:
     """Build and publish into `out` (default: the checkout's datasets/). Returns row counts."""
-    frames, _ = make_tables(layout)
+    frames, _ = make_tables(layout, progress)
     publish.write_atomic(publish.render(frames), out or layout.datasets)
     return {name: frame.height for name, frame in frames.items()}
 

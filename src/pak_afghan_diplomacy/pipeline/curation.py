@@ -7,6 +7,7 @@ article body, or is ambiguous without `occurrence`, is an error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,7 +297,10 @@ def _body(article: Article) -> list[Problem]:
 
 
 def read(
-    curation_dir: Path, seeds: dict[str, Seed], present: set[str] | None = None
+    curation_dir: Path,
+    seeds: dict[str, Seed],
+    present: set[str] | None = None,
+    on_article: Callable[[str], None] | None = None,
 ) -> tuple[Curation | None, list[Problem]]:
     """Load and check the registry and one curation file per seed (no more, no fewer).
 
@@ -324,6 +328,8 @@ def read(
         )
     articles: dict[str, Article] = {}
     for article_id, seed in sorted(seeds.items()):
+        if on_article:
+            on_article(article_id)
         label = f"build/{article_id}.yaml"
         path = files.get(article_id)
         if path is None:
