@@ -143,6 +143,7 @@ def write_atomic(files: Mapping[str, bytes], out: Path, *, _fail_after: int | No
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for everyone to read
     try:
         for i, (rel, data) in enumerate(sorted(files.items())):
             if _fail_after is not None and i >= _fail_after:
