@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pak_afghan_diplomacy.pipeline import Layout, build
+from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
+from pak_afghan_diplomacy.pipeline.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "datasets"
@@ -32,3 +33,15 @@ def checkout(tmp_path: Path) -> Layout:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under `folder`, by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_fails(layout: Layout) -> list[Problem]:
+    """Build `layout`, expecting failure: located problems, and datasets/ left byte for byte as it was."""
+    before = tree_bytes(layout.datasets)
+    with pytest.raises(BuildError) as err:
+        build(layout)
+    assert tree_bytes(layout.datasets) == before, "a failed build touched datasets/"
+    assert err.value.problems
+    for p in err.value.problems:
+        assert p.where and p.check and p.message, p
+    return err.value.problems

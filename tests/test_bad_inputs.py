@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
-from tests.conftest import tree_bytes
+from pak_afghan_diplomacy.pipeline import Layout
+from tests.conftest import build_fails, tree_bytes
 
 ARTICLE = "build/004_5fd66b92c6fc2c14.yaml"
 REGISTRY = "build/registry.yaml"
@@ -142,21 +142,10 @@ def _edit(root: Path, edit: Edit) -> int:
     return text.count("\n", 0, at) + 1 + (edit.new.count("\n") if edit.name == "duplicate id" else 0)
 
 
-def _build_fails(layout: Layout) -> list:
-    before = tree_bytes(layout.datasets)
-    with pytest.raises(BuildError) as err:
-        build(layout)
-    assert tree_bytes(layout.datasets) == before, "a failed build touched datasets/"
-    assert err.value.problems
-    for p in err.value.problems:
-        assert p.where and p.check and p.message, p
-    return err.value.problems
-
-
 @pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.name)
 def test_bad_curation_is_located(checkout, edit):
     line = _edit(checkout.root, edit)
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     hits = [p for p in problems if p.check == edit.check and p.where == edit.file]
     assert hits, [(p.where, p.line, p.field, p.check) for p in problems]
     if edit.field:
@@ -189,31 +178,31 @@ SEED = "004_5fd66b92c6fc2c14.txt"
 
 def test_seed_not_utf8(checkout):
     _repin(checkout, SEED, "Durrani in Kabul".encode("utf-16"))
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert [(p.where, p.check) for p in problems] == [(f"seeds/{SEED}", "encoding")]
 
 
 def test_seed_empty(checkout):
     _repin(checkout, SEED, b"")
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert [(p.where, p.check) for p in problems] == [(f"seeds/{SEED}", "empty")]
 
 
 def test_seed_without_curation(checkout):
     (checkout.curation / SEED.replace(".txt", ".yaml")).unlink()
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert [(p.where, p.check) for p in problems if p.check == "no curation"] == [(f"seeds/{SEED}", "no curation")]
 
 
 def test_curation_without_seed(checkout):
     (checkout.curation / "009_0000000000000000.yaml").write_text("article: {}\n", encoding="utf-8")
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert ("build/009_0000000000000000.yaml", "no seed") in [(p.where, p.check) for p in problems]
 
 
 def test_unpinned_seed(checkout):
     (checkout.seeds / "009_0000000000000000.txt").write_text("An article nobody pinned.", encoding="utf-8")
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert ("seeds/009_0000000000000000.txt", "unpinned") in [(p.where, p.check) for p in problems]
 
 
@@ -221,7 +210,7 @@ def test_unpinned_seed(checkout):
 def test_pinned_path_leaving_seeds_is_refused(checkout, target):
     with (checkout.seeds / "SHA256SUMS").open("a") as fh:
         fh.write(f"{'0' * 64}  {target}\n")
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert any(p.check == "path" and p.value == target for p in problems)
 
 
@@ -230,7 +219,7 @@ def test_symlinked_seed_is_refused(checkout, tmp_path):
     outside.write_bytes((checkout.seeds / SEED).read_bytes())
     (checkout.seeds / SEED).unlink()
     os.symlink(outside, checkout.seeds / SEED)
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert (f"seeds/{SEED}", "path") in [(p.where, p.check) for p in problems]
 
 
@@ -240,12 +229,12 @@ def test_symlinked_curation_is_refused(checkout, tmp_path):
     outside.write_bytes((checkout.curation / name).read_bytes())
     (checkout.curation / name).unlink()
     os.symlink(outside, checkout.curation / name)
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert (f"build/{name}", "path") in [(p.where, p.check) for p in problems]
 
 
 @pytest.mark.parametrize("name", ["registry.yaml", "004_5fd66b92c6fc2c14.yaml"])
 def test_empty_curation_file_is_a_located_problem(checkout, name):
     (checkout.curation / name).write_text("# nothing yet\n", encoding="utf-8")
-    problems = _build_fails(checkout)
+    problems = build_fails(checkout)
     assert (f"build/{name}", "empty") in [(p.where, p.check) for p in problems]

@@ -8,16 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pak_afghan_diplomacy.pipeline import BuildError, Layout, build, publish
-from tests.conftest import tree_bytes
-
-
-def _fails(layout: Layout) -> list:
-    before = tree_bytes(layout.datasets)
-    with pytest.raises(BuildError) as err:
-        build(layout)
-    assert tree_bytes(layout.datasets) == before, "a failed build touched datasets/"
-    return err.value.problems
+from pak_afghan_diplomacy.pipeline import Layout, build, publish
+from tests.conftest import build_fails, tree_bytes
 
 
 def test_changed_seed_byte_is_refused(checkout):
@@ -25,7 +17,7 @@ def test_changed_seed_byte_is_refused(checkout):
     data = bytearray(seed.read_bytes())
     data[10] ^= 1
     seed.write_bytes(bytes(data))
-    problems = _fails(checkout)
+    problems = build_fails(checkout)
     assert [(p.where, p.check) for p in problems] == [(f"seeds/{seed.name}", "sha256")]
 
 
@@ -35,7 +27,7 @@ def test_unknown_key_is_located_by_file_line_and_field(checkout):
     at = next(i for i, line in enumerate(lines) if line.strip().startswith("speaker:"))
     lines[at] = lines[at].replace("speaker:", "speker:", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    problems = _fails(checkout)
+    problems = build_fails(checkout)
     hit = [p for p in problems if p.check == "unknown key"]
     assert len(hit) == 1
     assert hit[0].where == f"build/{path.name}"
@@ -50,7 +42,7 @@ def test_quote_not_in_article_is_refused(checkout):
     lines = text.splitlines()
     lines[line_no - 1] = lines[line_no - 1].split("evidence:")[0] + 'evidence: "words no article prints"'
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    problems = _fails(checkout)
+    problems = build_fails(checkout)
     assert any(p.check == "quote" and p.line == line_no and p.value == "words no article prints" for p in problems)
 
 
@@ -85,7 +77,7 @@ def _drop_statement(layout: Layout, article: str, statement_id: str) -> None:
 
 def test_an_uncurated_quotation_fails_the_build(checkout):
     _drop_statement(checkout, "004_5fd66b92c6fc2c14", "004-baloch-assure-agenda")
-    problems = _fails(checkout)
+    problems = build_fails(checkout)
     assert [(p.check, p.value[:20]) for p in problems] == [("uncurated quotation", "I assure you that al")]
 
 
@@ -95,7 +87,7 @@ def test_an_uncurated_spelling_fails_the_build(checkout):
     start = text.index('  - person: mumtaz-zahra-baloch\n    name: "Baloch"')
     end = text.index("  - person", start + 5) if "  - person" in text[start + 5 :] else text.index("\nroles:")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    problems = _fails(checkout)
+    problems = build_fails(checkout)
     assert {(p.check, p.value) for p in problems} == {("uncurated name", "Baloch")}
 
 
@@ -115,5 +107,5 @@ def test_new_article_pins_the_seed_and_prefills_candidates(checkout, tmp_path):
     prefilled = curation_file.read_text(encoding="utf-8")
     for expected in ("Mohammad Sadiq", "Amir Khan Muttaqi", "we want peace.", "trade matters", "On Monday"):
         assert expected in prefilled
-    problems = _fails(checkout)  # unreviewed candidates never reach the package
+    problems = build_fails(checkout)  # unreviewed candidates never reach the package
     assert any(p.where == f"build/{article_id}.yaml" for p in problems)

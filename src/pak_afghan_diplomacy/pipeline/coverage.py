@@ -41,9 +41,8 @@ def uncovered(cur: Curation, statement_spans: dict[str, list[tuple[int, int]]]) 
         quoted = statement_spans.get(article_id, []) + dismissed_spans
         for c in candidates.quotations(text, lo, hi):
             # a quotation is covered when a statement or dismissal holds its words (marks optional)
-            inner = candidates.Candidate(c.kind, c.start, c.end, c.text)
             stripped = candidates.Candidate(c.kind, c.start, c.start + len(c.text.rstrip()), c.text)
-            if _covered(inner, excluded) or _covered(stripped, quoted) or _overlaps_any(c, dismissed_spans):
+            if _covered(c, excluded) or _covered(stripped, quoted) or _overlaps_any(c, dismissed_spans):
                 continue
             problems.append(
                 Problem(
