@@ -40,5 +40,17 @@ lint: env
 schema: env
 	$(BIN)/python -m pak_afghan_diplomacy.docs schema
 
+# The benchmark runs in its own environment with only what `pip install pak-afghan-diplomacy[build]`
+# gives (no pandas, no hypothesis: pandera imports them when present) plus frictionless to compare with.
+BENCH_VENV := .venv-bench
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.synced: $(UV) uv.lock pyproject.toml
+	UV_PROJECT_ENVIRONMENT=$(BENCH_VENV) $(UV) sync --frozen --extra build --no-default-groups --group bench --python $(PYTHON) --quiet
+	@touch $@
+
+bench: $(BENCH_VENV)/.synced
+	$(BENCH_VENV)/bin/python benchmarks/bench.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) $(TOOLS) dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(TOOLS) dist .pytest_cache .ruff_cache

@@ -1,12 +1,13 @@
 """Step 3: turn the checked curation into the tables, resolving every reference.
 
-Each row remembers the curation file and line it came from (`Origins`), so a schema
-failure later can point a person at the line to fix.
+Each row remembers the curation file and line it came from (`Tables.locate`), so a
+schema failure later can point a person at the line to fix.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,17 +17,38 @@ from pak_afghan_diplomacy.pipeline import dates
 from pak_afghan_diplomacy.pipeline.curation import REGISTRY, Article, Curation, Span, resolve_evidence
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.schema import MODELS
-from pak_afghan_diplomacy.schema.frictionless import polars_schema
+from pak_afghan_diplomacy.schema.frictionless import keys, polars_schema
 from pak_afghan_diplomacy.schema.vocab import EVIDENCED_TABLES
 
 REG = f"build/{REGISTRY}"
+REGISTRY_SECTIONS = ("persons", "organizations", "roles", "meetings", "utterances", "conflicts")
 
 
 @dataclass
 class Tables:
     frames: dict[str, pl.DataFrame]
-    # (table, primary key as text) -> (file, line) of the curation that made the row
-    origins: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+    # per table, row for row: `_where` (the curation file) and `_line` that made the row
+    origins: dict[str, pl.DataFrame]
+    _index: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    def locate(self, table: str, key: str) -> tuple[str, int | None] | None:
+        """(file, line) of the row whose primary key, joined by `|`, is `key` (the first such row).
+
+        The key index of a table is built on first use: only a build that fails pays for it.
+        """
+        if table not in self.frames:
+            return None
+        if table not in self._index:
+            pk = keys(MODELS[table])["primary_key"]
+            index: dict[str, int] = {}
+            for i, row in enumerate(self.frames[table].select(pk).rows()):
+                index.setdefault("|".join(str(v) for v in row), i)
+            self._index[table] = index
+        i = self._index[table].get(key)
+        if i is None:
+            return None
+        where, line = self.origins[table].row(i)
+        return where, line
 
 
 def _line(item: Any, key: str | None = None) -> int | None:
@@ -35,14 +57,61 @@ def _line(item: Any, key: str | None = None) -> int | None:
     return getattr(item, "line", None)
 
 
-class _Builder:
-    def __init__(self, cur: Curation):
-        self.cur = cur
-        self.reg = cur.registry
-        self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.origins: dict[tuple[str, str], tuple[str, int | None]] = {}
+class _Sink:
+    """The rows of one table, kept as polars chunks with their origin (file, line) as two extra columns.
+
+    A dict per row costs about half a kilobyte; at a million evidence rows that is what
+    decides whether a large build fits in memory, so rows are buffered as tuples and
+    turned into a compact frame every CHUNK rows.
+    """
+
+    CHUNK = 20_000
+
+    def __init__(self, name: str):
+        self.schema = {**polars_schema(MODELS[name]), "_where": pl.String(), "_line": pl.Int64()}
+        self.columns = list(self.schema)[:-2]
+        self.buffer: list[tuple[Any, ...]] = []
+        self.chunks: list[pl.DataFrame] = []
+
+    def add(self, row: dict[str, Any], where: str, line: int | None) -> None:
+        self.buffer.append((*(row[c] for c in self.columns), where, line))
+        if len(self.buffer) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.chunks.append(pl.DataFrame(self.buffer, schema=self.schema, orient="row"))
+            self.buffer = []
+
+    def frame(self) -> pl.DataFrame:
+        self.flush()
+        if len(self.chunks) > 1:
+            self.chunks = [pl.concat(self.chunks, rechunk=True)]
+        return self.chunks[0] if self.chunks else pl.DataFrame(schema=self.schema)
+
+
+def _src(item: Any) -> str:
+    """The registry file a record came from (`registry.yaml` or a part in `registry/`)."""
+    return getattr(item, "source", REG)
+
+
+class Builder:
+    """Turns the registry, then one article at a time, into table rows.
+
+    Only ids and small indices of the registry are kept once its rows are made, and an
+    article's curation can be dropped as soon as `article()` returns: memory grows with
+    the rows, not with the parsed YAML.
+    """
+
+    def __init__(self) -> None:
+        self.sinks = {name: _Sink(name) for name in MODELS}
         self.problems: list[Problem] = []
-        self.ids: dict[str, dict[str, Any]] = {}
+        # section -> id -> (file, line) where it is defined
+        self.ids: dict[str, dict[str, tuple[str, int | None]]] = {section: {} for section in REGISTRY_SECTIONS}
+        self.pending: list[tuple[str, Any, str, int | None, str]] = []
+        self.participants: dict[str, frozenset[str]] = {}
+        self.conflicts: list[tuple[str, Any]] = []
+        self.canonical_names: set[str] = set()
 
     # -- helpers -----------------------------------------------------------
     def problem(self, where: str, line: int | None, fieldname: str, check: str, value: Any, message: str) -> None:
@@ -57,23 +126,32 @@ class _Builder:
             )
         )
 
-    def registry_ids(self, section: str) -> dict[str, Any]:
-        """Registry records of a section by id; duplicates are errors."""
+    def registry_ids(self, section: str, items: list[Any]) -> dict[str, Any]:
+        """New records of a section by id; an id seen before (in any registry file) is an error."""
+        known = self.ids.setdefault(section, {})
         out: dict[str, Any] = {}
-        items = self.reg.get(section) or []
         for i, item in enumerate(items):
             rid = item["id"]
-            if rid in out:
+            if rid in known:
+                src, line = known[rid]
+                at = f"line {line}" + ("" if src == _src(item) else f" of {src}")
                 self.problem(
-                    REG,
+                    _src(item),
                     _line(item, "id"),
                     f"{section}[{i}].id",
                     "duplicate id",
                     rid,
-                    f"{section} id defined twice (first at line {_line(out[rid], 'id')})",
+                    f"{section} id defined twice (first at {at})",
                 )
+                continue
+            known[rid] = (_src(item), _line(item, "id"))
             out[rid] = item
         return out
+
+    def ref_later(self, section: str, value: Any, where: str, line: int | None, fieldname: str) -> None:
+        """A registry reference that may point at a record of a later registry file."""
+        if value is not None and value not in self.ids[section]:
+            self.pending.append((section, value, where, line, fieldname))
 
     def ref(self, section: str, value: Any, where: str, line: int | None, fieldname: str) -> bool:
         if value is None:
@@ -83,9 +161,8 @@ class _Builder:
             return False
         return True
 
-    def add(self, table: str, row: dict[str, Any], key: str, where: str, line: int | None) -> None:
-        self.rows[table].append(row)
-        self.origins.setdefault((table, key), (where, line))
+    def add(self, table: str, row: dict[str, Any], where: str, line: int | None) -> None:
+        self.sinks[table].add(row, where, line)
 
     def evidence(self, table: str, record_id: str, article: Article, spans: list[Span], line: int | None) -> None:
         for s in spans:
@@ -99,7 +176,6 @@ class _Builder:
                     "char_end": s.end,
                     "text": s.text,
                 },
-                f"{table}|{record_id}|{article.article_id}|{s.start}|{s.end}",
                 article.label,
                 line,
             )
@@ -112,11 +188,23 @@ class _Builder:
         return spans
 
     # -- registry ----------------------------------------------------------
-    def registry(self) -> None:
-        for section in ("persons", "organizations", "roles", "meetings", "utterances", "conflicts"):
-            self.ids[section] = self.registry_ids(section)
-        for pid, p in self.ids["persons"].items():
-            self.add("persons", {"person_id": pid, "name": p["name"]}, pid, REG, _line(p))
+    def registry(self, parts: Iterable[dict[str, Any]]) -> None:
+        """Rows from every registry file, one at a time; then the references between files."""
+        for part in parts:
+            self.registry_part(part)
+        for section, value, where, line, fieldname in self.pending:
+            self.ref(section, value, where, line, fieldname)
+        self.pending = []
+
+    def registry_part(self, part: dict[str, Any]) -> None:
+        records = {section: self.registry_ids(section, part.get(section) or []) for section in REGISTRY_SECTIONS}
+        self.participants.update(
+            {mid: frozenset(p["person"] for p in m["participants"]) for mid, m in records["meetings"].items()}
+        )
+        self.conflicts += records["conflicts"].items()
+        self.canonical_names.update(p["name"] for p in records["persons"].values())
+        for pid, p in records["persons"].items():
+            self.add("persons", {"person_id": pid, "name": p["name"]}, _src(p), _line(p))
             self.add(
                 "person_names",
                 {
@@ -127,11 +215,10 @@ class _Builder:
                     "inferred": False,
                     "note": p.get("note"),
                 },
-                f"{pid}:canonical:{p['name']}",
-                REG,
+                _src(p),
                 _line(p),
             )
-        for oid, o in self.ids["organizations"].items():
+        for oid, o in records["organizations"].items():
             self.add(
                 "organizations",
                 {
@@ -140,18 +227,19 @@ class _Builder:
                     "country": o.get("country"),
                     "classification": o["classification"],
                 },
-                oid,
-                REG,
+                _src(o),
                 _line(o),
             )
-        for i, (rid, r) in enumerate(self.ids["roles"].items()):
-            self.ref("persons", r["person"], REG, _line(r, "person"), f"roles[{i}].person")
-            self.ref("organizations", r["organization"], REG, _line(r, "organization"), f"roles[{i}].organization")
+        for i, (rid, r) in enumerate(records["roles"].items()):
+            self.ref_later("persons", r["person"], _src(r), _line(r, "person"), f"roles[{i}].person")
+            self.ref_later(
+                "organizations", r["organization"], _src(r), _line(r, "organization"), f"roles[{i}].organization"
+            )
             self._date_order(r, "start_date", "end_date", f"roles[{i}]")
             for side in ("start_date", "end_date"):
                 if r.get(f"{side}_basis") and not r.get(side):
                     self.problem(
-                        REG,
+                        _src(r),
                         _line(r, f"{side}_basis"),
                         f"roles[{i}].{side}_basis",
                         "basis without date",
@@ -176,11 +264,10 @@ class _Builder:
                     "observed_date": None,
                     "note": r.get("note"),
                 },
-                rid,
-                REG,
+                _src(r),
                 _line(r),
             )
-        for i, (mid, m) in enumerate(self.ids["meetings"].items()):
+        for i, (mid, m) in enumerate(records["meetings"].items()):
             lo, hi = dates.bounds(m["date"])
             self.add(
                 "meetings",
@@ -199,17 +286,16 @@ class _Builder:
                     "description": m["description"],
                     "source_count": 0,
                 },
-                mid,
-                REG,
+                _src(m),
                 _line(m),
             )
             seen: set[str] = set()
             for j, p in enumerate(m["participants"]):
                 fname = f"meetings[{i}].participants[{j}].person"
-                self.ref("persons", p["person"], REG, _line(p, "person"), fname)
+                self.ref_later("persons", p["person"], _src(m), _line(p, "person"), fname)
                 if p["person"] in seen:
                     self.problem(
-                        REG,
+                        _src(m),
                         _line(p, "person"),
                         fname,
                         "duplicate id",
@@ -217,38 +303,36 @@ class _Builder:
                         "person listed twice among the participants",
                     )
                 seen.add(p["person"])
-                key = f"{mid}:{p['person']}"
                 self.add(
                     "meeting_participants",
                     {
-                        "participant_id": key,
+                        "participant_id": f"{mid}:{p['person']}",
                         "meeting_id": mid,
                         "person_id": p["person"],
                         "side": p["side"],
                         "participation": p["participation"],
                     },
-                    key,
-                    REG,
+                    _src(m),
                     _line(p),
                 )
-        for uid, u in self.ids["utterances"].items():
-            self.add("utterances", {"utterance_id": uid, "note": u.get("note")}, uid, REG, _line(u))
-        for cid, c in self.ids["conflicts"].items():
+        for uid, u in records["utterances"].items():
+            self.add("utterances", {"utterance_id": uid, "note": u.get("note")}, _src(u), _line(u))
+        for cid, c in records["conflicts"].items():
             self.add(
                 "conflicts",
                 {"conflict_id": cid, "kind": c["kind"], "description": c["description"]},
-                cid,
-                REG,
+                _src(c),
                 _line(c),
             )
 
     def _date_order(self, item: Any, start: str, end: str, path: str) -> None:
         a, b = item.get(start), item.get(end)
         if a and b and dates.bounds(b)[1] < dates.bounds(a)[0]:
-            self.problem(REG, _line(item, end), f"{path}.{end}", "date order", b, f"ends before {start} {a}")
+            self.problem(_src(item), _line(item, end), f"{path}.{end}", "date order", b, f"ends before {start} {a}")
 
     # -- articles ----------------------------------------------------------
-    def article(self, a: Article) -> None:
+    def article(self, a: Article) -> list[tuple[int, int]]:
+        """Rows from one article; returns the spans of its statements (for the coverage check)."""
         meta = a.doc["article"]
         self.add(
             "articles",
@@ -266,7 +350,6 @@ class _Builder:
                 "sha256": a.seed.sha256,
                 "source_file": a.seed.file_name,
             },
-            a.article_id,
             a.label,
             _line(meta),
         )
@@ -286,18 +369,16 @@ class _Builder:
                         s.text,
                         f"the quote must contain the name {n['name']!r} as printed",
                     )
-            key = f"{n['person']}:{a.article_id}:{n['name']}"
             self.add(
                 "person_names",
                 {
-                    "name_id": key,
+                    "name_id": f"{n['person']}:{a.article_id}:{n['name']}",
                     "person_id": n["person"],
                     "name": n["name"],
                     "article_id": a.article_id,
                     "inferred": bool(n.get("inferred", False)),
                     "note": n.get("note"),
                 },
-                key,
                 a.label,
                 _line(n),
             )
@@ -339,7 +420,6 @@ class _Builder:
                     "reported_date_inferred": (m.get("date_basis") == "inferred") if m.get("date") else None,
                     "reported_date_note": m.get("date_note"),
                 },
-                f"{m['meeting']}|{a.article_id}",
                 a.label,
                 _line(m),
             )
@@ -350,8 +430,7 @@ class _Builder:
             if not ok:
                 continue
             key = f"{p['meeting']}:{p['person']}"
-            participants = {x["person"] for x in self.ids["meetings"][p["meeting"]]["participants"]}
-            if p["person"] not in participants:
+            if p["person"] not in self.participants[p["meeting"]]:
                 self.problem(
                     a.label,
                     _line(p, "person"),
@@ -362,13 +441,16 @@ class _Builder:
                 )
                 continue
             self.evidence("meeting_participants", key, a, self.spans(a, p, f"{f}.evidence"), _line(p))
+        spans: list[tuple[int, int]] = []
         for i, s in enumerate(doc.get("statements") or []):
-            self.statement(a, i, s)
+            if found := self.statement(a, i, s):
+                spans.append((found.start, found.end))
         for i, c in enumerate(doc.get("conflicts") or []):
             if self.ref("conflicts", c["conflict"], a.label, _line(c, "conflict"), f"conflicts[{i}].conflict"):
                 self.evidence("conflicts", c["conflict"], a, self.spans(a, c, f"conflicts[{i}].evidence"), _line(c))
+        return spans
 
-    def statement(self, a: Article, i: int, s: Any) -> None:
+    def statement(self, a: Article, i: int, s: Any) -> Span | None:
         f = f"statements[{i}]"
         line = _line(s)
         ok = True
@@ -382,18 +464,16 @@ class _Builder:
         found = a.find(s["text"], s.get("occurrence"), (a.label, _line(s, "text"), f"{f}.text"))
         if isinstance(found, Problem):
             self.problems.append(found)
-            return
-        if ok and s.get("meeting") and s.get("speaker"):
-            participants = {x["person"] for x in self.ids["meetings"][s["meeting"]]["participants"]}
-            if s["speaker"] not in participants:
-                self.problem(
-                    a.label,
-                    _line(s, "speaker"),
-                    f"{f}.speaker",
-                    "speaker not a participant",
-                    s["speaker"],
-                    f"the statement is tied to meeting {s['meeting']} but its speaker is not a participant",
-                )
+            return None
+        if ok and s.get("meeting") and s.get("speaker") and s["speaker"] not in self.participants[s["meeting"]]:
+            self.problem(
+                a.label,
+                _line(s, "speaker"),
+                f"{f}.speaker",
+                "speaker not a participant",
+                s["speaker"],
+                f"the statement is tied to meeting {s['meeting']} but its speaker is not a participant",
+            )
         self.add(
             "statements",
             {
@@ -411,86 +491,78 @@ class _Builder:
                 "utterance_id": s.get("utterance"),
                 "note": s.get("note"),
             },
-            s["id"],
             a.label,
             line,
         )
+        return found
 
     # -- across articles ---------------------------------------------------
-    def finish(self) -> None:
-        published = {r["article_id"]: r["published_date"] for r in self.rows["articles"]}
-        evidenced: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for e in self.rows["evidence"]:
-            evidenced[e["record_table"]][e["record_id"]].add(e["article_id"])
-        for r in self.rows["roles"]:
-            arts = evidenced["roles"].get(r["role_id"])
-            if arts:
-                r["observed_date"] = max((published[x] for x in arts), key=lambda d: dates.bounds(d)[1])
-        sources = defaultdict(int)
-        for ms in self.rows["meeting_sources"]:
-            sources[ms["meeting_id"]] += 1
-        for m in self.rows["meetings"]:
-            m["source_count"] = sources[m["meeting_id"]]
-        keys = {
-            "persons": "person_id",
-            "roles": "role_id",
-            "meetings": "meeting_id",
-            "meeting_participants": "participant_id",
-            "conflicts": "conflict_id",
-        }
+    def finish(self) -> Tables:
+        """Cross-article rows and checks (evidence for every record, sources of meetings); the tables."""
+        frames = {name: sink.frame() for name, sink in self.sinks.items()}
+        ev = frames["evidence"]
+        articles = frames["articles"]
+        published = dict(zip(articles["article_id"], articles["published_date"], strict=True))
+        latest = {d: dates.bounds(d)[1] for d in set(published.values())}
+        observed: dict[str, str] = {}
+        role_evidence = ev.filter(pl.col("record_table") == "roles").select("record_id", "article_id")
+        for role_id, article_id in role_evidence.rows():
+            d = published[article_id]
+            if role_id not in observed or (latest[d], d) > (latest[observed[role_id]], observed[role_id]):
+                observed[role_id] = d
+        roles = frames["roles"]
+        frames["roles"] = roles.with_columns(
+            pl.Series("observed_date", [observed.get(r) for r in roles["role_id"]], dtype=pl.String)
+        )
+        counts = frames["meeting_sources"].group_by("meeting_id").len()
+        sources = dict(zip(counts["meeting_id"], counts["len"], strict=True))
+        meetings = frames["meetings"]
+        frames["meetings"] = meetings.with_columns(
+            pl.Series("source_count", [sources.get(m, 0) for m in meetings["meeting_id"]], dtype=pl.Int64)
+        )
         for table in EVIDENCED_TABLES:
-            for row in self.rows[table]:
-                rid = row[keys[table]]
-                if rid not in evidenced[table]:
-                    where, line = self.origins[(table, rid)]
-                    self.problem(
-                        where,
-                        line,
-                        keys[table],
-                        "no evidence",
-                        rid,
-                        f"no article gives evidence for this {table} record",
-                    )
-        for m in self.rows["meetings"]:
-            if m["source_count"] == 0:
-                where, line = self.origins[("meetings", m["meeting_id"])]
-                self.problem(
-                    where,
-                    line,
-                    "meeting_id",
-                    "no source",
-                    m["meeting_id"],
-                    "no article reports this meeting under meetings:",
-                )
-        self.conflict_records()
+            key = _EVIDENCED_KEYS[table]
+            ids = ev.filter(pl.col("record_table") == table).select(pl.col("record_id").alias(key)).unique()
+            for rid, where, line in frames[table].join(ids, on=key, how="anti").select(key, "_where", "_line").rows():
+                self.problem(where, line, key, "no evidence", rid, f"no article gives evidence for this {table} record")
+        for mid, where, line in (
+            frames["meetings"].filter(pl.col("source_count") == 0).select("meeting_id", "_where", "_line").rows()
+        ):
+            self.problem(where, line, "meeting_id", "no source", mid, "no article reports this meeting under meetings:")
+        frames["conflict_records"] = self.conflict_records(frames)
+        origins = {name: frame.select("_where", "_line") for name, frame in frames.items()}
+        clean = {name: frame.drop("_where", "_line") for name, frame in frames.items()}
+        # Cast back to the declared dtypes (the Series above are built loosely).
+        clean = {name: frame.cast(polars_schema(MODELS[name])) for name, frame in clean.items()}  # type: ignore[arg-type]
+        return Tables(clean, origins)
 
-    def conflict_records(self) -> None:
-        keys = {
-            "statements": "statement_id",
-            "persons": "person_id",
-            "roles": "role_id",
-            "meetings": "meeting_id",
-            "meeting_participants": "participant_id",
-            "person_names": "name_id",
-            "conflicts": "conflict_id",
+    def conflict_records(self, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for _, c in self.conflicts:
+            for rec in c["records"]:
+                if rec["table"] in _CONFLICT_KEYS:
+                    wanted[rec["table"]].add(rec["id"])
+        existing = {
+            t: set(frames[t].filter(pl.col(_CONFLICT_KEYS[t]).is_in(list(ids)))[_CONFLICT_KEYS[t]])
+            for t, ids in wanted.items()
         }
-        existing = {t: {r[k] for r in self.rows[t]} for t, k in keys.items()}
-        for i, (cid, c) in enumerate(self.ids["conflicts"].items()):
+        sink = _Sink("conflict_records")
+        for i, (cid, c) in enumerate(self.conflicts):
             for j, rec in enumerate(c["records"]):
                 fname = f"conflicts[{i}].records[{j}]"
-                if rec["table"] not in keys:
+                if rec["table"] not in _CONFLICT_KEYS:
                     self.problem(
-                        REG,
+                        _src(c),
                         _line(rec, "table"),
                         f"{fname}.table",
                         "choice",
                         rec["table"],
-                        f"expected one of: {', '.join(sorted(keys))}",
+                        f"expected one of: {', '.join(sorted(_CONFLICT_KEYS))}",
                     )
                     continue
                 if rec["id"] not in existing[rec["table"]]:
                     self.problem(
-                        REG,
+                        _src(c),
                         _line(rec, "id"),
                         f"{fname}.id",
                         "unknown id",
@@ -498,27 +570,35 @@ class _Builder:
                         f"no {rec['table']} record with this id",
                     )
                     continue
-                key = f"{cid}|{rec['table']}|{rec['id']}"
-                self.add(
-                    "conflict_records",
-                    {"conflict_id": cid, "record_table": rec["table"], "record_id": rec["id"]},
-                    key,
-                    REG,
-                    _line(rec),
+                sink.add(
+                    {"conflict_id": cid, "record_table": rec["table"], "record_id": rec["id"]}, _src(c), _line(rec)
                 )
+        return sink.frame()
 
-    def frames(self) -> dict[str, pl.DataFrame]:
-        out = {}
-        for name, model in MODELS.items():
-            schema = polars_schema(model)
-            out[name] = pl.DataFrame(self.rows.get(name, []), schema=schema, orient="row")
-        return out
+
+_EVIDENCED_KEYS = {
+    "persons": "person_id",
+    "roles": "role_id",
+    "meetings": "meeting_id",
+    "meeting_participants": "participant_id",
+    "conflicts": "conflict_id",
+}
+_CONFLICT_KEYS = {
+    "statements": "statement_id",
+    "persons": "person_id",
+    "roles": "role_id",
+    "meetings": "meeting_id",
+    "meeting_participants": "participant_id",
+    "person_names": "name_id",
+    "conflicts": "conflict_id",
+}
 
 
 def assemble(cur: Curation) -> tuple[Tables, list[Problem]]:
-    b = _Builder(cur)
-    b.registry()
+    """All tables of a curation held in memory at once (small corpora, tools and tests)."""
+    b = Builder()
+    b.registry([cur.registry])
     for _, article in sorted(cur.articles.items()):
         b.article(article)
-    b.finish()
-    return Tables(b.frames(), b.origins), b.problems
+    tables = b.finish()
+    return tables, b.problems

@@ -7,7 +7,7 @@ article body, or is ambiguous without `occurrence`, is an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from pak_afghan_diplomacy.pipeline.yamlfile import F
 from pak_afghan_diplomacy.schema import vocab
 
 REGISTRY = "registry.yaml"
+REGISTRY_PARTS = "registry"  # optional folder of further registry files
 
 _ID = F("str", required=True)
 _NOTE = F("str", nullable=True)
@@ -296,65 +297,124 @@ def _body(article: Article) -> list[Problem]:
     return problems
 
 
+def _regular(path: Path) -> bool:
+    """A file listed from a folder is inside it unless it is a link (or its folder is a link)."""
+    return not path.is_symlink()
+
+
+def registry_files(curation_dir: Path) -> Iterator[tuple[dict[str, Any] | None, list[Problem]]]:
+    """`registry.yaml`, then every part in `registry/` (sorted), one parsed file at a time.
+
+    A large registry can be split into parts (by year, by topic) so that no file has to be
+    parsed whole and none is held longer than it takes to make its rows; each record
+    remembers its file (`source`) for error messages.
+    """
+    main = curation_dir / REGISTRY
+    if not main.is_file():
+        yield None, [Problem(f"build/{REGISTRY}", check="missing file", message="the registry is missing")]
+        return
+    folder = curation_dir / REGISTRY_PARTS
+    for path in [main, *sorted(folder.glob("*.yaml"))]:
+        label = f"build/{path.relative_to(curation_dir).as_posix()}"
+        if not _regular(path) or (path != main and folder.is_symlink()):
+            yield None, [Problem(label, check="path", message="curation files must be regular files in build/")]
+            continue
+        doc, problems = yamlfile.load(path, label)
+        if doc is None:
+            yield None, problems
+            continue
+        shape = yamlfile.check_mapping(doc, REGISTRY_SPEC, label, "", 1)
+        if shape:
+            yield None, problems + shape
+            continue
+        for items in doc.values():
+            for item in items or []:
+                item.source = label
+        yield doc, problems
+
+
+def read_registry(curation_dir: Path) -> tuple[dict[str, list[Any]] | None, list[Problem]]:
+    """Every registry file merged section by section (small corpora and tools; the build streams)."""
+    merged: dict[str, list[Any]] = {}
+    problems: list[Problem] = []
+    for doc, found in registry_files(curation_dir):
+        problems += found
+        for section, items in (doc or {}).items():
+            merged.setdefault(section, []).extend(items or [])
+    return (None if problems else merged), problems
+
+
+def read_article(path: Path, seed: Seed, curation_dir: Path) -> tuple[Article | None, list[Problem]]:
+    """One article's curation, checked against the spec, with its body located in the seed."""
+    label = f"build/{seed.article_id}.yaml"
+    if not _regular(path):
+        return None, [Problem(label, check="path", message="curation files must be regular files in build/")]
+    doc, problems = yamlfile.load(path, label)
+    if doc is None:
+        return None, problems
+    shape = yamlfile.check_mapping(doc, ARTICLE_SPEC, label, "", 1)
+    if shape:
+        return None, problems + shape
+    article = Article(seed, label, doc)
+    problems += _body(article)
+    return article, problems
+
+
+def articles(
+    curation_dir: Path,
+    seeds: dict[str, Seed],
+    present: set[str] | None = None,
+    on_article: Callable[[str], None] | None = None,
+) -> Iterator[tuple[Article | None, list[Problem]]]:
+    """One curation file per seed (no more, no fewer), read lazily in article order.
+
+    `present` names the seed files on disk, valid or not: a curation whose seed exists but
+    failed its checks is not also reported as having no seed.
+    """
+    files = {p.stem: p for p in curation_dir.glob("*.yaml") if p.name != REGISTRY}
+    for stem in sorted(set(files) - set(seeds) - (present or set())):
+        yield (
+            None,
+            [
+                Problem(
+                    f"build/{stem}.yaml",
+                    check="no seed",
+                    message=f"curation without a seed: seeds/{stem}.txt is missing or unpinned",
+                )
+            ],
+        )
+    for article_id, seed in sorted(seeds.items()):
+        if on_article:
+            on_article(article_id)
+        path = files.get(article_id)
+        if path is None:
+            yield (
+                None,
+                [
+                    Problem(
+                        f"seeds/{seed.file_name}",
+                        check="no curation",
+                        message=f"seed without curation: write build/{article_id}.yaml (see new-article)",
+                    )
+                ],
+            )
+            continue
+        yield read_article(path, seed, curation_dir)
+
+
 def read(
     curation_dir: Path,
     seeds: dict[str, Seed],
     present: set[str] | None = None,
     on_article: Callable[[str], None] | None = None,
 ) -> tuple[Curation | None, list[Problem]]:
-    """Load and check the registry and one curation file per seed (no more, no fewer).
-
-    `present` names the seed files on disk, valid or not: a curation whose seed exists but
-    failed its checks is not also reported as having no seed.
-    """
-    problems: list[Problem] = []
-    reg_label = f"build/{REGISTRY}"
-    registry, found = (
-        yamlfile.load(curation_dir / REGISTRY, reg_label)
-        if (curation_dir / REGISTRY).is_file()
-        else (None, [Problem(reg_label, check="missing file", message="the registry is missing")])
-    )
-    problems += found
-    if registry is not None:
-        problems += yamlfile.check_mapping(registry, REGISTRY_SPEC, reg_label, "", 1)
-    files = {p.stem: p for p in curation_dir.glob("*.yaml") if p.name != REGISTRY}
-    for stem in sorted(set(files) - set(seeds) - (present or set())):
-        problems.append(
-            Problem(
-                f"build/{stem}.yaml",
-                check="no seed",
-                message=f"curation without a seed: seeds/{stem}.txt is missing or unpinned",
-            )
-        )
-    articles: dict[str, Article] = {}
-    for article_id, seed in sorted(seeds.items()):
-        if on_article:
-            on_article(article_id)
-        label = f"build/{article_id}.yaml"
-        path = files.get(article_id)
-        if path is None:
-            problems.append(
-                Problem(
-                    f"seeds/{seed.file_name}",
-                    check="no curation",
-                    message=f"seed without curation: write {label} (see new-article)",
-                )
-            )
-            continue
-        if path.is_symlink() or not path.resolve().is_relative_to(curation_dir.resolve()):
-            problems.append(Problem(label, check="path", message="curation files must be regular files in build/"))
-            continue
-        doc, found = yamlfile.load(path, label)
-        problems += found
-        if doc is None:
-            continue
-        shape = yamlfile.check_mapping(doc, ARTICLE_SPEC, label, "", 1)
-        problems += shape
-        if shape:
-            continue
-        article = Article(seed, label, doc)
-        problems += _body(article)
-        articles[article_id] = article
-    if registry is None or any(p.where == reg_label for p in problems):
+    """The registry and every article at once: for small corpora and tools (the build streams)."""
+    registry, problems = read_registry(curation_dir)
+    found: dict[str, Article] = {}
+    for article, more in articles(curation_dir, seeds, present, on_article):
+        problems += more
+        if article is not None:
+            found[article.article_id] = article
+    if registry is None:
         return None, problems
-    return Curation(registry, articles), problems
+    return Curation(registry, found), problems

@@ -40,7 +40,11 @@ def sort_frame(name: str, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def parquet_bytes(name: str, frame: pl.DataFrame) -> bytes:
-    table = pa.Table.from_pylist(frame.to_dicts(), schema=arrow_schema(MODELS[name]))
+    schema = arrow_schema(MODELS[name])
+    # Columnar all the way (no Python row objects); the cast fixes Arrow types and nullability.
+    table = pa.Table.from_arrays(
+        [frame[c].to_arrow().cast(f.type) for c, f in zip(schema.names, schema, strict=True)], schema=schema
+    )
     buf = io.BytesIO()
     pq.write_table(
         table,

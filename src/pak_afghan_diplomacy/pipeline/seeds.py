@@ -6,8 +6,10 @@ each (the format `sha256sum -c` reads).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +22,45 @@ _PIN_LINE = re.compile(r"^([0-9a-f]{64}) [ *](\S+)$")
 
 @dataclass(frozen=True)
 class Seed:
+    """A checked seed. Its text is read again when asked for (a few recent ones are cached):
+    a build holds at most a handful of article texts at once, not the whole corpus."""
+
     article_id: str
     file_name: str
-    text: str
+    path: Path
     sha256: str
+
+    @property
+    def text(self) -> str:
+        return _text(self.path, self.sha256)
+
+
+@functools.lru_cache(maxsize=16)
+def _text(path: Path, sha256: str) -> str:
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise SeedChanged(path.name)
+    return data.decode("utf-8")
+
+
+class SeedChanged(RuntimeError):
+    """A seed's bytes changed after they were checked (during the build)."""
+
+
+class Texts(Mapping[str, str]):
+    """Article id -> seed text, read on demand."""
+
+    def __init__(self, seeds: Mapping[str, Seed]):
+        self.seeds = seeds
+
+    def __getitem__(self, article_id: str) -> str:
+        return self.seeds[article_id].text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.seeds)
+
+    def __len__(self) -> int:
+        return len(self.seeds)
 
 
 def read_pins(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -98,10 +135,10 @@ def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
             problems.append(Problem(label, check="empty", message="the seed file is empty"))
             continue
         try:
-            text = data.decode("utf-8")
+            data.decode("utf-8")
         except UnicodeDecodeError as exc:
             problems.append(Problem(label, check="encoding", message=f"not UTF-8: {exc.reason} at byte {exc.start}"))
             continue
         article_id = name.removesuffix(".txt")
-        seeds[article_id] = Seed(article_id, name, text, actual)
+        seeds[article_id] = Seed(article_id, name, path, actual)
     return seeds, problems

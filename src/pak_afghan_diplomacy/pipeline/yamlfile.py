@@ -1,15 +1,19 @@
 """Read curation YAML safely, remembering the line of every key, and check it against a spec.
 
-Only `yaml.SafeLoader` is used: curation files are untrusted input and nothing in
+Only the safe loader is used: curation files are untrusted input and nothing in
 them is ever executed. Each mapping remembers where its keys are, so that every
-error can name the file, the line and the field.
+error can name the file, the line and the field. Parsing uses libyaml's C parser
+when PyYAML has it (the pure-Python parser was 90% of a large build), else the
+pure-Python one; the construction, and so every check, is the same Python code.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -31,32 +35,71 @@ class LineList(list):
     lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
-    duplicate_keys: list[tuple[str, int]]
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
-        out = LineDict()
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Loader(_SafeBase):  # type: ignore[misc,valid-type]
+    """libyaml (or PyYAML) parses and composes; `build` turns the nodes into values.
+
+    `build` is a direct walk over the nodes in place of PyYAML's generic constructor: it
+    knows only the safe scalar types (null, bool, int, float, str), so any other tag is an
+    error, and it records lines as it goes. It was the largest cost of a large build.
+    """
+
+    duplicate_keys: list[tuple[str, int]]
+    _built: dict[int, Any]
+
+    def build(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            make = self._scalars.get(tag)
+            if make is None:
+                raise yaml.constructor.ConstructorError(None, None, f"unsupported tag {tag!r}", node.start_mark)
+            return make(self, node)
+        # An alias is the same node again: share the value, as PyYAML does (no alias bombs).
+        if (done := self._built.get(id(node))) is not None:
+            return done
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise yaml.constructor.ConstructorError(None, None, f"unsupported tag {node.tag!r}", node.start_mark)
+            seq = self._built[id(node)] = LineList()
+            seq.extend(self.build(child) for child in node.value)
+            seq.line = node.start_mark.line + 1
+            seq.lines = [child.start_mark.line + 1 for child in node.value]
+            return seq
+        if node.tag != _MAP:
+            raise yaml.constructor.ConstructorError(None, None, f"unsupported tag {node.tag!r}", node.start_mark)
+        out = self._built[id(node)] = LineDict()
         out.line = node.start_mark.line + 1
         out.lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) and key is not None:
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
+            key = self.build(key_node)
+            if isinstance(key, str):
+                key = sys.intern(key)  # a large registry repeats the same few keys millions of times
+            line = key_node.start_mark.line + 1
             if key in out:
-                self.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
-            out[key] = self.construct_object(value_node, deep=True)
-            out.lines[str(key)] = key_node.start_mark.line + 1
+                self.duplicate_keys.append((str(key), line))
+            out[key] = self.build(value_node)
+            out.lines[str(key)] = line
         return out
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
-        out = LineList(self.construct_object(child, deep=True) for child in node.value)
-        out.line = node.start_mark.line + 1
-        out.lines = [child.start_mark.line + 1 for child in node.value]
-        return out
+    _scalars: ClassVar[dict[str, Callable[[Any, yaml.ScalarNode], Any]]] = {
+        "tag:yaml.org,2002:null": yaml.constructor.SafeConstructor.construct_yaml_null,
+        "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+        "tag:yaml.org,2002:int": yaml.constructor.SafeConstructor.construct_yaml_int,
+        "tag:yaml.org,2002:float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    }
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 # Dates stay strings: `2024-12-23` must not silently become a datetime.date.
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
@@ -72,8 +115,12 @@ def load(path: Path, label: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(label, check="encoding", message=f"not UTF-8: {exc.reason} at byte {exc.start}")]
     loader = _Loader(text)
     loader.duplicate_keys = []
+    loader._built = {}
     try:
-        doc = loader.get_single_data()
+        node = loader.get_single_node()
+        doc = None if node is None else loader.build(node)
+    except RecursionError:
+        return None, [Problem(label, check="yaml", message="invalid YAML: nested too deeply")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
