@@ -156,3 +156,16 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
     text = results.read_text(encoding="utf-8")
     assert "| 10 |" in text and "real build (5 articles)" in text and "validation ≥ 50 ×" in text
     assert "**Machine**" in text
+
+
+def test_schema_failure_is_located_through_the_row_origins(checkout):
+    # a value only the pandera model refuses: the problem still names the registry line that made the row
+    path = checkout.curation / "registry.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if "{id: taliban," in line)
+    lines[n] = lines[n].replace("country: AFG", "country: Afghanistan")
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = build_fails(checkout)
+    assert [(p.where, p.line, p.field, p.value) for p in problems] == [
+        ("build/registry.yaml", n + 1, "organizations.country", "Afghanistan")
+    ]

@@ -14,7 +14,8 @@ from typing import Any
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline import dates
-from pak_afghan_diplomacy.pipeline.curation import REGISTRY, Article, Curation, Span, resolve_evidence
+from pak_afghan_diplomacy.pipeline.checks import key_text
+from pak_afghan_diplomacy.pipeline.curation import REGISTRY, Article, Span, resolve_evidence
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys, polars_schema
@@ -32,7 +33,7 @@ class Tables:
     _index: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def locate(self, table: str, key: str) -> tuple[str, int | None] | None:
-        """(file, line) of the row whose primary key, joined by `|`, is `key` (the first such row).
+        """(file, line) of the row whose primary key, as `checks.key_text` writes it, is `key` (the first such row).
 
         The key index of a table is built on first use: only a build that fails pays for it.
         """
@@ -42,7 +43,7 @@ class Tables:
             pk = keys(MODELS[table])["primary_key"]
             index: dict[str, int] = {}
             for i, row in enumerate(self.frames[table].select(pk).rows()):
-                index.setdefault("|".join(str(v) for v in row), i)
+                index.setdefault(key_text(row), i)
             self._index[table] = index
         i = self._index[table].get(key)
         if i is None:
@@ -128,7 +129,7 @@ class Builder:
 
     def registry_ids(self, section: str, items: list[Any]) -> dict[str, Any]:
         """New records of a section by id; an id seen before (in any registry file) is an error."""
-        known = self.ids.setdefault(section, {})
+        known = self.ids[section]
         out: dict[str, Any] = {}
         for i, item in enumerate(items):
             rid = item["id"]
@@ -529,14 +530,12 @@ class Builder:
             frames["meetings"].filter(pl.col("source_count") == 0).select("meeting_id", "_where", "_line").rows()
         ):
             self.problem(where, line, "meeting_id", "no source", mid, "no article reports this meeting under meetings:")
-        frames["conflict_records"] = self.conflict_records(frames)
+        self.conflict_records(frames)
+        frames["conflict_records"] = self.sinks["conflict_records"].frame()
         origins = {name: frame.select("_where", "_line") for name, frame in frames.items()}
-        clean = {name: frame.drop("_where", "_line") for name, frame in frames.items()}
-        # Cast back to the declared dtypes (the Series above are built loosely).
-        clean = {name: frame.cast(polars_schema(MODELS[name])) for name, frame in clean.items()}  # type: ignore[arg-type]
-        return Tables(clean, origins)
+        return Tables({name: frame.drop("_where", "_line") for name, frame in frames.items()}, origins)
 
-    def conflict_records(self, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    def conflict_records(self, frames: dict[str, pl.DataFrame]) -> None:
         wanted: dict[str, set[str]] = defaultdict(set)
         for _, c in self.conflicts:
             for rec in c["records"]:
@@ -546,7 +545,6 @@ class Builder:
             t: set(frames[t].filter(pl.col(_CONFLICT_KEYS[t]).is_in(list(ids)))[_CONFLICT_KEYS[t]])
             for t, ids in wanted.items()
         }
-        sink = _Sink("conflict_records")
         for i, (cid, c) in enumerate(self.conflicts):
             for j, rec in enumerate(c["records"]):
                 fname = f"conflicts[{i}].records[{j}]"
@@ -570,10 +568,12 @@ class Builder:
                         f"no {rec['table']} record with this id",
                     )
                     continue
-                sink.add(
-                    {"conflict_id": cid, "record_table": rec["table"], "record_id": rec["id"]}, _src(c), _line(rec)
+                self.add(
+                    "conflict_records",
+                    {"conflict_id": cid, "record_table": rec["table"], "record_id": rec["id"]},
+                    _src(c),
+                    _line(rec),
                 )
-        return sink.frame()
 
 
 _EVIDENCED_KEYS = {
@@ -592,13 +592,3 @@ _CONFLICT_KEYS = {
     "person_names": "name_id",
     "conflicts": "conflict_id",
 }
-
-
-def assemble(cur: Curation) -> tuple[Tables, list[Problem]]:
-    """All tables of a curation held in memory at once (small corpora, tools and tests)."""
-    b = Builder()
-    b.registry([cur.registry])
-    for _, article in sorted(cur.articles.items()):
-        b.article(article)
-    tables = b.finish()
-    return tables, b.problems

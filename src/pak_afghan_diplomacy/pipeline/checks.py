@@ -7,7 +7,8 @@ seed's characters at its offsets.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pandera.errors
 import polars as pl
@@ -19,8 +20,13 @@ from pak_afghan_diplomacy.schema.frictionless import keys
 Locate = Callable[[str, str], tuple[str, int | None] | None]
 
 
+def key_text(values: Iterable[Any]) -> str:
+    """A row's key as problems name it: the key's values joined by `|`."""
+    return "|".join(str(v) for v in values)
+
+
 def _key_text(row: Mapping, primary_key: list[str]) -> str:
-    return "|".join(str(row.get(k)) for k in primary_key)
+    return key_text(row.get(k) for k in primary_key)
 
 
 def schema_problems(name: str, frame: pl.DataFrame, locate: Locate | None = None) -> list[Problem]:

@@ -99,17 +99,5 @@ def names(marks: Iterable[Marks], texts: Mapping[str, str], known: set[str]) -> 
     return problems
 
 
-def uncovered(cur: Curation, statement_spans: dict[str, Spans]) -> list[Problem]:
-    """Both passes over a curation held in memory at once."""
-    problems: list[Problem] = []
-    marks = []
-    for article_id, article in sorted(cur.articles.items()):
-        m, found = quotations(article, statement_spans.get(article_id, []))
-        problems += found
-        marks.append(m)
-    texts = {a.article_id: a.seed.text for a in cur.articles.values()}
-    return problems + names(marks, texts, known_names(cur))
-
-
 def _overlaps_any(c: candidates.Candidate, spans: Spans) -> bool:
     return any(c.start < b and a < c.end for a, b in spans)

@@ -298,7 +298,7 @@ def _body(article: Article) -> list[Problem]:
 
 
 def _regular(path: Path) -> bool:
-    """A file listed from a folder is inside it unless it is a link (or its folder is a link)."""
+    """A file listed from a folder is inside it unless it is a link (a linked folder is checked by the caller)."""
     return not path.is_symlink()
 
 
@@ -344,7 +344,7 @@ def read_registry(curation_dir: Path) -> tuple[dict[str, list[Any]] | None, list
     return (None if problems else merged), problems
 
 
-def read_article(path: Path, seed: Seed, curation_dir: Path) -> tuple[Article | None, list[Problem]]:
+def read_article(path: Path, seed: Seed) -> tuple[Article | None, list[Problem]]:
     """One article's curation, checked against the spec, with its body located in the seed."""
     label = f"build/{seed.article_id}.yaml"
     if not _regular(path):
@@ -399,7 +399,7 @@ def articles(
                 ],
             )
             continue
-        yield read_article(path, seed, curation_dir)
+        yield read_article(path, seed)
 
 
 def read(
