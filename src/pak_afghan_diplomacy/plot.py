@@ -15,7 +15,7 @@ ENVOY_TITLE = "Special Representative for Afghanistan"
 
 
 def _bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
-    from pak_afghan_diplomacy.pipeline.dates import bounds
+    from pak_afghan_diplomacy.dates import bounds
 
     return bounds(value) if value else None
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline import dates
+from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.checks import key_text
 from pak_afghan_diplomacy.pipeline.curation import REGISTRY, Article, Span, resolve_evidence
 from pak_afghan_diplomacy.pipeline.problems import Problem

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from pak_afghan_diplomacy.pipeline.dates import check as check_date
+from pak_afghan_diplomacy.dates import check as check_date
 from pak_afghan_diplomacy.pipeline.problems import Problem
 
 
