@@ -23,7 +23,20 @@ REGISTRY = "registry.yaml"
 TOKEN = "zzcopyzz"  # stands for the copy suffix in the templates; appears in ids only
 # Keys whose string values are ids of registry records or statements.
 ID_KEYS = frozenset(
-    {"id", "person", "organization", "role", "meeting", "speaker", "speaker_organization", "utterance", "conflict"}
+    {
+        "id",
+        "person",
+        "organization",
+        "post",
+        "role",
+        "meeting",
+        "part_of",
+        "distinct_from",
+        "speaker",
+        "speaker_organization",
+        "utterance",
+        "conflict",
+    }
 )
 
 
@@ -47,24 +60,24 @@ def _template(path: Path) -> str:
 def make_corpus(source: Path, target: Path, n_articles: int) -> Path:
     """Write `target/seeds` and `target/build` holding `n_articles` articles; returns `target`.
 
-    Copy 0 is the real corpus with suffixed ids. `n_articles` must be a multiple of the number
-    of real articles: a partial copy would leave registry conflicts pointing at statements of
-    articles it does not hold.
+    Copy 0 is the real corpus with suffixed ids. A copy is always whole (a partial one would
+    leave registry records that none of its articles supports), so `n_articles` is rounded up
+    to a multiple of the number of real articles: count the seeds for the size built.
     """
     if target.exists():
         shutil.rmtree(target)
     (target / "seeds").mkdir(parents=True)
     (target / "build").mkdir()
     stems = sorted(p.stem for p in (source / "seeds").glob("*.txt"))
-    if n_articles < 1 or n_articles % len(stems):
-        raise ValueError(f"{n_articles} articles: use a positive multiple of {len(stems)}")
+    if n_articles < 1:
+        raise ValueError(f"{n_articles} articles: a corpus needs at least one")
     seed_bytes = {s: (source / "seeds" / f"{s}.txt").read_bytes() for s in stems}
     digests = {s: hashlib.sha256(b).hexdigest() for s, b in seed_bytes.items()}
     article_templates = {s: _template(source / "build" / f"{s}.yaml") for s in stems}
     registry = _template(source / "build" / REGISTRY)
     (target / "build" / "registry").mkdir()
     sums: list[str] = []
-    for k in range(n_articles // len(stems)):
+    for k in range(-(-n_articles // len(stems))):
         suffix = f"c{k:05d}"
         for s in stems:
             stem = f"{s}-{suffix}"

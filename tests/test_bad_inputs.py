@@ -45,10 +45,10 @@ EDITS = [
     Edit(
         "missing required field",
         REGISTRY,
-        "    title: Ambassador of Pakistan to Afghanistan\n",
+        "    post: ambassador-afghanistan\n",
         "",
         "missing key",
-        "roles[0].title",
+        "roles[0].post",
         located=False,
     ),
     Edit("wrong type", ARTICLE, "    inferred: false", "    inferred: nope", "type", ".inferred"),

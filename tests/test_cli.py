@@ -66,7 +66,7 @@ def test_sqlite_export_has_keys_and_row_counts(tmp_path):
     described = con.execute("SELECT count(*) FROM _columns WHERE length(description) > 10").fetchone()[0]
     assert described == sum(len(m.to_schema().columns) for m in MODELS.values())
     ddl = con.execute("SELECT sql FROM sqlite_master WHERE name = 'meetings'").fetchone()[0]
-    assert "-- First day `date` allows." in ddl
+    assert "-- First day `date` allows; null if open." in ddl
 
 
 def test_plot_timeline_renders_a_figure(tmp_path):

@@ -52,7 +52,7 @@ def test_unknown_reference_in_a_registry_part(checkout):
     extra = checkout.curation / "registry" / "extra.yaml"
     text = extra.read_text(encoding="utf-8")
     extra.write_text(
-        text + "roles:\n- {id: x/y/2020, person: nobody-at-all, organization: pak-government, title: T, "
+        text + "roles:\n- {id: x/y/2020, person: nobody-at-all, organization: pak-government, post: prime-minister, "
         "start_date: '2020', status: ended}\n",
         encoding="utf-8",
     )
@@ -122,14 +122,22 @@ def test_seed_changed_during_the_build_is_a_problem(checkout, monkeypatch):
     assert [(p.check, p.message.split(";")[0]) for p in problems] == [("sha256", "bytes changed during the build")]
 
 
+REAL = len(list((ROOT / "seeds").glob("*.txt")))
+
+
 def test_synthetic_corpus_builds_with_fresh_ids(tmp_path):
-    corpus = synthetic.make_corpus(ROOT, tmp_path / "corpus", 10)
+    corpus = synthetic.make_corpus(ROOT, tmp_path / "corpus", 2 * REAL)
     assert sorted(p.name for p in (corpus / "build" / "registry").iterdir()) == ["c00001.yaml"]
     counts = build(Layout(corpus), corpus / "datasets")
     real = {p.stem: pl.read_parquet(p).height for p in (ROOT / "datasets" / "parquet").glob("*.parquet")}
     assert counts == {name: 2 * n for name, n in real.items()}
-    with pytest.raises(ValueError, match="multiple of 5"):
-        synthetic.make_corpus(ROOT, tmp_path / "odd", 7)
+
+
+def test_synthetic_corpus_of_any_size_rounds_up_to_whole_copies(tmp_path):
+    corpus = synthetic.make_corpus(ROOT, tmp_path / "odd", REAL + 2)
+    assert len(list((corpus / "seeds").glob("*.txt"))) == 2 * REAL
+    with pytest.raises(ValueError, match="at least one"):
+        synthetic.make_corpus(ROOT, tmp_path / "none", 0)
 
 
 def test_benchmark_runs_and_writes_its_results(tmp_path):
@@ -139,7 +147,7 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
             sys.executable,
             str(ROOT / "benchmarks" / "bench.py"),
             "--sizes",
-            "5,10",
+            f"{REAL},{REAL + 1}",
             "--rows",
             "2000",
             "--no-loading",
@@ -152,9 +160,9 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
         cwd=ROOT,
         timeout=600,
     ).stdout
-    assert "10 articles" in out and "validation of 2,000 statements" in out
+    assert f"{2 * REAL} articles" in out and "validation of 2,000 statements" in out
     text = results.read_text(encoding="utf-8")
-    assert "| 10 |" in text and "real build (5 articles)" in text and "validation ≥ 50 ×" in text
+    assert f"| {2 * REAL} |" in text and f"real build ({REAL} articles)" in text and "validation ≥ 50 ×" in text
     assert "**Machine**" in text
 
 

@@ -49,7 +49,7 @@ def to_sqlite(target: Path) -> dict[str, int]:
     try:
         con = sqlite3.connect(staging)
         try:
-            con.execute("PRAGMA foreign_keys = ON")
+            # Keys are checked once, after every row is in (a meeting may be part of a later row's visit).
             con.execute("CREATE TABLE _tables (table_name TEXT PRIMARY KEY, description TEXT NOT NULL)")
             con.execute(
                 "CREATE TABLE _columns (table_name TEXT NOT NULL REFERENCES _tables (table_name), "

@@ -73,7 +73,7 @@ def timeline(target: Path) -> Path:
             ax.plot([lo], [y], marker="o", color=color, ms=5, zorder=3)
         else:
             ax.plot([lo, hi + day], [y, y], color=color, lw=4, alpha=0.8, solid_capstyle="butt", zorder=3)
-        others = [persons[p] for p in people["person_id"] if p != envoy]
+        others = [persons[p] for p in people["person_id"] if p is not None and p != envoy]
         label = f"{m['date']} {m['kind']}" + (f" with {', '.join(others)}" if others else "")
         ax.annotate(
             label,

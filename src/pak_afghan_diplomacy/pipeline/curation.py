@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pak_afghan_diplomacy.pipeline import yamlfile
+from pak_afghan_diplomacy.pipeline import nearest, unfinished, yamlfile
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.seeds import Seed
 from pak_afghan_diplomacy.pipeline.yamlfile import F
@@ -24,8 +24,20 @@ REGISTRY_PARTS = "registry"  # optional folder of further registry files
 _ID = F("str", required=True)
 _NOTE = F("str", nullable=True)
 
+_BASIS = F("str", choices=vocab.BASES)
+
 REGISTRY_SPEC: dict[str, F] = {
     "persons": F("list", item={"id": _ID, "name": F("str", required=True), "note": _NOTE}),
+    "posts": F(
+        "list",
+        item={
+            "id": _ID,
+            "title": F("str", required=True),
+            "aliases": F("list"),
+            "holders": F("str", choices=vocab.POST_HOLDERS),
+            "note": _NOTE,
+        },
+    ),
     "organizations": F(
         "list",
         item={
@@ -41,7 +53,7 @@ REGISTRY_SPEC: dict[str, F] = {
             "id": _ID,
             "person": F("str", required=True),
             "organization": F("str", required=True),
-            "title": F("str", required=True),
+            "post": F("str", required=True),
             "acting": F("bool"),
             "start_date": F("date", nullable=True),
             "start_date_basis": F("str", choices=vocab.BASES),
@@ -60,16 +72,25 @@ REGISTRY_SPEC: dict[str, F] = {
             "kind": F("str", required=True, choices=vocab.MEETING_KINDS),
             "cameo_code": F("str", nullable=True),
             "date": F("date", required=True),
-            "date_basis": F("str", choices=vocab.BASES),
+            "date_basis": _BASIS,
             "date_note": _NOTE,
             "city": F("str", nullable=True),
             "country": F("str", nullable=True),
+            "place_basis": _BASIS,
+            "place_note": _NOTE,
             "description": F("str", required=True),
+            "part_of": F("str", nullable=True),
+            "grouping_uncertain": F("bool"),
+            "distinct_from": F("list"),
+            "note": _NOTE,
             "participants": F(
                 "list",
                 required=True,
                 item={
-                    "person": F("str", required=True),
+                    "person": F("str"),
+                    "group": F("str"),
+                    "unnamed": F("str"),
+                    "count": F("int"),
                     "side": F("str", required=True),
                     "participation": F("str", required=True, choices=vocab.PARTICIPATIONS),
                 },
@@ -97,7 +118,11 @@ ARTICLE_SPEC: dict[str, F] = {
         item={
             "title": F("str", required=True),
             "title_basis": F("str", required=True, choices=vocab.BASES_TITLE),
+            "url": F("str", nullable=True),
             "publisher": F("str", nullable=True),
+            "publisher_basis": F("str", nullable=True, choices=vocab.BASES_PUBLISHER),
+            "language": F("str", required=True),
+            "accessed": F("date", nullable=True),
             "published_date": F("date", required=True),
             "published_date_basis": F("str", required=True, choices=vocab.BASES),
             "published_date_note": _NOTE,
@@ -118,7 +143,17 @@ ARTICLE_SPEC: dict[str, F] = {
             "note": _NOTE,
         },
     ),
-    "roles": F("list", item={"role": F("str", required=True), "evidence": _EVIDENCE}),
+    "roles": F(
+        "list",
+        item={
+            "role": F("str", required=True),
+            "status": F("str", required=True, choices=vocab.OBSERVED_STATUSES),
+            "as_of": F("date", nullable=True),
+            "as_of_basis": _BASIS,
+            "as_of_note": _NOTE,
+            "evidence": _EVIDENCE,
+        },
+    ),
     "meetings": F(
         "list",
         item={
@@ -133,7 +168,8 @@ ARTICLE_SPEC: dict[str, F] = {
         "list",
         item={
             "meeting": F("str", required=True),
-            "person": F("str", required=True),
+            "person": F("str"),
+            "group": F("str"),
             "evidence": _EVIDENCE,
         },
     ),
@@ -144,11 +180,15 @@ ARTICLE_SPEC: dict[str, F] = {
             "text": F("str", required=True),
             "occurrence": F("int"),
             "mode": F("str", required=True, choices=vocab.STATEMENT_MODES),
+            "attribution_kind": F("str", choices=vocab.ATTRIBUTION_KINDS),
             "speaker": F("str", nullable=True),
             "speaker_organization": F("str", nullable=True),
             "attribution": _NOTE,
             "channel": _NOTE,
             "meeting": F("str", nullable=True),
+            "date": F("date", nullable=True),
+            "date_basis": _BASIS,
+            "date_note": _NOTE,
             "utterance": F("str", nullable=True),
             "note": _NOTE,
         },
@@ -192,14 +232,18 @@ class Article:
             hits.append(i)
             i = text.find(quote, i + 1, self.body_end)
         if not hits:
-            elsewhere = quote in text
+            i = text.find(quote)
             return Problem(
                 label,
                 line=line,
                 field=fieldname,
                 check="quote",
                 value=quote,
-                message="found outside the article body only" if elsewhere else "not in the article text",
+                message=(
+                    f"found outside the article body only, {nearest.where(text, i, i + len(quote))}"
+                    if i != -1
+                    else nearest.explain(quote, text, self.body_start, self.body_end)
+                ),
             )
         if occurrence is None and len(hits) > 1:
             return Problem(
@@ -245,12 +289,33 @@ def _quotes(value: Any) -> list[tuple[str, int | None]]:
     return [(q, None) if isinstance(q, str) else (q["quote"], q.get("occurrence")) for q in items]
 
 
+MIN_WORD_CHARS = 2  # a quote of only spaces, marks or one letter supports nothing
+
+
+def wordless(quote: str, where: tuple[str, int | None, str]) -> Problem | None:
+    """A problem if `quote` has too few word characters to be evidence of anything."""
+    if sum(c.isalnum() for c in quote) >= MIN_WORD_CHARS:
+        return None
+    label, line, fieldname = where
+    return Problem(
+        label,
+        line=line,
+        field=fieldname,
+        check="no words",
+        value=quote,
+        message=f"a quote needs at least {MIN_WORD_CHARS} letters or digits: quote the words that say it",
+    )
+
+
 def resolve_evidence(
     article: Article, value: Any, where: tuple[str, int | None, str]
 ) -> tuple[list[Span], list[Problem]]:
     spans: list[Span] = []
     problems: list[Problem] = []
     for quote, occurrence in _quotes(value):
+        if bad := wordless(quote, where):
+            problems.append(bad)
+            continue
         found = article.find(quote, occurrence, where)
         (problems if isinstance(found, Problem) else spans).append(found)  # type: ignore[arg-type]
     return spans, problems
@@ -323,7 +388,7 @@ def registry_files(curation_dir: Path) -> Iterator[tuple[dict[str, Any] | None, 
         if doc is None:
             yield None, problems
             continue
-        shape = yamlfile.check_mapping(doc, REGISTRY_SPEC, label, "", 1)
+        shape = yamlfile.check_mapping(doc, REGISTRY_SPEC, label, "", 1) + unfinished.problems(doc, label)
         if shape:
             yield None, problems + shape
             continue
@@ -352,7 +417,7 @@ def read_article(path: Path, seed: Seed) -> tuple[Article | None, list[Problem]]
     doc, problems = yamlfile.load(path, label)
     if doc is None:
         return None, problems
-    shape = yamlfile.check_mapping(doc, ARTICLE_SPEC, label, "", 1)
+    shape = yamlfile.check_mapping(doc, ARTICLE_SPEC, label, "", 1) + unfinished.problems(doc, label)
     if shape:
         return None, problems + shape
     article = Article(seed, label, doc)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline import assemble, checks, coverage, curation, publish, seeds
+from pak_afghan_diplomacy.pipeline import assemble, checks, coverage, curation, publish, reconcile, seeds
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 
 
@@ -94,6 +94,9 @@ def _make_tables(
     texts = seeds.Texts(found_seeds)
     problems = builder.problems + later
     problems += coverage.names(marks, texts, coverage.spellings(builder.canonical_names | names))
+    if problems:
+        raise BuildError(problems)
+    problems += reconcile.problems(tables, builder.distinct)
     if problems:
         raise BuildError(problems)
     problems += checks.all_problems(tables.frames, texts, locate=tables.locate)

@@ -17,7 +17,10 @@ from pak_afghan_diplomacy.schema import vocab
 # Reduced ISO 8601 (2024, 2024-12, 2024-12-23) and, where a span is meant, an interval a/b.
 _DAY = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?"
 REDUCED_DATE = rf"^{_DAY}$"
-DATE_OR_INTERVAL = rf"^{_DAY}(?:/{_DAY})?$"
+# An interval may be open at one end (EDTF `..`): `2024-12-23/..`, `../2024-12`.
+DATE_OR_INTERVAL = rf"^(?:{_DAY}|{_DAY}/{_DAY}|{_DAY}/\.\.|\.\./{_DAY})$"
+ISO639_1 = r"^[a-z]{2}$"
+URL = r"^https?://\S+$"
 SLUG = r"^[a-z0-9]+(?:[-./][a-z0-9]+)*$"
 ARTICLE_ID = r"^[a-z0-9][a-z0-9_-]*$"
 SHA256 = r"^[0-9a-f]{64}$"
@@ -49,6 +52,54 @@ def _offset(description: str) -> pa.Field:
     return Field(ge=0, description=description)
 
 
+def _part_bounds(part: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """First and last day of one reduced date (null where it is `..` or no calendar date)."""
+    n = part.str.len_chars()
+    lo = pl.when(n == 4).then(part + "-01-01").when(n == 7).then(part + "-01").otherwise(part)
+    lo = lo.str.to_date("%Y-%m-%d", strict=False)
+    hi = (
+        pl.when(n == 4)
+        .then((part + "-12-31").str.to_date("%Y-%m-%d", strict=False))
+        .when(n == 7)
+        .then(lo.dt.month_end())
+        .otherwise(lo)
+    )
+    return lo, hi
+
+
+def date_bounds_expr(column: str) -> tuple[pl.Expr, pl.Expr]:
+    """Polars expressions for the bounds of a reduced date or interval column (see `dates.bounds`)."""
+    parts = pl.col(column).str.split("/")
+    first, last = parts.list.first(), parts.list.last()
+    return _part_bounds(first)[0], _part_bounds(last)[1]
+
+
+def _calendar(column: str):
+    """A frame check: every part of `column` is a real calendar date (or `..`, an open end)."""
+
+    def check(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        parts = pl.col(column).str.split("/")
+        ok = [(p == "..") | _part_bounds(p)[0].is_not_null() for p in (parts.list.first(), parts.list.last())]
+        return data.lazyframe.select((pl.col(column).is_null() | (ok[0] & ok[1])).alias("ok"))
+
+    check.__name__ = f"{column}_is_a_calendar_date"
+    check.__doc__ = f"`{column}` names days that exist (no 2024-02-31)."
+    return pa.dataframe_check(check)
+
+
+def _within(column: str, earliest: str, latest: str):
+    """A frame check: `earliest`/`latest` are exactly the bounds `column` allows, so the date lies inside them."""
+
+    def check(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        lo, hi = date_bounds_expr(column)
+        ok = lo.eq_missing(pl.col(earliest)) & hi.eq_missing(pl.col(latest))
+        return data.lazyframe.select((pl.col(column).is_null() | ok).alias("ok"))
+
+    check.__name__ = f"{column}_within_{earliest}_{latest}"
+    check.__doc__ = f"`{earliest}` and `{latest}` are the first and last day `{column}` allows."
+    return pa.dataframe_check(check)
+
+
 def _ordered(first: str, second: str):
     """A frame check: `first <= second` wherever both are set."""
 
@@ -74,8 +125,22 @@ class Articles(Table):
     article_id: str = _id("Identifier of the article: the seed file's name without `.txt`.", pattern=ARTICLE_ID)
     title: str = _text("The headline as printed, or a curated description where the page has none.")
     title_basis: str = _enum(vocab.BASES_TITLE, "`stated`: printed headline; `curated`: written by the curator.")
-    publisher: str | None = _text("The publisher, only where the text names it.", nullable=True)
-    published_date: str = _date("Publication date, reduced ISO 8601 (`2024-12`, `2023-07-21`).", nullable=False)
+    url: str | None = Field(nullable=True, str_matches=URL, description="Where the article was published online.")
+    publisher: str | None = _text("The publisher (newspaper, agency, site).", nullable=True)
+    publisher_basis: str | None = _enum(
+        vocab.BASES_PUBLISHER, "`printed` in the text, or `site`: from the page or site it came from.", nullable=True
+    )
+    language: str = Field(str_matches=ISO639_1, description="Language of the text, ISO 639-1 (`en`).")
+    accessed: str | None = _date("When the curator retrieved the page, reduced ISO; null if not recorded.")
+    published_date: str = _date(
+        "Publication date, reduced ISO 8601 (`2024-12`, `2023-07-21`) or an interval (`2025-03-24/..`).",
+        nullable=False,
+        pattern=DATE_OR_INTERVAL,
+    )
+    published_earliest: pl.Date | None = Field(nullable=True, description="First day `published_date` allows.")
+    published_latest: pl.Date | None = Field(
+        nullable=True, description="Last day `published_date` allows; null where no source bounds it."
+    )
     published_date_basis: str = _enum(vocab.BASES, "`stated` in the text, or `inferred` (see the note).")
     published_date_note: str | None = _text("How the publication date was found.", nullable=True)
     body_start: int = _offset("Code-point offset where the article body starts (headline included).")
@@ -89,6 +154,14 @@ class Articles(Table):
 
     _body_ordered = _ordered("body_start", "body_end")
     _body_inside = _ordered("body_end", "text_length")
+    _published_calendar = _calendar("published_date")
+    _published_within = _within("published_date", "published_earliest", "published_latest")
+    _accessed_calendar = _calendar("accessed")
+
+    @pa.dataframe_check
+    def publisher_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A publisher says how it is known; no basis without a publisher."""
+        return data.lazyframe.select((pl.col("publisher").is_null() == pl.col("publisher_basis").is_null()).alias("ok"))
 
 
 class Persons(Table):
@@ -136,22 +209,53 @@ class Organizations(Table):
         metadata = {"primary_key": ["organization_id"], "foreign_keys": []}
 
 
+class Posts(Table):
+    """The vocabulary of posts: one name per post, whatever wording a source prints (see `post_aliases`)."""
+
+    post_id: str = _id("Readable identifier (`foreign-minister`).")
+    title: str = _text("The post's one name, e.g. `Special Representative for Afghanistan`.")
+    holders: str = _enum(vocab.POST_HOLDERS, "`one` holder at a time per organization, or `many` (spokespersons).")
+    note: str | None = _text("Curator's remark.", nullable=True)
+
+    class Config:
+        metadata = {"primary_key": ["post_id"], "foreign_keys": []}
+
+
+class PostAliases(Table):
+    """Other wordings of a post that sources print (`special envoy for Afghanistan`): find a post by any of them."""
+
+    post_id: str = _ref("The post it names (see `posts`).")
+    alias: str = _text("A wording of the post's title, as sources print it (matched without regard to case).")
+
+    class Config:
+        metadata = {"primary_key": ["post_id", "alias"], "foreign_keys": [("post_id", "posts", "post_id")]}
+
+
 class Roles(Table):
     """A person holding a post in an organization over a span (a Popolo membership)."""
 
     role_id: str = _id("Readable identifier: `person/post/first year`.")
     person_id: str = _ref("The person holding the post.")
     organization_id: str = _ref("The organization the post belongs to.")
-    title: str = _text("The post, e.g. `Special Representative for Afghanistan`.")
+    post_id: str = _ref("The post (see `posts` and `post_aliases`).")
+    title: str = _text("The post's name, as `posts.title`.")
     acting: bool = Field(description="True where a source calls the holder acting.")
     start_date: str | None = _date("When the person took the post, reduced ISO; null if unknown.")
+    start_earliest: pl.Date | None = Field(nullable=True, description="First day `start_date` allows.")
+    start_latest: pl.Date | None = Field(nullable=True, description="Last day `start_date` allows.")
     start_date_inferred: bool = Field(description="True where the start date is an inference (see the note).")
     end_date: str | None = _date("When the person left the post, reduced ISO; null if unknown or current.")
+    end_earliest: pl.Date | None = Field(nullable=True, description="First day `end_date` allows.")
+    end_latest: pl.Date | None = Field(nullable=True, description="Last day `end_date` allows.")
     end_date_inferred: bool = Field(description="True where the end date is an inference (see the note).")
     start_date_note: str | None = _text("How the start date was established.", nullable=True)
     end_date_note: str | None = _text("How the end date was established.", nullable=True)
-    status: str = _enum(vocab.ROLE_STATUSES, "`current`, `ended` or `unknown`, as of `observed_date`.")
-    observed_date: str = _date("Publication date of the latest article that states the role.", nullable=False)
+    status: str = _enum(
+        vocab.ROLE_STATUSES, "`current`, `ended` or `unknown`, as of `observed_date` (not as of today)."
+    )
+    observed_date: str = _date(
+        "The latest date at which a source shows the role (see `role_observations`).", nullable=False
+    )
     note: str | None = _text("Curator's remarks: other wordings of the title, sources.", nullable=True)
 
     class Config:
@@ -160,12 +264,43 @@ class Roles(Table):
             "foreign_keys": [
                 ("person_id", "persons", "person_id"),
                 ("organization_id", "organizations", "organization_id"),
+                ("post_id", "posts", "post_id"),
             ],
         }
 
+    _start_calendar = _calendar("start_date")
+    _start_within = _within("start_date", "start_earliest", "start_latest")
+    _end_calendar = _calendar("end_date")
+    _end_within = _within("end_date", "end_earliest", "end_latest")
+    _span = _ordered("start_earliest", "end_latest")
+
     @pa.dataframe_check
     def ended_roles_have_no_current_status(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A role with an end date is not `current`."""
         return data.lazyframe.select((pl.col("end_date").is_null() | (pl.col("status") != "current")).alias("ok"))
+
+
+class RoleObservations(Table):
+    """Each article's view of a role: held (`current`) or already left (`ended`) at the date it shows."""
+
+    role_id: str = _ref("The role observed (see `roles`).")
+    article_id: str = _ref("The article showing it.", pattern=ARTICLE_ID)
+    observed_date: str = _date(
+        "The date at which the article shows the role: its publication date unless it says otherwise.",
+        nullable=False,
+        pattern=DATE_OR_INTERVAL,
+    )
+    observed_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    status: str = _enum(vocab.OBSERVED_STATUSES, "`current`: held at that date; `ended`: a former holder by then.")
+    note: str | None = _text("How the date or status was read.", nullable=True)
+
+    class Config:
+        metadata = {
+            "primary_key": ["role_id", "article_id"],
+            "foreign_keys": [("role_id", "roles", "role_id"), ("article_id", "articles", "article_id")],
+        }
+
+    _observed_calendar = _calendar("observed_date")
 
 
 class Meetings(Table):
@@ -173,28 +308,46 @@ class Meetings(Table):
 
     meeting_id: str = _id("Readable identifier: `date-participants-city`.")
     date: str = _date(
-        "Reduced ISO date, or an interval `a/b` for a span or where sources disagree.",
+        "Reduced ISO date, or an interval `a/b` for a span or where sources disagree; `..` marks an open end "
+        "(`../2024-12`: no date stated, at the latest December 2024).",
         nullable=False,
         pattern=DATE_OR_INTERVAL,
     )
-    date_earliest: pl.Date = Field(description="First day `date` allows.")
-    date_latest: pl.Date = Field(description="Last day `date` allows.")
+    date_earliest: pl.Date | None = Field(nullable=True, description="First day `date` allows; null if open.")
+    date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows; null if open.")
     date_precision: str = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.")
     date_inferred: bool = Field(description="True where the date is an inference (see the note).")
     date_note: str | None = _text("How the date was established.", nullable=True)
-    city: str | None = _text("City, where stated.", nullable=True)
+    city: str | None = _text("City, where known.", nullable=True)
     country: str | None = Field(nullable=True, str_matches=ISO3, description="Country, ISO 3166-1 alpha-3.")
+    place_basis: str | None = _enum(
+        vocab.BASES, "`stated`: the place is printed; `inferred`: see `place_note`; null: no place.", nullable=True
+    )
+    place_note: str | None = _text("How the place was established.", nullable=True)
     kind: str = _enum(vocab.MEETING_KINDS, "Kind of event.")
     cameo_code: str | None = Field(
         nullable=True, str_matches=r"^\d{3,4}$", description="CAMEO event code (040 consult, 042 visit, 043 host)."
     )
     description: str = _text("One sentence describing the event.")
+    part_of: str | None = _ref("The visit (or larger meeting) this meeting was part of.", nullable=True)
+    grouping_uncertain: bool = Field(
+        description="True where the source does not say whether talks were one meeting or several (see `note`)."
+    )
+    note: str | None = _text("Curator's remark: grouping, distinct look-alike meetings.", nullable=True)
     source_count: int = Field(ge=1, description="How many articles report it (see `meeting_sources`).")
 
     class Config:
-        metadata = {"primary_key": ["meeting_id"], "foreign_keys": []}
+        metadata = {"primary_key": ["meeting_id"], "foreign_keys": [("part_of", "meetings", "meeting_id")]}
 
     _bounds = _ordered("date_earliest", "date_latest")
+    _date_calendar = _calendar("date")
+    _date_within = _within("date", "date_earliest", "date_latest")
+
+    @pa.dataframe_check
+    def place_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A city or country says whether it is printed or inferred; no basis without a place."""
+        placed = pl.col("city").is_not_null() | pl.col("country").is_not_null()
+        return data.lazyframe.select((placed == pl.col("place_basis").is_not_null()).alias("ok"))
 
 
 class MeetingSources(Table):
@@ -210,6 +363,8 @@ class MeetingSources(Table):
     )
     reported_date_note: str | None = _text("How the article's date was read.", nullable=True)
 
+    _reported_calendar = _calendar("reported_date")
+
     class Config:
         metadata = {
             "primary_key": ["meeting_id", "article_id"],
@@ -220,18 +375,30 @@ class MeetingSources(Table):
 class MeetingParticipants(Table):
     """Who took part in a meeting, on which side, in which capacity."""
 
-    participant_id: str = _id("Identifier: `meeting_id:person_id`.", pattern=r"^\S+:\S+$")
+    participant_id: str = _id(
+        "Identifier: `meeting_id:person_id`, or `meeting_id:group` for unnamed participants.", pattern=r"^\S+:\S+$"
+    )
     meeting_id: str = _ref("The meeting.")
-    person_id: str = _ref("The participant.")
+    person_id: str | None = _ref("The participant; null for unnamed participants.", nullable=True)
+    unnamed: str | None = _text(
+        "Unnamed participants as printed (`federal secretaries for commerce, railways and interior`).", nullable=True
+    )
+    count: int | None = Field(nullable=True, ge=1, description="How many unnamed participants, where stated.")
     side: str = Field(str_matches=ISO3, description="The country the participant represents, ISO 3166-1 alpha-3.")
     participation: str = _enum(vocab.PARTICIPATIONS, "`host`, `visitor` or `attendee`.")
 
     class Config:
         metadata = {
             "primary_key": ["participant_id"],
-            "unique": [["meeting_id", "person_id"]],
             "foreign_keys": [("meeting_id", "meetings", "meeting_id"), ("person_id", "persons", "person_id")],
         }
+
+    @pa.dataframe_check
+    def named_or_unnamed(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Exactly one of `person_id` and `unnamed`; a `count` only for unnamed participants."""
+        named = pl.col("person_id").is_not_null()
+        ok = (named != pl.col("unnamed").is_not_null()) & (~named | pl.col("count").is_null())
+        return data.lazyframe.select(ok.alias("ok"))
 
 
 class Utterances(Table):
@@ -249,6 +416,11 @@ class Statements(Table):
 
     statement_id: str = _id("Identifier: `<article prefix>-<slug>`.")
     article_id: str = _ref("The article.", pattern=ARTICLE_ID)
+    attribution_kind: str = _enum(
+        vocab.ATTRIBUTION_KINDS,
+        "`person` (`speaker_id`), `organization` (`speaker_organization_id`), `joint` (both sides of `meeting_id`), "
+        "or `unattributed` (the article names no speaker: never invented).",
+    )
     speaker_id: str | None = _ref("The person the article names as speaker.", nullable=True)
     speaker_organization_id: str | None = _ref("The organization speaking, where no person is named.", nullable=True)
     attribution_text: str | None = _text("The article's words attributing the statement.", nullable=True)
@@ -260,6 +432,15 @@ class Statements(Table):
     )
     channel: str | None = _text("Where it was said: X post, ministry statement, press briefing ...", nullable=True)
     meeting_id: str | None = _ref("The meeting at which the words were said.", nullable=True)
+    date: str | None = _date(
+        "When the words were said or posted, reduced ISO or interval; null where the article does not say.",
+        pattern=DATE_OR_INTERVAL,
+    )
+    date_earliest: pl.Date | None = Field(nullable=True, description="First day `date` allows.")
+    date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows.")
+    date_precision: str | None = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.", nullable=True)
+    date_inferred: bool | None = Field(nullable=True, description="True where the date is an inference (see the note).")
+    date_note: str | None = _text("How the date was read (`today` in a post of 25 December 2024).", nullable=True)
     utterance_id: str | None = _ref("Shared by the same words reported in several articles.", nullable=True)
     note: str | None = _text("Curator's remark.", nullable=True)
 
@@ -276,12 +457,27 @@ class Statements(Table):
         }
 
     _span = _ordered("char_start", "char_end")
+    _date_calendar = _calendar("date")
+    _date_within = _within("date", "date_earliest", "date_latest")
 
     @pa.dataframe_check
-    def attributed(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """A speaker, a speaking organization, or (for joint words) the meeting."""
-        cols = ("speaker_id", "speaker_organization_id", "meeting_id")
-        return data.lazyframe.select(pl.any_horizontal(pl.col(c).is_not_null() for c in cols).alias("ok"))
+    def attributed_as_its_kind_says(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`person` has a speaker; `organization` an organization and no person; `joint` a meeting and neither;
+        `unattributed` neither speaker nor organization."""
+        person, org, meeting = (
+            pl.col(c).is_not_null() for c in ("speaker_id", "speaker_organization_id", "meeting_id")
+        )
+        kind = pl.col("attribution_kind")
+        ok = (
+            pl.when(kind == "person")
+            .then(person)
+            .when(kind == "organization")
+            .then(org & ~person)
+            .when(kind == "joint")
+            .then(meeting & ~person & ~org)
+            .otherwise(~person & ~org)
+        )
+        return data.lazyframe.select(ok.alias("ok"))
 
 
 class Evidence(Table):
@@ -318,7 +514,7 @@ class ConflictRecords(Table):
     """The records a conflict concerns."""
 
     conflict_id: str = _ref("The conflict.")
-    record_table: str = _enum((*vocab.EVIDENCED_TABLES, "statements", "person_names"), "The table of the record.")
+    record_table: str = _enum(vocab.CONFLICT_TABLES, "The table of the record.")
     record_id: str = Field(str_length={"min_value": 1}, description="The record's primary key.")
 
     class Config:

@@ -2,10 +2,18 @@
 
 BASES = ("stated", "inferred")
 BASES_TITLE = ("stated", "curated")
+# How the publisher is known: printed in the text, or from the site the page was taken from.
+BASES_PUBLISHER = ("printed", "site")
 PRECISIONS = ("day", "month", "year", "interval")
 ROLE_STATUSES = ("current", "ended", "unknown")
+# What one article shows of a role at its date: held then, or already left ("former").
+OBSERVED_STATUSES = ("current", "ended")
+# How many persons can hold a post of one organization at once.
+POST_HOLDERS = ("one", "many")
 PARTICIPATIONS = ("host", "visitor", "attendee")
 STATEMENT_MODES = ("direct", "partial", "indirect")
+# Who the article says spoke: a named person, an organization, both sides of a meeting, or nobody named.
+ATTRIBUTION_KINDS = ("person", "organization", "joint", "unattributed")
 MEETING_KINDS = ("bilateral meeting", "visit", "internal briefing", "multilateral meeting", "phone call")
 ORGANIZATION_CLASSES = (
     "government",
@@ -18,3 +26,5 @@ ORGANIZATION_CLASSES = (
 CONFLICT_KINDS = ("attribution", "date", "name", "place", "participant", "role")
 # Tables whose rows must each have at least one evidence row.
 EVIDENCED_TABLES = ("persons", "roles", "meetings", "meeting_participants", "conflicts")
+# Tables whose records a conflict may concern.
+CONFLICT_TABLES = (*EVIDENCED_TABLES, "statements", "person_names")

@@ -1,0 +1,74 @@
+"""Articles: one row per seed, with its body span, its provenance and its publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.curation import Article
+
+if TYPE_CHECKING:
+    from pak_afghan_diplomacy.pipeline.assemble import Builder
+
+EARLIEST_YEAR = 1900  # a publication date before this is a typo, not a diplomatic report
+
+
+def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
+    """Articles have no registry records."""
+
+
+def article(b: Builder, a: Article) -> None:
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    meta = a.doc["article"]
+    published = meta["published_date"]
+    lo, hi = dates.bounds(published)
+    b.published[a.article_id] = (published, meta["published_date_basis"])
+    line = line_of(meta, "published_date")
+    if lo is not None and lo > dt.date.today():
+        b.problem(a.label, line, "article.published_date", "future date", published, "lies in the future: a typo?")
+    if hi is not None and hi.year < EARLIEST_YEAR:
+        b.problem(
+            a.label, line, "article.published_date", "implausible date", published, f"before {EARLIEST_YEAR}: a typo?"
+        )
+    if meta.get("publisher") and not meta.get("publisher_basis"):
+        b.problem(
+            a.label,
+            line_of(meta, "publisher"),
+            "article.publisher_basis",
+            "missing key",
+            None,
+            "say how the publisher is known: printed (in the text) or site (from the page it came from)",
+        )
+    b.add(
+        "articles",
+        {
+            "article_id": a.article_id,
+            "title": meta["title"],
+            "title_basis": meta["title_basis"],
+            "url": meta.get("url"),
+            "publisher": meta.get("publisher"),
+            "publisher_basis": meta.get("publisher_basis") if meta.get("publisher") else None,
+            "language": meta["language"],
+            "accessed": meta.get("accessed"),
+            "published_date": published,
+            "published_earliest": lo,
+            "published_latest": hi,
+            "published_date_basis": meta["published_date_basis"],
+            "published_date_note": meta.get("published_date_note"),
+            "body_start": a.body_start,
+            "body_end": a.body_end,
+            "text_length": len(a.seed.text),
+            "sha256": a.seed.sha256,
+            "source_file": a.seed.file_name,
+        },
+        a.label,
+        line_of(meta),
+    )
+
+
+def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
+    """Nothing across articles."""

@@ -1,0 +1,125 @@
+"""Statements: quotations and reported speech, each as one article attributes it; utterances link them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.curation import Article, Span, wordless
+from pak_afghan_diplomacy.pipeline.problems import Problem
+
+if TYPE_CHECKING:
+    from pak_afghan_diplomacy.pipeline.assemble import Builder
+
+
+def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
+    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
+
+    for uid, u in records["utterances"].items():
+        b.add("utterances", {"utterance_id": uid, "note": u.get("note")}, source_of(u), line_of(u))
+
+
+def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
+    """The attribution kind given or implied, or None (a problem is recorded) where it does not fit."""
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    speaker, org, meeting = s.get("speaker"), s.get("speaker_organization"), s.get("meeting")
+    implied = "person" if speaker else "organization" if org else None
+    kind = s.get("attribution_kind") or implied
+    line = line_of(s, "attribution_kind") if s.get("attribution_kind") else line_of(s)
+    if kind is None:
+        b.problem(
+            a.label,
+            line,
+            f"{f}.attribution_kind",
+            "missing key",
+            None,
+            "no speaker named: say attribution_kind: joint (both sides of the meeting) or unattributed",
+        )
+        return None
+    wrong = {
+        "person": None if speaker else "needs speaker (a person id)",
+        "organization": None if org and not speaker else "needs speaker_organization and no speaker",
+        "joint": None if meeting and not speaker and not org else "needs meeting, and neither speaker nor organization",
+        "unattributed": None if not speaker and not org else "takes neither speaker nor speaker_organization",
+    }[kind]
+    if wrong:
+        b.problem(a.label, line, f"{f}.attribution_kind", "attribution", kind, f"attribution_kind {kind} {wrong}")
+        return None
+    return kind
+
+
+def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    f = f"statements[{i}]"
+    ok = True
+    for key, section in (
+        ("speaker", "persons"),
+        ("speaker_organization", "organizations"),
+        ("meeting", "meetings"),
+        ("utterance", "utterances"),
+    ):
+        ok = b.ref(section, s.get(key), a.label, line_of(s, key), f"{f}.{key}") and ok
+    where = (a.label, line_of(s, "text"), f"{f}.text")
+    found = wordless(s["text"], where) or a.find(s["text"], s.get("occurrence"), where)
+    if isinstance(found, Problem):
+        b.problems.append(found)
+        return None
+    kind = _kind(b, a, s, f)
+    if ok and s.get("meeting") and s.get("speaker") and s["speaker"] not in b.participants[s["meeting"]]:
+        b.problem(
+            a.label,
+            line_of(s, "speaker"),
+            f"{f}.speaker",
+            "speaker not a participant",
+            s["speaker"],
+            f"the statement is tied to meeting {s['meeting']} but its speaker is not a participant",
+        )
+    date = s.get("date")
+    if date and not s.get("date_basis"):
+        b.problem(a.label, line_of(s, "date"), f"{f}.date_basis", "missing key", None, "date_basis is required")
+    lo, hi = dates.bounds(date) if date else (None, None)
+    b.add(
+        "statements",
+        {
+            "statement_id": s["id"],
+            "article_id": a.article_id,
+            "attribution_kind": kind or "unattributed",
+            "speaker_id": s.get("speaker"),
+            "speaker_organization_id": s.get("speaker_organization"),
+            "attribution_text": s.get("attribution"),
+            "text": found.text,
+            "char_start": found.start,
+            "char_end": found.end,
+            "mode": s["mode"],
+            "channel": s.get("channel"),
+            "meeting_id": s.get("meeting"),
+            "date": date,
+            "date_earliest": lo,
+            "date_latest": hi,
+            "date_precision": dates.precision(date) if date else None,
+            "date_inferred": (s.get("date_basis") == "inferred") if date else None,
+            "date_note": s.get("date_note"),
+            "utterance_id": s.get("utterance"),
+            "note": s.get("note"),
+        },
+        a.label,
+        line_of(s),
+    )
+    return found
+
+
+def article(b: Builder, a: Article) -> list[tuple[int, int]]:
+    """The statements' rows; returns their spans (quotations inside them are curated)."""
+    spans = []
+    for i, s in enumerate(a.doc.get("statements") or []):
+        if found := _statement(b, a, i, s):
+            spans.append((found.start, found.end))
+    return spans
+
+
+def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
+    """Nothing across articles."""
