@@ -91,17 +91,24 @@ def test_an_uncurated_spelling_fails_the_build(checkout):
     assert {(p.check, p.value) for p in problems} == {("uncurated name", "Baloch")}
 
 
+INCOMING = (
+    "Envoy Sadiq visits Kabul\nOn Monday Mohammad Sadiq met Amir Khan Muttaqi, who said “we want peace."
+    " He added that “trade matters” too.\nRead More »"
+)
+
+
+def _next_prefix(seeds: Path) -> str:
+    return f"{max(int(p.name[:3]) for p in seeds.glob('*.txt')) + 1:03d}_"
+
+
 def test_new_article_pins_the_seed_and_prefills_candidates(checkout, tmp_path):
     from pak_afghan_diplomacy.pipeline.new_article import add
 
     source = tmp_path / "incoming.txt"
-    source.write_text(
-        "Envoy Sadiq visits Kabul\nOn Monday Mohammad Sadiq met Amir Khan Muttaqi, who said “we want peace."
-        " He added that “trade matters” too.\nRead More »",
-        encoding="utf-8",
-    )
+    source.write_text(INCOMING, encoding="utf-8")
+    expected_prefix = _next_prefix(checkout.seeds)
     article_id, curation_file = add(source, checkout.seeds, checkout.curation)
-    assert article_id.startswith("005_")
+    assert article_id.startswith(expected_prefix)
     assert (checkout.seeds / f"{article_id}.txt").read_bytes() == source.read_bytes()
     assert article_id + ".txt" in (checkout.seeds / "SHA256SUMS").read_text()
     prefilled = curation_file.read_text(encoding="utf-8")
@@ -109,3 +116,58 @@ def test_new_article_pins_the_seed_and_prefills_candidates(checkout, tmp_path):
         assert expected in prefilled
     problems = build_fails(checkout)  # unreviewed candidates never reach the package
     assert any(p.where == f"build/{article_id}.yaml" for p in problems)
+
+
+def test_the_scaffold_parses_and_every_todo_is_named(checkout, tmp_path):
+    """The scaffold is valid YAML of the article format; the build names each placeholder by line and field."""
+    from pak_afghan_diplomacy.pipeline import curation, yamlfile
+    from pak_afghan_diplomacy.pipeline.new_article import add
+
+    source = tmp_path / "incoming.txt"
+    source.write_text(INCOMING, encoding="utf-8")
+    article_id, curation_file = add(source, checkout.seeds, checkout.curation)
+    doc, problems = yamlfile.load(curation_file, "scaffold")
+    assert problems == [] and doc is not None
+    shape = yamlfile.check_mapping(doc, curation.ARTICLE_SPEC, "scaffold", "", 1)
+    assert [p.field for p in shape if not str(p.value).startswith("TODO")] == []
+    lines = curation_file.read_text(encoding="utf-8").splitlines()
+    todo_lines = {i + 1 for i, line in enumerate(lines) if '"TODO' in line}
+    placeholders = [p for p in build_fails(checkout) if p.check == "placeholder"]
+    assert {p.line for p in placeholders} == todo_lines
+    assert {p.field for p in placeholders} >= {"article.language", "article.published_date", "names[0].person"}
+    assert all(p.where == f"build/{article_id}.yaml" for p in placeholders)
+
+
+def test_a_filled_scaffold_builds(checkout, tmp_path):
+    """Fill in the scaffold's TODOs as a curator would, and the article is published."""
+    import polars as pl
+
+    from pak_afghan_diplomacy.pipeline.new_article import add
+
+    source = tmp_path / "incoming.txt"
+    source.write_text(
+        "Envoy meets minister in Kabul\nKABUL: Mohammad Sadiq met Amir Khan Muttaqi. "
+        "Muttaqi said “relations will improve.”\n",
+        encoding="utf-8",
+    )
+    article_id, curation_file = add(source, checkout.seeds, checkout.curation)
+    text = curation_file.read_text(encoding="utf-8")
+    fills = {
+        '"TODO: ISO 639-1 code of the text, e.g. en"': "en",
+        '"TODO: reduced ISO date: 2024-12-23, 2024-12 or 2024"': '"2025-01-06"',
+        "\"TODO: registry person id for 'Mohammad Sadiq'\"": "mohammad-sadiq",
+        "\"TODO: registry person id for 'Amir Khan Muttaqi'\"": "amir-khan-muttaqi",
+        "\"TODO: registry person id for 'Muttaqi'\"": "amir-khan-muttaqi",
+        '"TODO: person id, or null with attribution_kind: unattributed / joint"': "amir-khan-muttaqi",
+    }
+    for placeholder, value in fills.items():
+        assert placeholder in text, placeholder
+        text = text.replace(placeholder, value)
+    assert '"TODO' not in text
+    curation_file.write_text(text, encoding="utf-8")
+    out = tmp_path / "published"
+    build(checkout, out)
+    statements = pl.read_parquet(out / "parquet" / "statements.parquet").filter(pl.col("article_id") == article_id)
+    assert statements.select("text", "speaker_id", "attribution_kind").rows() == [
+        ("relations will improve.", "amir-khan-muttaqi", "person")
+    ]

@@ -44,9 +44,10 @@ def test_usage_error_exits_2():
 def test_new_article_from_the_command_line(checkout, tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Headline\nMuttaqi said “yes.”\n", encoding="utf-8")
+    prefix = max(int(p.name[:3]) for p in checkout.seeds.glob("*.txt")) + 1
     run = _run("new-article", str(article), "--root", str(checkout.root))
     assert run.returncode == 0, run.stderr
-    assert "added seeds/005_" in run.stdout
+    assert f"added seeds/{prefix:03d}_" in run.stdout
     again = _run("new-article", str(article), "--root", str(checkout.root))
     assert again.returncode == 1 and "already a seed" in again.stderr
 

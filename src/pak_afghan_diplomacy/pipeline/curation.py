@@ -362,6 +362,14 @@ def _body(article: Article) -> list[Problem]:
     return problems
 
 
+def _shape(doc: Any, spec: dict[str, F], label: str) -> list[Problem]:
+    """Spec problems and unfinished entries; a placeholder is reported as one, not also as a bad value."""
+    todo = unfinished.problems(doc, label)
+    held = {(p.line, p.field) for p in todo if p.check == "placeholder"}
+    shape = yamlfile.check_mapping(doc, spec, label, "", 1)
+    return [p for p in shape if (p.line, p.field) not in held] + todo
+
+
 def _regular(path: Path) -> bool:
     """A file listed from a folder is inside it unless it is a link (a linked folder is checked by the caller)."""
     return not path.is_symlink()
@@ -388,7 +396,7 @@ def registry_files(curation_dir: Path) -> Iterator[tuple[dict[str, Any] | None, 
         if doc is None:
             yield None, problems
             continue
-        shape = yamlfile.check_mapping(doc, REGISTRY_SPEC, label, "", 1) + unfinished.problems(doc, label)
+        shape = _shape(doc, REGISTRY_SPEC, label)
         if shape:
             yield None, problems + shape
             continue
@@ -417,7 +425,7 @@ def read_article(path: Path, seed: Seed) -> tuple[Article | None, list[Problem]]
     doc, problems = yamlfile.load(path, label)
     if doc is None:
         return None, problems
-    shape = yamlfile.check_mapping(doc, ARTICLE_SPEC, label, "", 1) + unfinished.problems(doc, label)
+    shape = _shape(doc, ARTICLE_SPEC, label)
     if shape:
         return None, problems + shape
     article = Article(seed, label, doc)

@@ -2,19 +2,20 @@
 
 The seed is copied byte for byte and pinned; the curation file lists every
 quotation, known-name mention and date the automatic pass finds. Nothing in it is
-accepted as fact: the build fails until a person has filled in or dismissed each item.
+accepted as fact: every open value is a `TODO` placeholder, and the build fails,
+naming each, until a person has filled in or dismissed every item.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
-
-import yaml
 
 from pak_afghan_diplomacy.pipeline import candidates, coverage, curation
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.seeds import PINS, read_seeds
+from pak_afghan_diplomacy.pipeline.unfinished import PLACEHOLDER
 
 
 def _first_words(text: str, n: int = 6) -> str:
@@ -25,12 +26,29 @@ def _last_words(text: str, n: int = 6) -> str:
     return " ".join(text.split()[-n:])
 
 
-def _dump(value: object) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000).strip()
+def q(value: str) -> str:
+    """A YAML scalar for any text: JSON's double-quoted strings are valid YAML, with nothing appended."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def todo(what: str) -> str:
+    """A placeholder the build refuses by name (file, line, field) until a person fills it in."""
+    return q(f"{PLACEHOLDER}: {what}")
+
+
+def evidence(text: str, start: int, quote: str) -> str:
+    """The quote at `start` as evidence: with its occurrence where the same words are printed more than once."""
+    hits, i = [], text.find(quote)
+    while i != -1:
+        hits.append(i)
+        i = text.find(quote, i + 1)
+    if len(hits) < 2:
+        return q(quote)
+    return f"{{quote: {q(quote)}, occurrence: {hits.index(start) + 1}}}"
 
 
 def prefill(article_id: str, text: str, known_names: set[str]) -> str:
-    """The curation file's text for a new article: a skeleton plus every candidate."""
+    """The curation file's text for a new article: a skeleton whose open values are TODOs, plus every candidate."""
     lines = [line for line in text.splitlines() if line.strip()]
     head, tail = lines[0].strip(), lines[-1].strip()
     quotations = candidates.quotations(text, 0, len(text))
@@ -38,21 +56,26 @@ def prefill(article_id: str, text: str, known_names: set[str]) -> str:
     dates = candidates.dates(text, 0, len(text))
     out = [
         f"# Curation of seeds/{article_id}.txt, pre-filled by `pak-afghan-diplomacy new-article`.",
-        "# Review every item against the text (format: build/README.md). Set body.end to the article's",
-        "# last words if a teaser or another article follows; fill in each statement's speaker, mode and",
-        "# channel, or move it to dismissed with a reason. The build fails until every candidate is settled.",
+        "# Review every item against the text (format and examples: build/README.md). Every value",
+        f"# starting {PLACEHOLDER} must be filled in; the build names each one left (file, line, field).",
+        "# Set body.end to the article's last words if a teaser or another article follows.",
         "article:",
-        f"  title: {_dump(head)}",
-        "  title_basis: stated",
-        "  publisher: null",
-        '  published_date: "TODO"',
-        "  published_date_basis: stated",
+        f"  title: {q(head)}",
+        "  title_basis: stated          # stated (printed headline) | curated",
+        "  url: null                    # where it was published online, if known",
+        "  publisher: null              # the newspaper or site, if known",
+        "  publisher_basis: null        # printed (in the text) | site (from the page it came from)",
+        f"  language: {todo('ISO 639-1 code of the text, e.g. en')}",
+        "  accessed: null               # when you retrieved the page, e.g. 2025-01-31",
+        f"  published_date: {todo('reduced ISO date: 2024-12-23, 2024-12 or 2024')}",
+        "  published_date_basis: stated # stated (printed) | inferred (then give published_date_note)",
         "  published_date_note: null",
         "  body:",
-        f"    start: {_dump(_first_words(head))}",
-        f"    end: {_dump(_last_words(tail))}",
+        f"    start: {q(_first_words(head))}",
+        f"    end: {q(_last_words(tail))}",
+        "  exclusions: []               # page furniture inside the body: {quote: ..., reason: ...}",
         "",
-        "# Date candidates (resolve into article.published_date, meetings and roles; never guess narrow):",
+        "# Date candidates (resolve into published_date, meetings, roles, statements; never guess narrow):",
     ]
     out += [f"#   {c.start}: {c.text}" for c in dates] or ["#   (none found)"]
     out += ["", "names:"]
@@ -62,9 +85,9 @@ def prefill(article_id: str, text: str, known_names: set[str]) -> str:
             continue
         seen.add(c.text)
         out += [
-            f"  - person: TODO  # a registry person id for {c.text!r}",
-            f"    name: {_dump(c.text)}",
-            f"    evidence: {_dump(c.text)}",
+            f"  - person: {todo(f'registry person id for {c.text!r}')}",
+            f"    name: {q(c.text)}",
+            f"    evidence: {evidence(text, c.start, c.text)}",
         ]
     if not seen:
         out[-1] = "names: []"
@@ -72,12 +95,12 @@ def prefill(article_id: str, text: str, known_names: set[str]) -> str:
     for i, c in enumerate(quotations, 1):
         out += [
             f"  - id: {article_id[:3]}-quote-{i}",
-            f"    text: {_dump(c.text)}",
-            "    mode: direct  # direct | partial | indirect",
-            "    speaker: null  # TODO: the person the article names",
+            f"    text: {q(c.text)}",
+            "    mode: direct               # direct | partial | indirect",
+            f"    speaker: {todo('person id, or null with attribution_kind: unattributed / joint')}",
             "    speaker_organization: null",
             "    channel: null",
-        ] + ([f"    note: {_dump(c.note)}"] if c.note else [])
+        ] + ([f"    note: {q(c.note)}"] if c.note else [])
     if not quotations:
         out[-1] = "statements: []"
     out += ["", "roles: []", "meetings: []", "participants: []", "conflicts: []", "dismissed: []", ""]
