@@ -46,7 +46,8 @@ def test_one_person_many_spellings():
 
 
 def test_the_wrong_name_is_a_flagged_conflict_not_a_silent_fix():
-    (conflict,) = _rows("conflicts", kind="name")
+    conflict = _rows("conflicts", conflict_id="asif-ali-name")[0]
+    assert conflict["kind"] == "name"
     linked = _rows("conflict_records", conflict_id=conflict["conflict_id"])
     assert {"record_table": "persons", "record_id": "asif-durrani"} in [
         {k: r[k] for k in ("record_table", "record_id")} for r in linked
@@ -55,11 +56,11 @@ def test_the_wrong_name_is_a_flagged_conflict_not_a_silent_fix():
     assert "001_a76334a16812bac6" in sides and len(sides) >= 2
 
 
-def test_a_meeting_reported_by_three_articles_is_one_row_with_three_sources():
+def test_the_sadiq_haqqani_meeting_is_one_row_reported_by_000_001_and_002():
     (meeting,) = _rows("meetings", meeting_id="2024-12-sadiq-haqqani-kabul")
-    assert meeting["source_count"] == 3
     sources = {r["article_id"]: r for r in _rows("meeting_sources", meeting_id=meeting["meeting_id"])}
-    assert set(sources) == {"000_a18c864ded8c9230", "001_a76334a16812bac6", "002_0d9ee7f76d7cf8bd"}
+    assert {"000_a18c864ded8c9230", "001_a76334a16812bac6", "002_0d9ee7f76d7cf8bd"} <= set(sources)
+    assert meeting["source_count"] == len(sources)
     evidenced = {r["article_id"] for r in _rows("evidence", record_table="meetings", record_id=meeting["meeting_id"])}
     assert evidenced == set(sources)
 

@@ -185,15 +185,21 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    import json
+
+    import polars as pl
+
     import pak_afghan_diplomacy as pad
 
-    desc = pad.datapackage()
+    folder = Path(args.path) if args.path else pad.data_dir()
+    desc = json.loads(folder.joinpath("datapackage.json").read_text(encoding="utf-8"))
     print(f"{desc['title']} ({desc['name']}) version {desc['version']}, created {desc['created']}")
-    print(f"data: {pad.data_dir()}")
+    print(f"data: {folder}")
     print("\ntables (rows):")
     for r in desc["resources"]:
         if r["format"] == "parquet":
-            rows = pad.load(r["name"]).height
+            with folder.joinpath(r["path"]).open("rb") as fh:
+                rows = pl.scan_parquet(fh).select(pl.len()).collect().item()
             print(f"  {r['name']:<22}{rows:>6}  {r['description']}")
     print(f"\nsources ({len(desc['sources'])} articles):")
     for s in desc["sources"]:
@@ -279,9 +285,10 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser(
         "info",
         help="version, tables with row counts, sources",
-        epilog="example:\n  pak-afghan-diplomacy info",
+        epilog="examples:\n  pak-afghan-diplomacy info\n  pak-afghan-diplomacy info --path datasets   # one you built",
         formatter_class=raw,
     )
+    i.add_argument("--path", help="a data package folder (default: the installed one)")
     i.set_defaults(func=cmd_info)
     return p
 

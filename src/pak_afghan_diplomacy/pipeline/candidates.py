@@ -102,3 +102,56 @@ def dates(text: str, start: int, end: int) -> list[Candidate]:
             if not any(c.start <= a and b <= c.end for c in found):
                 found.append(Candidate("date", a, b, m.group()))
     return sorted(found, key=lambda c: c.start)
+
+
+# Titles and honorifics that precede a personal name in news reports.
+TITLES = (
+    "Ambassador|Ambassadors|Envoy|Minister|Ministers|President|Spokesperson|Spokesman|Spokeswoman|Secretary"
+    "|Governor|General|Gen\\.|Senator|Commander|Chairman|Mullah|Mawlawi|Maulvi|Molvi|Maulana|Mawlana|Khalifa"
+    "|Sheikh|Shaikh|Haji|Hajji|Qari|Hafiz|Sardar|Dr\\.?|Mr\\.?|Ms\\.?|Mrs\\.?|H\\.E\\.|HE"
+)
+_NAME_TOKEN = r"[A-Z][\w\-]*[a-z][\w\-]*"  # a possessive ’s ends the name
+_TITLED = re.compile(
+    rf"(?<![\w.])(?P<title>{TITLES}),?\s+(?:(?:{TITLES})\s+)*(?P<name>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,3}})"
+)
+_CAPITALISED = re.compile(rf"(?<![\w’'\-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})+")
+# Words that stand between names in a run of capitals without being part of one.
+_NOT_NAME = re.compile(rf"^(?:{TITLES}|Foreign|Interior|Prime|Acting|Deputy|Special|Former|Chief|The)$")
+
+
+def _headline(paragraph: str) -> bool:
+    """A short Title Case line without a final stop (a headline) capitalises every word: no sign of a name."""
+    words = [w for w in paragraph.split() if len(w) > 3]
+    short = len(paragraph.split()) <= 25 and not paragraph.rstrip().endswith((".", "”", '"'))
+    return short and len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+def titled_names(text: str, start: int, end: int) -> list[Candidate]:
+    """Capitalised words after a title or honorific (`Minister X Y`, `Mawlawi X`): personal names."""
+    out = []
+    for para in _PARAGRAPH.finditer(text, start, end):
+        if _headline(para.group()):
+            continue
+        for m in _TITLED.finditer(text, para.start(), para.end()):
+            out.append(Candidate("titled name", m.start("name"), m.end("name"), m.group("name"), m.group("title")))
+    return out
+
+
+def capitalised_sequences(text: str, start: int, end: int) -> list[Candidate]:
+    """Runs of two or more capitalised words, split at titles: where an unknown spelling of a name may hide."""
+    out = []
+    for para in _PARAGRAPH.finditer(text, start, end):
+        if _headline(para.group()):
+            continue
+        for m in _CAPITALISED.finditer(text, para.start(), para.end()):
+            words = [(w.start(), w.end()) for w in re.finditer(r"\S+", m.group())]
+            segment: list[tuple[int, int]] = []
+            for w in [*words, None]:
+                if w is not None and not _NOT_NAME.match(m.group()[w[0] : w[1]]):
+                    segment.append(w)
+                    continue
+                if len(segment) >= 2:
+                    a, b = m.start() + segment[0][0], m.start() + segment[-1][1]
+                    out.append(Candidate("capitalised", a, b, text[a:b]))
+                segment = []
+    return out

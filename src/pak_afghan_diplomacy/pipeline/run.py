@@ -94,8 +94,6 @@ def _make_tables(
     texts = seeds.Texts(found_seeds)
     problems = builder.problems + later
     problems += coverage.names(marks, texts, coverage.spellings(builder.canonical_names | names))
-    if problems:
-        raise BuildError(problems)
     problems += reconcile.problems(tables, builder.distinct)
     if problems:
         raise BuildError(problems)
