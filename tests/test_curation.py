@@ -121,3 +121,46 @@ def test_every_row_has_evidence(table):
     }[table]
     evidenced = set(T["evidence"].filter(pl.col("record_table") == table)["record_id"])
     assert set(T[table][key]) <= evidenced
+
+
+def test_the_december_2024_talks_were_part_of_sadiqs_visit():
+    for mid in ("2024-12-sadiq-haqqani-kabul", "2024-12-sadiq-muttaqi-kabul"):
+        (meeting,) = _rows("meetings", meeting_id=mid)
+        assert meeting["part_of"] == "2024-12-sadiq-visit-kabul"
+
+
+def test_004s_list_of_interlocutors_is_flagged_as_uncertain_grouping_with_its_unnamed_officials():
+    for mid in ("2023-07-durrani-kabir-kabul", "2023-07-durrani-azizi-kabul"):
+        (meeting,) = _rows("meetings", meeting_id=mid)
+        assert meeting["grouping_uncertain"] and meeting["part_of"] == "2023-07-durrani-visit-kabul"
+        assert meeting["place_basis"] == "inferred" and meeting["place_note"]
+    (officials,) = _rows("meeting_participants", participant_id="2023-07-durrani-visit-kabul:other-taliban-officials")
+    assert officials["person_id"] is None and officials["unnamed"] == "other high-ranking Taliban officials"
+
+
+def test_000s_x_posts_are_dated_to_the_days_the_article_allows():
+    (post,) = _rows("statements", statement_id="000-sadiq-x-discussions")
+    assert (post["date"], post["date_inferred"]) == ("2024-12-23/2024-12-31", True)
+    assert (str(post["date_earliest"]), str(post["date_latest"])) == ("2024-12-23", "2024-12-31")
+
+
+def test_durranis_post_is_seen_held_in_2023_and_left_by_december_2024():
+    seen = {
+        r["article_id"]: r["status"]
+        for r in _rows("role_observations", role_id="asif-durrani/special-representative-afghanistan/2023")
+    }
+    assert seen["004_5fd66b92c6fc2c14"] == "current"
+    assert seen["000_a18c864ded8c9230"] == seen["001_a76334a16812bac6"] == "ended"
+    (role,) = _rows("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
+    assert role["status"] == "ended" and role["title"] == "Special Representative for Afghanistan"
+
+
+def test_a_post_is_found_by_any_wording_a_source_prints():
+    aliases = {r["alias"] for r in _rows("post_aliases", post_id="special-representative-afghanistan")}
+    assert {"Special Envoy for Afghanistan", "special envoy for Afghan affairs"} <= aliases
+
+
+def test_joint_words_are_attributed_to_both_sides_of_their_meeting():
+    (joint,) = _rows("statements", statement_id="002-joint-haqqani-continued-cooperation")
+    assert joint["attribution_kind"] == "joint" and joint["speaker_id"] is None
+    assert joint["meeting_id"] == "2024-12-sadiq-haqqani-kabul"
