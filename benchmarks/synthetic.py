@@ -75,6 +75,7 @@ def make_corpus(source: Path, target: Path, n_articles: int) -> Path:
     digests = {s: hashlib.sha256(b).hexdigest() for s, b in seed_bytes.items()}
     article_templates = {s: _template(source / "build" / f"{s}.yaml") for s in stems}
     registry = _template(source / "build" / REGISTRY)
+    parts = {p.name: _template(p) for p in sorted((source / "build" / "registry").glob("*.yaml"))}
     (target / "build" / "registry").mkdir()
     sums: list[str] = []
     for k in range(-(-n_articles // len(stems))):
@@ -89,5 +90,9 @@ def make_corpus(source: Path, target: Path, n_articles: int) -> Path:
         # copy 0's registry is registry.yaml, every other copy's is a part in registry/
         part = target / "build" / (REGISTRY if k == 0 else f"registry/{suffix}.yaml")
         part.write_text(registry.replace(TOKEN, suffix), encoding="utf-8")
+        for name, template in parts.items():  # the real registry's own parts, copied likewise
+            (target / "build" / "registry" / f"{suffix}-{name}").write_text(
+                template.replace(TOKEN, suffix), encoding="utf-8"
+            )
     (target / "seeds" / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
     return target

@@ -46,8 +46,8 @@ def test_import_loads_no_data_and_no_dataframe_library():
 
 def test_info_lists_every_article():
     out = subprocess.run([CLI, "info"], capture_output=True, text=True, check=True).stdout
-    for article_id in pad.load("articles")["article_id"]:
-        assert f"seeds/{article_id}.txt" in out
+    for article_id, url in pad.load("articles").select("article_id", "url").rows():
+        assert (url or f"seeds/{article_id}.txt") in out
     assert "meetings" in out
 
 

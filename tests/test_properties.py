@@ -26,7 +26,18 @@ FUZZ_EXAMPLES = int(os.environ.get("PAD_FUZZ_EXAMPLES", "60"))
 
 
 def _curation_docs() -> dict[str, dict]:
-    return {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "build").glob("*.yaml"))}
+    """Every curation file by its path under build/: registry.yaml, registry/*.yaml parts, articles."""
+    paths = [*sorted((ROOT / "build").glob("*.yaml")), *sorted((ROOT / "build").glob("registry/*.yaml"))]
+    return {p.relative_to(ROOT / "build").as_posix(): yaml.safe_load(p.read_text(encoding="utf-8")) for p in paths}
+
+
+def _registry(docs: dict[str, dict]) -> dict[str, list]:
+    """registry.yaml and its parts, merged section by section (popped from `docs`)."""
+    merged: dict[str, list] = {}
+    for name in [n for n in docs if n == "registry.yaml" or n.startswith("registry/")]:
+        for section, items in docs.pop(name).items():
+            merged.setdefault(section, []).extend(items or [])
+    return merged
 
 
 def test_two_builds_are_identical(rebuilt, tmp_path):
@@ -53,6 +64,7 @@ def test_order_of_entries_and_files_does_not_change_the_output(tmp_path):
         doc = docs[name]
         # evidence lists are order-free; `occurrence` counts in the text, not in the file
         text = yaml.safe_dump(reverse(doc), allow_unicode=True, sort_keys=False)
+        (root / "build" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "build" / name).write_text(text, encoding="utf-8")
     build(Layout(root), root / "datasets")
     assert tree_bytes(root / "datasets") == tree_bytes(DATASETS)
@@ -61,7 +73,7 @@ def test_order_of_entries_and_files_does_not_change_the_output(tmp_path):
 def test_every_curated_fact_appears_exactly_once():
     """Count reconciliation from the curation files to the published tables."""
     docs = _curation_docs()
-    registry = docs.pop("registry.yaml")
+    registry = _registry(docs)
     tables = {name: pl.read_parquet(DATASETS / "parquet" / f"{name}.parquet") for name in MODELS}
     articles = list(docs.values())
 
@@ -80,7 +92,10 @@ def test_every_curated_fact_appears_exactly_once():
     assert tables["persons"].height == len(registry["persons"])
     assert tables["person_names"].height == len(registry["persons"]) + count("names")
     assert tables["organizations"].height == len(registry["organizations"])
+    assert tables["posts"].height == len(registry["posts"])
+    assert tables["post_aliases"].height == sum(len(p.get("aliases") or []) for p in registry["posts"])
     assert tables["roles"].height == len(registry["roles"])
+    assert tables["role_observations"].height == count("roles")
     assert tables["meetings"].height == len(registry["meetings"])
     assert tables["meeting_sources"].height == count("meetings")
     assert tables["meeting_participants"].height == sum(len(m["participants"]) for m in registry["meetings"])

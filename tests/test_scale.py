@@ -21,7 +21,7 @@ def _split_registry(layout: Layout, moved: tuple[str, ...]) -> None:
     path = layout.curation / "registry.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     part = {k: doc.pop(k) for k in moved}
-    (layout.curation / "registry").mkdir()
+    (layout.curation / "registry").mkdir(exist_ok=True)
     (layout.curation / "registry" / "extra.yaml").write_text(
         yaml.safe_dump(part, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -127,7 +127,7 @@ REAL = len(list((ROOT / "seeds").glob("*.txt")))
 
 def test_synthetic_corpus_builds_with_fresh_ids(tmp_path):
     corpus = synthetic.make_corpus(ROOT, tmp_path / "corpus", 2 * REAL)
-    assert sorted(p.name for p in (corpus / "build" / "registry").iterdir()) == ["c00001.yaml"]
+    assert "c00001.yaml" in {p.name for p in (corpus / "build" / "registry").iterdir()}
     counts = build(Layout(corpus), corpus / "datasets")
     real = {p.stem: pl.read_parquet(p).height for p in (ROOT / "datasets" / "parquet").glob("*.parquet")}
     assert counts == {name: 2 * n for name, n in real.items()}
