@@ -144,6 +144,11 @@ def _edit(root: Path, edit: Edit) -> int:
 
 @pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.name)
 def test_bad_curation_is_located(checkout, edit):
+    assert_located(checkout, edit)
+
+
+def assert_located(checkout: Layout, edit: Edit) -> None:
+    """Make `edit`; the build fails with a problem of its check in its file (and line, where located)."""
     line = _edit(checkout.root, edit)
     problems = build_fails(checkout)
     hits = [p for p in problems if p.check == edit.check and p.where == edit.file]

@@ -32,6 +32,17 @@ def _walk(value: Any, path: str, line: int | None) -> Iterator[tuple[str, Any, A
             yield from _walk(child, f"{path}[{i}]", child_line)
 
 
+def _note_needed(container: Any, key: Any, value: Any) -> str | None:
+    """The note key an inference at `key` must come with: `date_basis: inferred` -> `date_note`."""
+    if not isinstance(key, str):
+        return None
+    if key.endswith("_basis") and value == "inferred":
+        return key.removesuffix("_basis") + "_note"
+    if key == "inferred" and value is True:
+        return "note"
+    return None
+
+
 def problems(doc: Any, label: str) -> list[Problem]:
     """Placeholders still in `doc`, and inferences without a note."""
     found: list[Problem] = []
@@ -48,30 +59,16 @@ def problems(doc: Any, label: str) -> list[Problem]:
                     message="still a placeholder: fill it in (see build/README.md) or delete the entry",
                 )
             )
-        if not isinstance(key, str):
-            continue
-        if key.endswith("_basis") and value == "inferred":
-            note = key.removesuffix("_basis") + "_note"
-            if not container.get(note):
-                found.append(
-                    Problem(
-                        label,
-                        line=line,
-                        field=path,
-                        check="inferred without note",
-                        value=note,
-                        message=f"an inference needs its reasoning: add {note}",
-                    )
-                )
-        elif key == "inferred" and value is True and not container.get("note"):
+        note = _note_needed(container, key, value)
+        if note is not None and not container.get(note):
             found.append(
                 Problem(
                     label,
                     line=line,
                     field=path,
                     check="inferred without note",
-                    value="note",
-                    message="an inferred spelling needs its reasoning: add note",
+                    value=note,
+                    message=f"an inference needs its reasoning: add {note}",
                 )
             )
     return found
