@@ -121,7 +121,12 @@ def _collector_paused() -> Iterator[None]:
 def build(
     layout: Layout, out: Path | None = None, progress: Callable[[int], Callable[[str], None]] | None = None
 ) -> dict[str, int]:
-    """Build and publish into `out` (default: the checkout's datasets/). Returns row counts."""
+    """Build and publish into `out` (default: the checkout's datasets/). Returns row counts.
+
+    A target that is not ours to replace is refused before any work (and again under the lock).
+    """
+    target = out or layout.datasets
+    publish.check_target(target)
     frames, _ = make_tables(layout, progress)
-    publish.write_atomic(publish.render(frames), out or layout.datasets)
+    publish.write_atomic(publish.render(frames), target)
     return {name: frame.height for name, frame in frames.items()}
