@@ -38,7 +38,7 @@ def cell_problems(frames: Mapping[str, pl.DataFrame], locate: Locate | None = No
                 (UNSAFE_CHARS.pattern, "control character", "holds a control or bidirectional-override character"),
             ):
                 bad = frame.filter(pl.col(column).str.contains(pattern))
-                for row in bad.select(*pk, column).iter_rows(named=True):
+                for row in bad.select(list(dict.fromkeys([*pk, column]))).iter_rows(named=True):
                     row_key = key_text(row[k] for k in pk)
                     where, line = (locate(name, row_key) if locate else None) or (name, None)
                     value = row[column]
@@ -47,7 +47,7 @@ def cell_problems(frames: Mapping[str, pl.DataFrame], locate: Locate | None = No
                             where,
                             line=line,
                             row=row_key,
-                            field=f"{name}.{column}",
+                            field=column,
                             check=check,
                             value=value[:40],
                             message=f"{why}{_position(value, pattern)}; edit the curated text",

@@ -97,6 +97,17 @@ def format_problems(problems: Iterable[Problem], *, limit: int = 50) -> str:
     return "\n".join(lines)
 
 
+def _cell(value: object) -> object:
+    """A report cell a spreadsheet will not run: OWASP's leading quote before =, +, -, @, tab, CR.
+
+    Reports quote hostile input (values from bad files); unlike the published CSV, they need not
+    round-trip, so the guidance applies as written.
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_report(problems: Iterable[Problem], path: Path) -> None:
     """All problems as CSV or JSON (by the file's suffix), for CI."""
     items = [asdict(p) for p in sorted(problems, key=_sort_key)]
@@ -106,5 +117,5 @@ def write_report(problems: Iterable[Problem], path: Path) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(Problem.__dataclass_fields__), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(items)
+    writer.writerows({k: _cell(v) for k, v in item.items()} for item in items)
     path.write_text(buf.getvalue(), encoding="utf-8")

@@ -200,6 +200,11 @@ def write_atomic(files: Mapping[str, bytes], out: Path, *, _fail_after: int | No
     `_fail_after` simulates a crash after that many files (for the tests).
     """
     out = Path(os.path.abspath(out))
+    for ancestor in out.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(ancestor))
+            break
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out):
         _recover(out)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline import assemble, checks, coverage, curation, publish, seeds
+from pak_afghan_diplomacy.pipeline import assemble, cells, checks, coverage, curation, publish, seeds
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 
 
@@ -97,6 +97,7 @@ def _make_tables(
     if problems:
         raise BuildError(problems)
     problems += checks.all_problems(tables.frames, texts, locate=tables.locate)
+    problems += cells.cell_problems(tables.frames, tables.locate)
     if problems:
         raise BuildError(problems)
     return tables.frames, texts
