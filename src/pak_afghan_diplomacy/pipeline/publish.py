@@ -247,8 +247,8 @@ def _swap(staging: Path, out: Path) -> None:
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.rmdir(old)
     os.replace(out, old)
-    _checkpoint("previous moved away")
     try:
+        _checkpoint("previous moved away")
         os.replace(staging, out)
     except BaseException:
         os.replace(old, out)
