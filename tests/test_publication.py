@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pak_afghan_diplomacy.pipeline import Layout, build, publish
-from pak_afghan_diplomacy.pipeline.publish import OutputRefused
+from pak_afghan_diplomacy.pipeline import Layout, atomic, build, publish
+from pak_afghan_diplomacy.pipeline.atomic import OutputRefused
 from pak_afghan_diplomacy.pipeline.verify import verify
 from pak_afghan_diplomacy.schema import MODELS
 from tests.conftest import DATASETS, ROOT, tree_bytes
@@ -89,9 +89,9 @@ def test_out_may_be_absent_empty_or_our_package(tmp_path, new_files, old_files):
     for out in (tmp_path / "absent", tmp_path / "empty"):
         if out.name == "empty":
             out.mkdir()
-        publish.write_atomic(new_files, out)
+        atomic.write_atomic(new_files, out)
         assert tree_bytes(out) == new_files
-        publish.write_atomic(old_files, out)  # our package: replaced
+        atomic.write_atomic(old_files, out)  # our package: replaced
         assert tree_bytes(out) == old_files
 
 
@@ -100,7 +100,7 @@ def test_a_symlinked_out_is_refused(tmp_path, new_files):
     real.mkdir()
     (tmp_path / "link").symlink_to(real)
     with pytest.raises(OutputRefused, match="symbolic link"):
-        publish.write_atomic(new_files, tmp_path / "link")
+        atomic.write_atomic(new_files, tmp_path / "link")
 
 
 # --------------------------------------------------------------------------- atomic at every step
@@ -109,13 +109,13 @@ def test_a_symlinked_out_is_refused(tmp_path, new_files):
 def _steps(new_files, old_files, tmp_path) -> list[str]:
     seen: list[str] = []
     out = tmp_path / "count" / "datasets"
-    publish.write_atomic(old_files, out)
-    original = publish._checkpoint
-    publish._checkpoint = seen.append
+    atomic.write_atomic(old_files, out)
+    original = atomic._checkpoint
+    atomic._checkpoint = seen.append
     try:
-        publish.write_atomic(new_files, out)
+        atomic.write_atomic(new_files, out)
     finally:
-        publish._checkpoint = original
+        atomic._checkpoint = original
     return seen
 
 
@@ -138,26 +138,26 @@ def _fail(name: str) -> None:
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two renames"])
 def test_a_failure_at_any_step_leaves_a_complete_package(tmp_path, monkeypatch, new_files, old_files, exchange):
     if not exchange:
-        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
     steps = _steps(new_files, old_files, tmp_path)
     assert len(steps) > len(new_files)
     for k, step in enumerate(steps):
         out = tmp_path / f"k{k}" / "datasets"
-        publish.write_atomic(old_files, out)
+        atomic.write_atomic(old_files, out)
 
-        monkeypatch.setattr(publish, "_checkpoint", _at_step(k, _fail))
+        monkeypatch.setattr(atomic, "_checkpoint", _at_step(k, _fail))
         with contextlib.suppress(OSError):
-            publish.write_atomic(new_files, out)
-        monkeypatch.setattr(publish, "_checkpoint", lambda name: None)
+            atomic.write_atomic(new_files, out)
+        monkeypatch.setattr(atomic, "_checkpoint", lambda name: None)
         assert tree_bytes(out) in (old_files, new_files), step
-        publish.write_atomic(new_files, out)
+        atomic.write_atomic(new_files, out)
         assert tree_bytes(out) == new_files and not _leftovers(out), step
 
 
 def test_os_replace_failing_leaves_the_previous_package(tmp_path, monkeypatch, new_files, old_files):
     out = tmp_path / "datasets"
-    publish.write_atomic(old_files, out)
-    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    atomic.write_atomic(old_files, out)
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
     calls = []
 
     def replace(a, b, real=os.replace):
@@ -166,9 +166,9 @@ def test_os_replace_failing_leaves_the_previous_package(tmp_path, monkeypatch, n
             raise OSError("injected")
         return real(a, b)
 
-    monkeypatch.setattr(publish.os, "replace", replace)
+    monkeypatch.setattr(atomic.os, "replace", replace)
     with pytest.raises(OSError, match="injected"):
-        publish.write_atomic(new_files, out)
+        atomic.write_atomic(new_files, out)
     assert tree_bytes(out) == old_files and not _leftovers(out)
 
 
@@ -180,16 +180,16 @@ def test_a_kill_at_any_step_leaves_a_complete_package(tmp_path, monkeypatch, new
     kill between the renames leaves it absent for a moment; the next build puts it back.
     """
     if not exchange:
-        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)  # the forked child inherits it
+        monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)  # the forked child inherits it
     steps = _steps(new_files, old_files, tmp_path)
     for k, step in enumerate(steps):
         out = tmp_path / f"k{k}" / "datasets"
-        publish.write_atomic(old_files, out)
+        atomic.write_atomic(old_files, out)
         pid = os.fork()
         if pid == 0:  # the child publishes and dies at step k
             try:
-                publish._checkpoint = _at_step(k, lambda name: os.kill(os.getpid(), signal.SIGKILL))
-                publish.write_atomic(new_files, out)
+                atomic._checkpoint = _at_step(k, lambda name: os.kill(os.getpid(), signal.SIGKILL))
+                atomic.write_atomic(new_files, out)
             finally:
                 os._exit(0)
         _, status = os.waitpid(pid, 0)
@@ -198,30 +198,30 @@ def test_a_kill_at_any_step_leaves_a_complete_package(tmp_path, monkeypatch, new
             assert tree_bytes(out) in (old_files, new_files), step
         else:
             assert step == "previous moved away"
-        publish.write_atomic(new_files, out)  # the next build clears what the killed one left
+        atomic.write_atomic(new_files, out)  # the next build clears what the killed one left
         assert tree_bytes(out) == new_files and not _leftovers(out), step
 
 
 WRITER = """
 import json, sys
 from pathlib import Path
-from pak_afghan_diplomacy.pipeline import publish
+from pak_afghan_diplomacy.pipeline import atomic
 source, out, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 files = {p.relative_to(source).as_posix(): p.read_bytes() for p in sorted(source.rglob("*")) if p.is_file()}
 desc = json.loads(files["datapackage.json"])
 for i in range(n):
     desc["version"] = f"{sys.argv[4]}-{i}"
-    publish.write_atomic({**files, "datapackage.json": json.dumps(desc).encode()}, out)
+    atomic.write_atomic({**files, "datapackage.json": json.dumps(desc).encode()}, out)
 """
 
 
 def test_readers_never_see_a_half_published_package(tmp_path, new_files):
-    """Three writers publish in turn while this process reads: the descriptor is always there."""
+    """Two writers publish 120 times in all (in turn, under the lock) while this process reads: always complete."""
     out = tmp_path / "datasets"
-    publish.write_atomic(new_files, out)
+    atomic.write_atomic(new_files, out)
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(DATASETS), str(out), "15", f"w{i}"], stderr=subprocess.PIPE)
-        for i in range(3)
+        subprocess.Popen([sys.executable, "-c", WRITER, str(DATASETS), str(out), "60", f"w{i}"], stderr=subprocess.PIPE)
+        for i in range(2)
     ]
     reads, missing = 0, []
     deadline = time.monotonic() + 60
@@ -233,8 +233,9 @@ def test_readers_never_see_a_half_published_package(tmp_path, new_files):
         except (OSError, ValueError, AssertionError) as exc:
             missing.append(repr(exc))
         reads += 1
+        time.sleep(0.0002)  # leave the writers a CPU
     errors = [w.communicate()[1].decode() for w in writers]
-    assert [w.returncode for w in writers] == [0, 0, 0], errors
+    assert [w.returncode for w in writers] == [0, 0], errors
     assert reads > 100
     assert missing == []
     assert not _leftovers(out)
@@ -255,11 +256,15 @@ def test_a_killed_build_is_cleaned_by_the_next(checkout):
 
 def test_the_previous_package_is_put_back_when_a_kill_left_none(tmp_path, new_files, old_files):
     out = tmp_path / "datasets"
-    publish.write_atomic(old_files, out)
+    atomic.write_atomic(old_files, out)
     os.replace(out, tmp_path / ".datasets.old-xyz")  # as the fallback leaves it between its renames
     with pytest.raises(OSError):
-        publish.write_atomic(new_files, out, _fail_after=3)
+        atomic.write_atomic(new_files, out, _fail_after=3)
     assert tree_bytes(out) == old_files and not _leftovers(out)
+
+
+def test_a_package_holds_only_what_the_target_check_accepts(new_files):
+    assert {rel.split("/")[0] for rel in new_files} == atomic.PUBLISHED
 
 
 def test_nothing_is_left_in_the_checkout_by_a_build(rebuilt):

@@ -85,7 +85,7 @@ def _progress_bar():
 def cmd_build(args: argparse.Namespace) -> int:
     try:
         from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
-        from pak_afghan_diplomacy.pipeline.publish import OutputRefused
+        from pak_afghan_diplomacy.pipeline.atomic import OutputRefused
     except ImportError:
         return _needs("build")
     root = Path(args.root)

@@ -15,8 +15,8 @@ from typing import Any
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline import cells, checks
+from pak_afghan_diplomacy.pipeline.atomic import DESCRIPTOR
 from pak_afghan_diplomacy.pipeline.problems import Problem
-from pak_afghan_diplomacy.pipeline.publish import DESCRIPTOR
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import polars_schema, table_schema
 
