@@ -138,6 +138,8 @@ def cmd_new_article(args: argparse.Namespace) -> int:
     except ImportError:
         return _needs("build")
     layout = Layout(Path(args.root))
+    if Path(args.path).is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", args.path)  # exit 3, like any wrong path
     try:
         article_id, target = add(Path(args.path), layout.seeds, layout.curation)
     except BuildError as err:
@@ -328,18 +330,34 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         _say(f"{args.command}: {_os_error(exc)}")
         return EXIT_ENVIRONMENT
+    except UnicodeDecodeError as exc:
+        _say(f"{args.command}: a file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return EXIT_FAILED
     except UnicodeError as exc:
-        _say(f"{args.command}: a file is not UTF-8 text ({exc})")
+        _say(f"{args.command}: {exc}")
         return EXIT_ENVIRONMENT
     except MemoryError:
         _say(f"{args.command}: out of memory")
         return EXIT_ENVIRONMENT
     except Exception as exc:
+        if args.command in READS_PACKAGE and _malformed(exc):
+            _say(f"{args.command}: the data package is malformed ({type(exc).__name__}: {exc})")
+            _say("run `pak-afghan-diplomacy validate` for every problem in it")
+            return EXIT_FAILED
         if os.environ.get("PAD_DEBUG"):
             raise
         _say(f"{args.command}: internal error, please report it: {type(exc).__name__}: {exc}")
         _say("(set PAD_DEBUG=1 to see the traceback)")
         return EXIT_INTERNAL
+
+
+READS_PACKAGE = ("info", "export", "plot")  # commands that trust the published package's shape
+
+
+def _malformed(exc: Exception) -> bool:
+    """Whether `exc` is what reading a descriptor or table of the wrong shape raises."""
+    module = type(exc).__module__.split(".")[0]
+    return isinstance(exc, (LookupError, TypeError, ValueError, AttributeError)) or module in ("polars", "pyarrow")
 
 
 class _Printable:
