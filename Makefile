@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: data test env lint schema bench clean
+.PHONY: data test env lint schema bench fuzz clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -31,6 +31,12 @@ data: env
 
 test: env
 	$(BIN)/python -m pytest
+
+# A longer hunt than CI's, outside CI: 1,000 cases of each fuzz test (2,000 in all), about 10 minutes.
+FUZZ_EXAMPLES ?= 1000
+
+fuzz: env
+	PAD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/test_properties.py -k fuzz
 
 lint: env
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import random
 import shutil
+import time
 from pathlib import Path
 
 import polars as pl
@@ -21,7 +22,7 @@ from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import polars_schema
 from tests.conftest import DATASETS, ROOT, tree_bytes
 
-# CI runs 60 fuzz cases; PAD_FUZZ_EXAMPLES=2000 for a longer hunt.
+# CI runs 60 cases of each fuzz test; `make fuzz` runs PAD_FUZZ_EXAMPLES=1000 of each.
 FUZZ_EXAMPLES = int(os.environ.get("PAD_FUZZ_EXAMPLES", "60"))
 
 
@@ -255,3 +256,138 @@ def test_fuzzed_curation_builds_valid_output_or_fails_located(fuzz_root, file, m
     finally:
         target.write_text(original, encoding="utf-8")
     assert not [p for p in fuzz_root.iterdir() if p.name.startswith(".datasets.")]
+
+
+# --------------------------------------------------------------------------- hostile fuzzing
+# The generators that found the crashes and hangs of issue #14: deep nesting, alias trees,
+# folders where files belong, odd encodings, control and bidi characters, formula starts.
+
+CURATION = sorted(f"build/{p.name}" for p in (ROOT / "build").glob("*.yaml"))
+SEED_FILES = sorted(f"seeds/{p.name}" for p in (ROOT / "seeds").iterdir())
+CONTROLS = ["\x00", "\x07", "\x08", "\x1b", "\x1b[2J", "\x7f", "\x85", "\x9b", "\u200e", "\u202e", "\u2066", "\u2028"]
+ENCODINGS = ["utf-16", "utf-16-le", "utf-32", "latin-1", "cp1252", "utf-8-sig"]
+DEPTHS = st.one_of(st.integers(1, 200), st.sampled_from([63, 64, 65, 1_000, 10_000, 30_000, 50_000]))
+
+
+def _nested(kind: str, depth: int) -> str:
+    if kind == "brackets":
+        return "[" * depth + "]" * depth
+    if kind == "braces":
+        return "{a: " * depth + "1" + "}" * depth
+    return "\n" + "".join("  " * (i + 1) + "- \n" for i in range(min(depth, 2_000))) + "  x"
+
+
+def _alias_tree(levels: int, width: int) -> str:
+    items = ["&l0 [" + ", ".join(["x"] * width) + "]"]
+    items += [f"&l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]" for i in range(1, levels)]
+    return "[" + ", ".join(items) + "]"
+
+
+@st.composite
+def hostile_edits(draw) -> tuple[str, str, object]:
+    """(file, kind, what): one hostile change to one input file."""
+    kind = draw(st.sampled_from(["deep", "aliases", "folder", "encoding", "bytes", "control", "formula"]))
+    if kind in ("folder", "encoding", "bytes", "control"):
+        target = draw(st.sampled_from(CURATION + SEED_FILES + ["build/registry/part.yaml"]))
+    else:
+        target = draw(st.sampled_from(CURATION))
+    if kind == "deep":
+        what: object = (draw(st.sampled_from(["brackets", "braces", "block"])), draw(DEPTHS))
+    elif kind == "aliases":
+        what = (draw(st.integers(1, 12)), draw(st.integers(1, 12)))
+    elif kind == "encoding":
+        what = draw(st.sampled_from(ENCODINGS))
+    elif kind == "bytes":
+        what = draw(st.binary(min_size=1, max_size=4))
+    elif kind == "control":
+        what = draw(st.sampled_from(CONTROLS))
+    elif kind == "formula":
+        what = draw(st.sampled_from(["=", "+", "-", "@", "=cmd|' /C calc'!A0"]))
+    else:
+        what = draw(st.booleans())  # whether the folder holds a file
+    return target, kind, (what, draw(st.integers(0, 2**32 - 1)))
+
+
+def _apply(root: Path, target: str, kind: str, what: object, rnd: random.Random) -> None:
+    path = root / target
+    data = path.read_bytes() if path.is_file() else b"persons: []\n"
+    if kind == "folder":
+        if path.exists():
+            path.unlink()
+        path.mkdir(parents=True)
+        if what:
+            (path / "inside.yaml").write_text("x: 1\n")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "encoding":
+        path.write_bytes(data.decode("utf-8").encode(str(what), errors="replace"))
+        return
+    if kind == "bytes":
+        at = rnd.randrange(len(data) + 1)
+        path.write_bytes(data[:at] + bytes(what) + data[at:])  # type: ignore[arg-type]
+        return
+    lines = data.decode("utf-8").split("\n")
+    i = rnd.randrange(len(lines))
+    line = lines[i]
+    if kind == "deep":
+        shape, depth = what  # type: ignore[misc]
+        lines.insert(i, f"zz: {_nested(shape, depth)}")
+    elif kind == "aliases":
+        levels, width = what  # type: ignore[misc]
+        key = line.split(":", 1)[0] if ":" in line else "zz"
+        lines[i] = f"{key}: {_alias_tree(levels, width)}"
+    elif kind == "control":
+        at = rnd.randrange(len(line) + 1)
+        lines[i] = line[:at] + str(what) + line[at:]
+    elif kind == "formula" and ": " in line:
+        key, value = line.split(": ", 1)
+        quoted = value.startswith('"')
+        lines[i] = f'{key}: "{what}{value[1:] if quoted else value}' + ("" if quoted else '"')
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def hostile_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    for name in ("seeds", "build", "datasets"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+def _restore(root: Path, target: str) -> None:
+    path = root / target
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+    if (ROOT / target).exists():
+        shutil.copy2(ROOT / target, path)
+    if target.startswith("build/registry/") and path.parent.exists():
+        shutil.rmtree(path.parent)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edit=hostile_edits())
+def test_fuzzed_hostile_inputs_build_valid_output_or_fail_located(hostile_root, edit):
+    """Each hostile input is refused with located problems, in bounded time; or, if harmless, builds."""
+    target, kind, (what, seed) = edit
+    _apply(hostile_root, target, kind, what, random.Random(seed))
+    out = hostile_root / "datasets"
+    before = tree_bytes(out)
+    start = time.perf_counter()
+    try:
+        build(Layout(hostile_root), out)
+    except BuildError as err:
+        assert err.problems
+        for p in err.problems:
+            assert p.where and p.check and p.message
+        assert tree_bytes(out) == before, "a failed build left a partial package"
+    else:
+        problems, _ = verify(out, hostile_root / "seeds")
+        assert problems == []
+        shutil.rmtree(out)
+        shutil.copytree(DATASETS, out)
+    finally:
+        _restore(hostile_root, target)
+    assert time.perf_counter() - start < 20, f"{kind} on {target} took too long"
+    assert not [p for p in hostile_root.iterdir() if p.name.startswith(".datasets.")]

@@ -81,15 +81,20 @@ def test_yaml_reader_refuses_what_is_not_plain_data(tmp_path, text, message):
     assert message in problems[0].message
 
 
-def test_yaml_reader_shares_aliases_and_keeps_lines(tmp_path):
+def test_yaml_reader_refuses_an_alias_bomb_and_shares_small_aliases(tmp_path):
     # nine levels of nine aliases: expanding them would make 387 million strings
     lines = ['l0: &l0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     doc, problems = yamlfile.load(path, "bomb.yaml")
+    assert doc is None
+    assert [(p.check, p.line) for p in problems] == [("yaml", 5)]
+    assert "alias" in problems[0].message
+    path.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # 90 values: fine
+    doc, problems = yamlfile.load(path, "bomb.yaml")
     assert not problems
-    assert doc["l9"][0] is doc["l8"] and doc.lines["l9"] == 10
+    assert doc["l2"][0] is doc["l1"] and doc.lines["l2"] == 3
     assert doc["l0"] == ["x"] * 9
 
 

@@ -1,11 +1,16 @@
 """The `pak-afghan-diplomacy` command: build, validate and describe the data package.
 
-Exit codes: 0 success; 1 the data failed a check (problems are listed); 2 usage error.
+Exit codes: 0 success; 1 the data failed a check (problems are listed); 2 usage error;
+3 an environment problem (a path missing, unreadable, read-only, or a file where a folder
+belongs); 4 an internal error (a bug: please report it).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -21,12 +26,22 @@ EPILOG = """examples:
   pak-afghan-diplomacy export sqlite pad.db      # for Datasette or any SQL client
   pak-afghan-diplomacy plot timeline timeline.png
 
-exit codes: 0 ok, 1 the data failed a check, 2 usage error"""
+exit codes: 0 ok, 1 the data failed a check, 2 usage error, 3 environment problem
+  (missing, unreadable or read-only path), 4 internal error (a bug)"""
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def _needs(extra: str):
     print(f"this command needs the '{extra}' extra: pip install 'pak-afghan-diplomacy[{extra}]'", file=sys.stderr)
     return 2
+
+
+def _say(message: str) -> None:
+    """One line to stderr, with any control or bidi character from a path or value escaped."""
+    from pak_afghan_diplomacy.pipeline.problems import printable
+
+    print(printable(message), file=sys.stderr)
 
 
 def _report(problems, report: Path | None) -> None:
@@ -35,7 +50,7 @@ def _report(problems, report: Path | None) -> None:
     print(format_problems(problems), file=sys.stderr)
     if report is not None:
         write_report(problems, report)
-        print(f"full list written to {report}", file=sys.stderr)
+        _say(f"full list written to {report}")
 
 
 PROGRESS_FROM = 50  # articles; a smaller build finishes before a bar would be read
@@ -70,15 +85,19 @@ def _progress_bar():
 def cmd_build(args: argparse.Namespace) -> int:
     try:
         from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
+        from pak_afghan_diplomacy.pipeline.atomic import OutputRefused
     except ImportError:
         return _needs("build")
     root = Path(args.root)
     layout = Layout(root)
     if not layout.seeds.is_dir():
-        print(f"no seeds/ folder under {root.resolve()}: run build in a checkout or pass --root", file=sys.stderr)
+        _say(f"no seeds/ folder under {root.resolve()}: run build in a checkout or pass --root")
         return 2
     try:
         counts = build(layout, Path(args.out) if args.out else None, _progress_bar())
+    except OutputRefused as err:
+        _say(f"build: --out {err}")
+        return EXIT_USAGE
     except BuildError as err:
         print("build failed; datasets/ was left as it was:", file=sys.stderr)
         _report(err.problems, args.report)
@@ -119,6 +138,8 @@ def cmd_new_article(args: argparse.Namespace) -> int:
     except ImportError:
         return _needs("build")
     layout = Layout(Path(args.root))
+    if Path(args.path).is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", args.path)  # exit 3, like any wrong path
     try:
         article_id, target = add(Path(args.path), layout.seeds, layout.curation)
     except BuildError as err:
@@ -147,8 +168,9 @@ def _validate_file(args: argparse.Namespace) -> int:
         return 2
     path = Path(args.file)
     fmt = "parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv"
+    data = path.read_bytes()  # an OSError is an environment problem (exit 3), not bad data
     try:
-        frame = read_table(args.table, path.read_bytes(), fmt)
+        frame = read_table(args.table, data, fmt)
     except Exception as exc:
         problems = [Problem(str(path), check="readable", message=f"cannot read as {args.table} {fmt}: {exc}")]
     else:
@@ -205,6 +227,16 @@ def cmd_info(args: argparse.Namespace) -> int:
     for s in desc["sources"]:
         print(f"  {s['path']:<36}{s['version']:<12}{s['title']}")
     return 0
+
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _figure_path(value: str) -> str:
+    """A usage error (exit 2) for a figure format we do not write, before any drawing."""
+    if Path(value).suffix.lower() not in FIGURE_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"{value!r}: the file must end in {', '.join(FIGURE_SUFFIXES)}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -279,7 +311,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=raw,
     )
     pl_.add_argument("figure", choices=["timeline"], help="the figure")
-    pl_.add_argument("path", help="the file to write (.png, .svg or .pdf)")
+    pl_.add_argument("path", type=_figure_path, help="the file to write (.png, .svg or .pdf)")
     pl_.set_defaults(func=cmd_plot)
 
     i = sub.add_parser(
@@ -294,8 +326,86 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; whatever goes wrong ends as a sentence and an exit code, never a traceback."""
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        with contextlib.redirect_stdout(_Printable(sys.stdout)):
+            return args.func(args)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+    except OSError as exc:
+        _say(f"{args.command}: {_os_error(exc)}")
+        return EXIT_ENVIRONMENT
+    except UnicodeDecodeError as exc:
+        _say(f"{args.command}: a file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return EXIT_FAILED
+    except UnicodeError as exc:
+        _say(f"{args.command}: {exc}")
+        return EXIT_ENVIRONMENT
+    except MemoryError:
+        _say(f"{args.command}: out of memory")
+        return EXIT_ENVIRONMENT
+    except Exception as exc:
+        if args.command in READS_PACKAGE and _malformed(exc):
+            _say(f"{args.command}: the data package is malformed ({type(exc).__name__}: {exc})")
+            _say("run `pak-afghan-diplomacy validate` for every problem in it")
+            return EXIT_FAILED
+        if os.environ.get("PAD_DEBUG"):
+            raise
+        _say(f"{args.command}: internal error, please report it: {type(exc).__name__}: {exc}")
+        _say("(set PAD_DEBUG=1 to see the traceback)")
+        return EXIT_INTERNAL
+
+
+READS_PACKAGE = ("info", "export", "plot")  # commands that trust the published package's shape
+
+
+def _malformed(exc: Exception) -> bool:
+    """Whether `exc` is what reading a descriptor or table of the wrong shape raises."""
+    module = type(exc).__module__.split(".")[0]
+    return isinstance(exc, (LookupError, TypeError, ValueError, AttributeError)) or module in ("polars", "pyarrow")
+
+
+class _Printable:
+    """A text stream that shows control, escape and bidi characters as escapes (newlines and tabs kept).
+
+    Titles, paths and ids printed by a command come from files; none may drive the terminal.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from pak_afghan_diplomacy.pipeline.problems import printable
+
+        self._stream.write(printable(text, newlines=True))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "no such file or folder",
+    errno.EISDIR: "is a folder, where a file was expected",
+    errno.ENOTDIR: "is a file (or lies under one), where a folder was expected",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "read-only file system",
+    errno.ENOSPC: "no space left on the device",
+    errno.EEXIST: "already exists",
+    errno.ENOTEMPTY: "folder not empty",
+}
+
+
+def _os_error(exc: OSError) -> str:
+    """`path: what is wrong`, in words, for an error of the operating system."""
+    what = _OS_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where = f"{where} -> {exc.filename2}"
+    return f"{where}: {what}" if where else what
 
 
 if __name__ == "__main__":  # pragma: no cover

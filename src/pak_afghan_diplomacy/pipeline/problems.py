@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,10 +41,34 @@ def _sort_key(p: Problem) -> tuple:
     return (p.where, p.line or 0, p.row or "", p.field or "", p.check, p.value or "", p.message)
 
 
+# C0 and C1 controls but newline and tab, DEL, and the characters that reorder or hide text on
+# screen: bidi marks, embeddings, overrides and isolates, line and paragraph separators.
+UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: object, *, newlines: bool = False) -> str:
+    """`text` safe for a terminal: every control, escape and bidi character shown as an escape.
+
+    A path or value from a hostile file must not move the cursor, recolour or reorder the screen.
+    """
+    s = str(text)
+    pattern = UNSAFE_CHARS if newlines else _SHOWN
+    return pattern.sub(lambda m: _escape(m.group()), s)
+
+
+def _escape(ch: str) -> str:
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    if ch in named:
+        return named[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _clip(text: str | None, width: int) -> str:
     if text is None:
         return ""
-    text = text.replace("\n", "\\n")
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -53,12 +78,12 @@ def format_problems(problems: Iterable[Problem], *, limit: int = 50) -> str:
     header = ("where", "line/row", "field", "check", "value", "message")
     rows = [
         (
-            p.where,
+            _clip(p.where, 200),
             str(p.line) if p.line is not None else (p.row or ""),
-            p.field or "",
+            _clip(p.field, 80),
             p.check,
             _clip(p.value, 40),
-            _clip(p.message, 90),
+            _clip(p.message, 120),
         )
         for p in items[:limit]
     ]
@@ -72,6 +97,17 @@ def format_problems(problems: Iterable[Problem], *, limit: int = 50) -> str:
     return "\n".join(lines)
 
 
+def _cell(value: object) -> object:
+    """A report cell a spreadsheet will not run: OWASP's leading quote before =, +, -, @, tab, CR.
+
+    Reports quote hostile input (values from bad files); unlike the published CSV, they need not
+    round-trip, so the guidance applies as written.
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_report(problems: Iterable[Problem], path: Path) -> None:
     """All problems as CSV or JSON (by the file's suffix), for CI."""
     items = [asdict(p) for p in sorted(problems, key=_sort_key)]
@@ -81,5 +117,5 @@ def write_report(problems: Iterable[Problem], path: Path) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(Problem.__dataclass_fields__), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(items)
+    writer.writerows({k: _cell(v) for k, v in item.items()} for item in items)
     path.write_text(buf.getvalue(), encoding="utf-8")

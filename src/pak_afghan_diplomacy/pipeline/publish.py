@@ -1,7 +1,7 @@
 """Step 5: publish the validated tables as a Frictionless Data Package, atomically.
 
-Everything is written into a fresh folder beside `datasets/`, then swapped in; a
-build that fails anywhere leaves the previous `datasets/` exactly as it was.
+`render` makes every file's bytes; `write_atomic` (in `atomic`) puts them in place in one
+step, so a build that fails or is killed anywhere leaves the previous `datasets/` complete.
 Bytes depend only on the data and the pinned writer versions, never on the clock.
 """
 
@@ -10,11 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -22,10 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pak_afghan_diplomacy._about import RELEASE_DATE, __version__
+from pak_afghan_diplomacy.pipeline.atomic import DESCRIPTOR, OutputRefused, check_target, write_atomic
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import arrow_schema, describe, keys, table_schema
 
-DESCRIPTOR = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 FORMATS = {
     # format -> (folder, resource-name suffix, mediatype)
@@ -141,38 +137,4 @@ def render(frames: Mapping[str, pl.DataFrame]) -> dict[str, bytes]:
     return files
 
 
-def write_atomic(files: Mapping[str, bytes], out: Path, *, _fail_after: int | None = None) -> None:
-    """Write `files` into `out`, replacing it whole or not at all.
-
-    `_fail_after` simulates a crash after that many files (for the tests).
-    """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for everyone to read
-    try:
-        for i, (rel, data) in enumerate(sorted(files.items())):
-            if _fail_after is not None and i >= _fail_after:
-                raise OSError(f"simulated failure after {i} files")
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rmdir(old)
-    os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+__all__ = ["DESCRIPTOR", "FORMATS", "OutputRefused", "check_target", "descriptor", "render", "write_atomic"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline import assemble, checks, coverage, curation, publish, reconcile, seeds
+from pak_afghan_diplomacy.pipeline import assemble, cells, checks, coverage, curation, publish, reconcile, seeds
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 
 
@@ -98,6 +98,7 @@ def _make_tables(
     if problems:
         raise BuildError(problems)
     problems += checks.all_problems(tables.frames, texts, locate=tables.locate)
+    problems += cells.cell_problems(tables.frames, tables.locate)
     if problems:
         raise BuildError(problems)
     return tables.frames, texts
@@ -122,7 +123,12 @@ def _collector_paused() -> Iterator[None]:
 def build(
     layout: Layout, out: Path | None = None, progress: Callable[[int], Callable[[str], None]] | None = None
 ) -> dict[str, int]:
-    """Build and publish into `out` (default: the checkout's datasets/). Returns row counts."""
+    """Build and publish into `out` (default: the checkout's datasets/). Returns row counts.
+
+    A target that is not ours to replace is refused before any work (and again under the lock).
+    """
+    target = out or layout.datasets
+    publish.check_target(target)
     frames, _ = make_tables(layout, progress)
-    publish.write_atomic(publish.render(frames), out or layout.datasets)
+    publish.write_atomic(publish.render(frames), target)
     return {name: frame.height for name, frame in frames.items()}

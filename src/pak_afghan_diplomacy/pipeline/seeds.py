@@ -67,11 +67,24 @@ def read_pins(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:
     """File name -> pinned sha256."""
     label = f"seeds/{PINS}"
     path = seeds_dir / PINS
+    if path.is_dir():
+        return {}, [Problem(label, check="not a file", message="is a folder; expected the file of pinned hashes")]
     if not path.is_file():
         return {}, [Problem(label, check="missing file", message="the seed hashes are not pinned")]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return {}, [Problem(label, check="readable", message=f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8: {exc.reason} at byte {exc.start}"
+        return {}, [Problem(label, line=line, check="encoding", message=message)]
     pins: dict[str, str] = {}
+    first_line: dict[str, int] = {}
     problems: list[Problem] = []
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
         m = _PIN_LINE.match(raw)
@@ -93,7 +106,21 @@ def read_pins(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:
                 )
             )
             continue
+        if name in pins:
+            # `sha256sum -c` checks every line; keeping one would hide a wrong pin.
+            problems.append(
+                Problem(
+                    label,
+                    line=n,
+                    field="file",
+                    check="duplicate pin",
+                    value=name,
+                    message=f"pinned again (first on line {first_line[name]}); keep one line per seed",
+                )
+            )
+            continue
         pins[name] = digest
+        first_line[name] = n
     return pins, problems
 
 
@@ -116,10 +143,17 @@ def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
         if path.is_symlink() or not path.resolve().is_relative_to(root):
             problems.append(Problem(label, check="path", message="seeds must be regular files inside seeds/"))
             continue
+        if path.is_dir():
+            problems.append(Problem(label, check="not a file", message="is a folder; a seed is a text file"))
+            continue
         if not path.is_file():
             problems.append(Problem(label, check="missing file", message=f"pinned in {PINS} but not present"))
             continue
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(label, check="readable", message=f"cannot read: {exc.strerror or exc}"))
+            continue
         actual = hashlib.sha256(data).hexdigest()
         if actual != digest:
             problems.append(

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import yaml
 
 from pak_afghan_diplomacy.dates import check as check_date
-from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.problems import UNSAFE_CHARS, Problem, printable
 
 
 class LineDict(dict):
@@ -42,55 +42,32 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
+# Limits that no curation file comes near, enforced before anything can blow up: libyaml's
+# scanner is quadratic in flow nesting (50,000 `[` took minutes and then crashed the C
+# composer), and a tree of aliases is exponential for whatever walks it.
+MAX_BYTES = 64 << 20  # one curation file
+MAX_DEPTH = 64  # nested mappings and lists
+MAX_SCALAR = 100_000  # characters in one value
+MAX_ALIAS_NODES = 10_000  # nodes that aliases stand for, counted as if expanded
+_BRACKETS = bytes(range(256)).translate(None, b"[{]}")
+
+
+class _Refused(Exception):
+    """The file is refused as a whole: no value is built from it."""
+
+    def __init__(self, line: int | None, message: str, field: str | None = None):
+        self.line, self.message, self.field = line, message, field
+        super().__init__(message)
+
 
 class _Loader(_SafeBase):  # type: ignore[misc,valid-type]
-    """libyaml (or PyYAML) parses and composes; `build` turns the nodes into values.
+    """libyaml (or PyYAML) parses; `build` turns the events into values, without recursion.
 
-    `build` is a direct walk over the nodes in place of PyYAML's generic constructor: it
-    knows only the safe scalar types (null, bool, int, float, str), so any other tag is an
-    error, and it records lines as it goes. It was the largest cost of a large build.
+    Building straight from the event stream, with an explicit stack, bounds the depth (no C or
+    Python recursion to overflow), counts what aliases stand for, and knows the path of every
+    value (for duplicate keys and refused characters). Only the safe scalar types (null, bool,
+    int, float, str) are made, so any other tag is an error; lines are recorded as it goes.
     """
-
-    duplicate_keys: list[tuple[str, int]]
-    _built: dict[int, Any]
-
-    def build(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            make = self._scalars.get(tag)
-            if make is None:
-                raise yaml.constructor.ConstructorError(None, None, f"unsupported tag {tag!r}", node.start_mark)
-            return make(self, node)
-        # An alias is the same node again: share the value, as PyYAML does (no alias bombs).
-        if (done := self._built.get(id(node))) is not None:
-            return done
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                raise yaml.constructor.ConstructorError(None, None, f"unsupported tag {node.tag!r}", node.start_mark)
-            seq = self._built[id(node)] = LineList()
-            seq.extend(self.build(child) for child in node.value)
-            seq.line = node.start_mark.line + 1
-            seq.lines = [child.start_mark.line + 1 for child in node.value]
-            return seq
-        if node.tag != _MAP:
-            raise yaml.constructor.ConstructorError(None, None, f"unsupported tag {node.tag!r}", node.start_mark)
-        out = self._built[id(node)] = LineDict()
-        out.line = node.start_mark.line + 1
-        out.lines = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
-            key = self.build(key_node)
-            if isinstance(key, str):
-                key = sys.intern(key)  # a large registry repeats the same few keys millions of times
-            line = key_node.start_mark.line + 1
-            if key in out:
-                self.duplicate_keys.append((str(key), line))
-            out[key] = self.build(value_node)
-            out.lines[str(key)] = line
-        return out
 
     _scalars: ClassVar[dict[str, Callable[[Any, yaml.ScalarNode], Any]]] = {
         "tag:yaml.org,2002:null": yaml.constructor.SafeConstructor.construct_yaml_null,
@@ -106,32 +83,224 @@ _Loader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+_NO_KEY = object()
+
+
+class _Frame:
+    """An open mapping or list: its value, the key awaiting its value, and its expanded size."""
+
+    __slots__ = ("anchor", "key", "key_line", "size", "value")
+
+    def __init__(self, value: Any, anchor: str | None):
+        self.value, self.anchor = value, anchor
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.size = 1
+
+
+class _Builder:
+    def __init__(self, loader: _Loader, label: str):
+        self.loader, self.label = loader, label
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int | None]] = {}
+        self.alias_nodes = 0
+        self.root: Any = None
+        self.duplicate_keys: list[tuple[str, str, int]] = []  # (key, path, line)
+        self.problems: list[Problem] = []
+
+    def path(self) -> str:
+        """Where the next value goes, as `persons[3].note`."""
+        out = ""
+        for frame in self.stack:
+            if isinstance(frame.value, dict):
+                if frame.key is not _NO_KEY:
+                    out = _join(out, frame.key)
+            else:
+                out += f"[{len(frame.value)}]"
+        return out
+
+    def run(self) -> Any:
+        loader = self.loader
+        documents = 0
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1 if event.start_mark else None
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self.add(self.scalar(event, line), 1, line, event.anchor)
+            elif kind is yaml.AliasEvent:
+                self.alias(event.anchor, line)
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                self.start(event, line)
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                frame = self.stack.pop()
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (frame.value, frame.size)
+                self.add(frame.value, frame.size, frame.value.line, None)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Refused(line, "invalid YAML: expected a single document in the stream")
+        return self.root
+
+    def scalar(self, event: yaml.ScalarEvent, line: int | None) -> Any:
+        value = event.value
+        if len(value) > MAX_SCALAR:
+            raise _Refused(line, f"a value of {len(value):,} characters (at most {MAX_SCALAR:,})", self.path())
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag == _STR:
+            if (m := UNSAFE_CHARS.search(value)) is not None:
+                self.problems.append(
+                    Problem(
+                        self.label,
+                        line=line,
+                        field=self.path() or None,
+                        check="control character",
+                        value=printable(value[max(0, m.start() - 10) : m.start() + 10]),
+                        message=f"U+{ord(m.group()):04X} at character {m.start() + 1}: control and bidi "
+                        "characters hide or reorder text; remove it",
+                    )
+                )
+            return value
+        make = _Loader._scalars.get(tag)
+        if make is None:
+            raise _Refused(line, f"invalid YAML: unsupported tag {_show(tag)}")
+        return make(self.loader, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
+
+    def alias(self, anchor: str, line: int | None) -> None:
+        if anchor not in self.anchors:
+            raise _Refused(line, f"invalid YAML: found undefined alias {_show(anchor)}")
+        value, size = self.anchors[anchor]
+        if size is None:
+            raise _Refused(line, f"invalid YAML: alias {_show(anchor)} inside its own anchor (a loop)")
+        self.alias_nodes += size
+        if self.alias_nodes > MAX_ALIAS_NODES:
+            raise _Refused(
+                line, f"aliases stand for more than {MAX_ALIAS_NODES:,} values (an alias bomb?)", self.path() or None
+            )
+        self.add(value, size, line, None)
+
+    def start(self, event: yaml.CollectionStartEvent, line: int | None) -> None:
+        is_map = type(event) is yaml.MappingStartEvent
+        if self.stack and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is _NO_KEY:
+            raise _Refused(line, "invalid YAML: a key must be plain text")
+        if event.tag not in (None, "!", _MAP if is_map else _SEQ):
+            raise _Refused(line, f"invalid YAML: unsupported tag {_show(event.tag)}")
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused(line, f"invalid YAML: nested too deeply (more than {MAX_DEPTH} levels)", self.path() or None)
+        value: LineDict | LineList
+        if is_map:
+            value = LineDict()
+            value.lines = {}
+        else:
+            value = LineList()
+            value.lines = []
+        value.line = line or 0
+        self.stack.append(_Frame(value, event.anchor))
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, None)
+
+    def add(self, value: Any, size: int, line: int | None, anchor: str | None) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        target = frame.value
+        if isinstance(target, list):
+            target.append(value)
+            target.lines.append(line or 0)
+            return
+        if frame.key is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise _Refused(line, "invalid YAML: a key must be plain text")
+            frame.key = sys.intern(value) if isinstance(value, str) else value
+            frame.key_line = line or 0
+            return
+        key = frame.key
+        if key in target:
+            self.duplicate_keys.append((str(key), self.path(), frame.key_line))
+        target[key] = value
+        target.lines[str(key)] = frame.key_line
+        frame.key = _NO_KEY
+
+
+def _flow_too_deep(data: bytes) -> int | None:
+    """The byte offset where `[`/`{` nesting passes MAX_DEPTH, counted before libyaml sees it.
+
+    Brackets inside quotes count too: this can only refuse a file with more than MAX_DEPTH
+    unmatched brackets in its text, never let a deep one through.
+    """
+    brackets = data.translate(None, _BRACKETS)
+    if brackets.count(b"[") + brackets.count(b"{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for i, b in enumerate(brackets):
+        if b == 0x5B or b == 0x7B:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _nth_opener(data, i)
+        elif depth:
+            depth -= 1
+    return None
+
+
+def _nth_opener(data: bytes, n: int) -> int:
+    """Offset in `data` of its n-th (0-based) bracket."""
+    seen = -1
+    for offset, b in enumerate(data):
+        if b in b"[{]}":
+            seen += 1
+            if seen == n:
+                return offset
+    return len(data)
+
 
 def load(path: Path, label: str) -> tuple[Any, list[Problem]]:
     """Parse `path`; returns (document, problems). `label` is how the file is named in errors."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(label, check="encoding", message=f"not UTF-8: {exc.reason} at byte {exc.start}")]
-    loader = _Loader(text)
-    loader.duplicate_keys = []
-    loader._built = {}
+        if path.is_dir():
+            return None, [Problem(label, check="not a file", message="is a folder; expected a YAML file")]
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(label, check="size", message=f"{size:,} bytes; at most {MAX_BYTES:,}")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(label, check="readable", message=f"cannot read: {exc.strerror or exc}")]
     try:
-        node = loader.get_single_node()
-        doc = None if node is None else loader.build(node)
-    except RecursionError:
-        return None, [Problem(label, check="yaml", message="invalid YAML: nested too deeply")]
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [
+            Problem(label, line=line, check="encoding", message=f"not UTF-8: {exc.reason} at byte {exc.start}")
+        ]
+    if (offset := _flow_too_deep(data)) is not None:
+        line = data.count(b"\n", 0, offset) + 1
+        message = f"invalid YAML: nested too deeply (more than {MAX_DEPTH} levels of brackets)"
+        return None, [Problem(label, line=line, check="yaml", message=message)]
+    loader = _Loader(text)
+    builder = _Builder(loader, label)
+    try:
+        doc = builder.run()
+    except _Refused as exc:
+        return None, [Problem(label, line=exc.line, field=exc.field, check="yaml", message=exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         return None, [Problem(label, line=line, check="yaml", message=f"invalid YAML: {exc.problem or exc}")]
     except yaml.YAMLError as exc:
         return None, [Problem(label, check="yaml", message=f"invalid YAML: {exc}")]
+    except (ValueError, RecursionError) as exc:  # a scalar the safe constructors cannot make
+        return None, [Problem(label, check="yaml", message=f"invalid YAML: {_show(str(exc))}")]
     finally:
         loader.dispose()
-    problems = [
-        Problem(label, line=line, field=key, check="duplicate key", message=f"key {key!r} appears twice")
-        for key, line in loader.duplicate_keys
+    problems = builder.problems + [
+        Problem(label, line=line, field=path or key, check="duplicate key", message=f"key {key!r} appears twice")
+        for key, path, line in builder.duplicate_keys
     ]
     if doc is None:
         problems.append(Problem(label, line=1, check="empty", message="the file holds no curation (empty document)"))
@@ -294,6 +463,40 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
+def _show(value: Any, width: int = 60) -> str:
+    """A short, terminal-safe repr of `value`, made from a bounded view of it.
+
+    Never `repr()` of the whole: a tree of shared aliases can be exponentially large.
+    """
+    parts: list[str] = []
+    budget = [width + 1]
+
+    def emit(text: str) -> bool:
+        parts.append(text[: budget[0]])
+        budget[0] -= len(text)
+        return budget[0] > 0
+
+    def walk(v: Any, depth: int) -> bool:
+        if depth > 8:
+            return emit("…")
+        if isinstance(v, dict):
+            if not emit("{"):
+                return False
+            for i, (k, item) in enumerate(v.items()):
+                if (i and not emit(", ")) or not emit(f"{str(k)[:width]!r}: ") or not walk(item, depth + 1):
+                    return False
+            return emit("}")
+        if isinstance(v, list):
+            if not emit("["):
+                return False
+            for i, item in enumerate(v):
+                if (i and not emit(", ")) or not walk(item, depth + 1):
+                    return False
+            return emit("]")
+        if isinstance(v, str):
+            return emit(repr(v[: width + 1]))
+        return emit(repr(v)[: width + 1])
+
+    walk(value, 0)
+    text = printable("".join(parts))
+    return text if len(text) <= width else text[: width - 1] + "…"
