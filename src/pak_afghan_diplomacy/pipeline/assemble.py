@@ -15,12 +15,12 @@ from typing import Any
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.checks import key_text
-from pak_afghan_diplomacy.pipeline.curation import REGISTRY, Article, Span, resolve_evidence
+from pak_afghan_diplomacy.pipeline.curation import Article, Span, resolve_evidence
+from pak_afghan_diplomacy.pipeline.origin import line_of, source_of
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys, polars_schema
 
-REG = f"build/{REGISTRY}"
 REGISTRY_SECTIONS = ("persons", "organizations", "posts", "roles", "meetings", "utterances", "conflicts")
 
 
@@ -49,18 +49,6 @@ class Tables:
             return None
         where, line = self.origins[table].row(i)
         return where, line
-
-
-def line_of(item: Any, key: str | None = None) -> int | None:
-    """The line of `item`, or of one of its keys, in its curation file."""
-    if key is not None:
-        return getattr(item, "lines", {}).get(key, getattr(item, "line", None))
-    return getattr(item, "line", None)
-
-
-def source_of(item: Any) -> str:
-    """The registry file a record came from (`registry.yaml` or a part in `registry/`)."""
-    return getattr(item, "source", REG)
 
 
 class _Sink:

@@ -9,6 +9,7 @@ import polars as pl
 
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.curation import Article
+from pak_afghan_diplomacy.pipeline.origin import line_of
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.assemble import Builder
@@ -21,8 +22,6 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
 
 
 def article(b: Builder, a: Article) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of
-
     meta = a.doc["article"]
     published = meta["published_date"]
     lo, hi = dates.bounds(published)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.curation import Article
+from pak_afghan_diplomacy.pipeline.origin import line_of, source_of
 from pak_afghan_diplomacy.schema.vocab import EVIDENCED_TABLES
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ EVIDENCED_KEYS = {
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
-
     for i, (cid, c) in enumerate(records["conflicts"].items()):
         if not c["records"]:
             b.problem(
@@ -65,8 +64,6 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
 
 
 def article(b: Builder, a: Article) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of
-
     for i, c in enumerate(a.doc.get("conflicts") or []):
         if b.ref("conflicts", c["conflict"], a.label, line_of(c, "conflict"), f"conflicts[{i}].conflict"):
             b.evidence("conflicts", c["conflict"], a, b.spans(a, c, f"conflicts[{i}].evidence"), line_of(c))
@@ -74,7 +71,6 @@ def article(b: Builder, a: Article) -> None:
 
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """Evidence for every evidenced record; then the records each conflict concerns, resolved."""
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
 
     ev = frames["evidence"]
     for table in EVIDENCED_TABLES:

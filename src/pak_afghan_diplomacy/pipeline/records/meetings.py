@@ -8,14 +8,13 @@ import polars as pl
 
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.curation import Article
+from pak_afghan_diplomacy.pipeline.origin import line_of, source_of
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.assemble import Builder
 
 
 def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
-
     where = source_of(m)
     if not m["participants"]:
         b.problem(
@@ -66,8 +65,6 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
-
     for i, (mid, m) in enumerate(records["meetings"].items()):
         where = source_of(m)
         lo, hi = dates.bounds(m["date"])
@@ -139,8 +136,6 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
 
 
 def article(b: Builder, a: Article) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of
-
     reported: set[str] = set()
     for i, m in enumerate(a.doc.get("meetings") or []):
         f = f"meetings[{i}]"

@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.curation import Article
+from pak_afghan_diplomacy.pipeline.origin import line_of, source_of
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.assemble import Builder
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
-
     for oid, o in records["organizations"].items():
         b.add(
             "organizations",

@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.curation import Article
+from pak_afghan_diplomacy.pipeline.origin import line_of, source_of
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.assemble import Builder
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
-
     b.canonical_names.update(p["name"] for p in records["persons"].values())
     for pid, p in records["persons"].items():
         b.add("persons", {"person_id": pid, "name": p["name"]}, source_of(p), line_of(p))
@@ -34,8 +33,6 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
 
 
 def article(b: Builder, a: Article) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of
-
     for i, n in enumerate(a.doc.get("names") or []):
         f = f"names[{i}]"
         if not b.ref("persons", n["person"], a.label, line_of(n, "person"), f"{f}.person"):

@@ -16,6 +16,7 @@ import polars as pl
 
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.curation import Article
+from pak_afghan_diplomacy.pipeline.origin import line_of, source_of
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.assemble import Builder
@@ -27,8 +28,6 @@ def _fold(text: str) -> str:
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
-
     for i, (rid, r) in enumerate(records["roles"].items()):
         where = source_of(r)
         b.ref_later("persons", r["person"], where, line_of(r, "person"), f"roles[{i}].person")
@@ -79,8 +78,6 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
 
 
 def article(b: Builder, a: Article) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of
-
     published, published_basis = b.published[a.article_id]
     seen: set[str] = set()
     for i, r in enumerate(a.doc.get("roles") or []):

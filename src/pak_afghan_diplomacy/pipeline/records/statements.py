@@ -8,6 +8,7 @@ import polars as pl
 
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.curation import Article, Span, wordless
+from pak_afghan_diplomacy.pipeline.origin import line_of, source_of
 from pak_afghan_diplomacy.pipeline.problems import Problem
 
 if TYPE_CHECKING:
@@ -15,15 +16,12 @@ if TYPE_CHECKING:
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of, source_of
-
     for uid, u in records["utterances"].items():
         b.add("utterances", {"utterance_id": uid, "note": u.get("note")}, source_of(u), line_of(u))
 
 
 def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
     """The attribution kind given or implied, or None (a problem is recorded) where it does not fit."""
-    from pak_afghan_diplomacy.pipeline.assemble import line_of
 
     speaker, org, meeting = s.get("speaker"), s.get("speaker_organization"), s.get("meeting")
     implied = "person" if speaker else "organization" if org else None
@@ -52,8 +50,6 @@ def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
 
 
 def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
-    from pak_afghan_diplomacy.pipeline.assemble import line_of
-
     f = f"statements[{i}]"
     ok = True
     for key, section in (
