@@ -347,11 +347,16 @@ def test_usage_errors_exit_2(argv, code):
     assert exit_.value.code == code
 
 
+def test_usage_errors_do_not_echo_escape_sequences(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["info", "\x1b[2J\u202e"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err and "\\x1b[2J" in err
+
+
 def test_a_bug_is_exit_4_not_a_data_failure(monkeypatch, capsys):
     monkeypatch.setattr(cli, "cmd_info", lambda args: 1 / 0)
-    parser = cli.parser()
-    monkeypatch.setattr(cli, "parser", lambda: parser)
-    parser._subparsers._group_actions[0].choices["info"].set_defaults(func=lambda args: 1 / 0)
     assert cli.main(["info"]) == 4
     assert "internal error" in capsys.readouterr().err
 

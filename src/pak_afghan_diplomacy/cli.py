@@ -233,8 +233,17 @@ def _figure_path(value: str) -> str:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the user's own arguments escaped when it quotes them in an error (exit 2)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from pak_afghan_diplomacy.pipeline.problems import printable
+
+        super().error(printable(message))
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="pak-afghan-diplomacy",
         description=__doc__.splitlines()[0],
         epilog=EPILOG,
