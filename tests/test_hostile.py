@@ -311,6 +311,8 @@ MATRIX = [
     ("validate --path {bad-desc}", 1, None),
     ("validate --path {latin-desc}", 1, None),
     ("validate --path {bad-desc} --report {underfile}", 3, None),
+    ("validate --path {bad-desc} --seeds {file}", 3, None),
+    ("validate --path {bad-desc} --seeds {missing}", 3, None),
     ("validate --table meetings {folder}", 3, None),
     ("validate --table meetings {missing}", 3, None),
     ("validate --table meetings {latin1}", 1, None),

@@ -118,6 +118,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _validate_file(args)
     folder = Path(args.path) if args.path else Path(str(pad.data_dir()))
     seeds = Path(args.seeds) if args.seeds else folder.parent / "seeds"
+    if args.seeds and not seeds.is_dir():  # asked for: never skip the span check quietly (exit 3)
+        raise NotADirectoryError(errno.ENOTDIR, "not a seeds folder", args.seeds)
     problems, counts = verify(folder, seeds if seeds.is_dir() else None)
     if problems:
         _report(problems, args.report)

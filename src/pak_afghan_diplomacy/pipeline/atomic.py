@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -158,6 +159,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None  # renameat2 is Linux's; elsewhere the two-rename fallback
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:  # pragma: no cover - no C library to ask
