@@ -32,7 +32,7 @@ data: env
 test: env
 	$(BIN)/python -m pytest
 
-# A longer hunt than CI's, outside CI: 1,000 cases of each fuzz test (2,000 in all), about 10 minutes.
+# A longer hunt than CI's, outside CI: 1,000 cases of each fuzz test (2,000 in all), about 2 minutes.
 FUZZ_EXAMPLES ?= 1000
 
 fuzz: env

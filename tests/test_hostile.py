@@ -132,10 +132,10 @@ def test_a_text_cell_a_spreadsheet_would_run_is_refused(checkout, start):
     assert found[0].line is not None and found[0].line <= line
 
 
-def test_cells_check_covers_tab_and_carriage_return():
-    frame = pl.DataFrame({"person_id": ["a", "b", "c"], "name": ["\tx", "\rx", "ok - fine"]})
+def test_cells_check_covers_tab_and_carriage_return_at_the_start_only():
+    frame = pl.DataFrame({"person_id": ["a", "b", "c", "d"], "name": ["\tx", "\rx", "ok - fine", "CRLF\r\nends"]})
     found = cells.cell_problems({"persons": frame})
-    assert [(p.row, p.check) for p in found] == [("a", "formula"), ("b", "formula"), ("b", "control character")]
+    assert [(p.row, p.check) for p in found] == [("a", "formula"), ("b", "formula")]
 
 
 def test_terminal_output_never_echoes_escape_sequences(checkout):
@@ -311,6 +311,8 @@ MATRIX = [
     ("validate --path {bad-desc}", 1, None),
     ("validate --path {latin-desc}", 1, None),
     ("validate --path {bad-desc} --report {underfile}", 3, None),
+    ("validate --path {bad-desc} --seeds {file}", 3, None),
+    ("validate --path {bad-desc} --seeds {missing}", 3, None),
     ("validate --table meetings {folder}", 3, None),
     ("validate --table meetings {missing}", 3, None),
     ("validate --table meetings {latin1}", 1, None),
@@ -347,11 +349,16 @@ def test_usage_errors_exit_2(argv, code):
     assert exit_.value.code == code
 
 
+def test_usage_errors_do_not_echo_escape_sequences(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["info", "\x1b[2J\u202e"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err and "\\x1b[2J" in err
+
+
 def test_a_bug_is_exit_4_not_a_data_failure(monkeypatch, capsys):
     monkeypatch.setattr(cli, "cmd_info", lambda args: 1 / 0)
-    parser = cli.parser()
-    monkeypatch.setattr(cli, "parser", lambda: parser)
-    parser._subparsers._group_actions[0].choices["info"].set_defaults(func=lambda args: 1 / 0)
     assert cli.main(["info"]) == 4
     assert "internal error" in capsys.readouterr().err
 

@@ -95,6 +95,14 @@ def test_out_may_be_absent_empty_or_our_package(tmp_path, new_files, old_files):
         assert tree_bytes(out) == old_files
 
 
+def test_file_browser_litter_does_not_block_a_rebuild(tmp_path, new_files, old_files):
+    out = tmp_path / "datasets"
+    atomic.write_atomic(old_files, out)
+    (out / ".DS_Store").write_bytes(b"\0")
+    atomic.write_atomic(new_files, out)
+    assert tree_bytes(out) == new_files
+
+
 def test_a_symlinked_out_is_refused(tmp_path, new_files):
     real = tmp_path / "real"
     real.mkdir()

@@ -118,6 +118,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _validate_file(args)
     folder = Path(args.path) if args.path else Path(str(pad.data_dir()))
     seeds = Path(args.seeds) if args.seeds else folder.parent / "seeds"
+    if args.seeds and not seeds.is_dir():  # asked for: never skip the span check quietly (exit 3)
+        raise NotADirectoryError(errno.ENOTDIR, "not a seeds folder", args.seeds)
     problems, counts = verify(folder, seeds if seeds.is_dir() else None)
     if problems:
         _report(problems, args.report)
@@ -239,8 +241,17 @@ def _figure_path(value: str) -> str:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the user's own arguments escaped when it quotes them in an error (exit 2)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from pak_afghan_diplomacy.pipeline.problems import printable
+
+        super().error(printable(message))
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="pak-afghan-diplomacy",
         description=__doc__.splitlines()[0],
         epilog=EPILOG,

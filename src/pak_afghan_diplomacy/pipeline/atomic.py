@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,6 +26,8 @@ from pathlib import Path
 DESCRIPTOR = "datapackage.json"
 # What a published package holds at its top (`publish.render` writes nothing else; a test checks).
 PUBLISHED = frozenset({DESCRIPTOR, "csv", "parquet"})
+# What file browsers leave in a folder someone opened: not the user's work, dropped with the old package.
+BROWSER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 class OutputRefused(Exception):
@@ -54,7 +57,7 @@ def check_target(out: Path) -> None:
     if DESCRIPTOR not in entries or not _ours(out / DESCRIPTOR):
         shown = ", ".join(entries[:5]) + (", ..." if len(entries) > 5 else "")
         raise OutputRefused(out, f"is not empty and is not a published package (holds {shown}); refusing to replace it")
-    foreign = [name for name in entries if name not in PUBLISHED]
+    foreign = [name for name in entries if name not in PUBLISHED | BROWSER_LITTER]
     if foreign:
         raise OutputRefused(
             out, f"holds {', '.join(foreign[:5])} besides the package; move it away or choose another folder"
@@ -156,6 +159,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None  # renameat2 is Linux's; elsewhere the two-rename fallback
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:  # pragma: no cover - no C library to ask

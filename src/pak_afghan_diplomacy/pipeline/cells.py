@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.checks import Locate, key_text
-from pak_afghan_diplomacy.pipeline.problems import UNSAFE_CHARS, Problem
+from pak_afghan_diplomacy.pipeline.problems import REFUSED_CHARS, Problem
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys
 
@@ -35,7 +35,7 @@ def cell_problems(frames: Mapping[str, pl.DataFrame], locate: Locate | None = No
                 continue
             for pattern, check, why in (
                 (_FORMULA, "formula", "starts with a character a spreadsheet runs as a formula (=, +, -, @, tab, CR)"),
-                (UNSAFE_CHARS.pattern, "control character", "holds a control or bidirectional-override character"),
+                (REFUSED_CHARS.pattern, "control character", "holds a control or bidirectional-override character"),
             ):
                 bad = frame.filter(pl.col(column).str.contains(pattern))
                 for row in bad.select(list(dict.fromkeys([*pk, column]))).iter_rows(named=True):
@@ -59,5 +59,5 @@ def cell_problems(frames: Mapping[str, pl.DataFrame], locate: Locate | None = No
 def _position(value: str, pattern: str) -> str:
     if pattern == _FORMULA:
         return ""
-    m = UNSAFE_CHARS.search(value)
+    m = REFUSED_CHARS.search(value)
     return f" (U+{ord(m.group()):04X} at character {m.start() + 1})" if m else ""

@@ -41,10 +41,13 @@ def _sort_key(p: Problem) -> tuple:
     return (p.where, p.line or 0, p.row or "", p.field or "", p.check, p.value or "", p.message)
 
 
-# C0 and C1 controls but newline and tab, DEL, and the characters that reorder or hide text on
+# Characters refused in published text: C0 and C1 controls but tab, newline and carriage return
+# (a seed saved on Windows has CRLF line ends), DEL, and those that reorder or hide text on
 # screen: bidi marks, embeddings, overrides and isolates, line and paragraph separators.
-UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_HIDING = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+REFUSED_CHARS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_HIDING}]")
+_TERMINAL = re.compile(f"[\x00-\x08\x0b-\x1f{_HIDING}]")  # all of those, and CR, for a terminal
+_SHOWN = re.compile(f"[\x00-\x1f{_HIDING}]")  # and newline and tab, for one table cell
 
 
 def printable(text: object, *, newlines: bool = False) -> str:
@@ -53,7 +56,7 @@ def printable(text: object, *, newlines: bool = False) -> str:
     A path or value from a hostile file must not move the cursor, recolour or reorder the screen.
     """
     s = str(text)
-    pattern = UNSAFE_CHARS if newlines else _SHOWN
+    pattern = _TERMINAL if newlines else _SHOWN
     return pattern.sub(lambda m: _escape(m.group()), s)
 
 

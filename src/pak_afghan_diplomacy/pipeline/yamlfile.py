@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import yaml
 
 from pak_afghan_diplomacy.dates import check as check_date
-from pak_afghan_diplomacy.pipeline.problems import UNSAFE_CHARS, Problem, printable
+from pak_afghan_diplomacy.pipeline.problems import REFUSED_CHARS, Problem, printable
 
 
 class LineDict(dict):
@@ -151,7 +151,7 @@ class _Builder:
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
         if tag == _STR:
-            if (m := UNSAFE_CHARS.search(value)) is not None:
+            if (m := REFUSED_CHARS.search(value)) is not None:
                 self.problems.append(
                     Problem(
                         self.label,
