@@ -1,0 +1,149 @@
+"""Statements: every quotation with its attribution, mode and channel; reported speech without quote marks."""
+
+from __future__ import annotations
+
+import re
+
+from pak_afghan_diplomacy.pipeline import candidates
+from pak_afghan_diplomacy.pipeline.drafting.model import StatementDraft
+from pak_afghan_diplomacy.pipeline.drafting.speakers import Speaker, Tracker
+from pak_afghan_diplomacy.pipeline.drafting.text import Sentence
+from pak_afghan_diplomacy.pipeline.drafting.vocab import CHANNELS, POSITIONS, SAID
+
+_QUOTED_AS = re.compile(r"\bquoted\s+(?P<obj>.{0,60}?)\s*as\s+(?:saying|telling|stating)\b", re.IGNORECASE)
+_WAS_QUOTED = re.compile(r"\bwas\s+quoted\s+as\s+(?:saying|telling)\b", re.IGNORECASE)
+_SAID = re.compile(rf"\b(?:{SAID}|discussed)\b", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+_REPORTED = re.compile(rf"\b(?:(?:{POSITIONS})\b|(?:{SAID})(?:\s+[\w’']+){{0,3}}?\s+that\b)", re.IGNORECASE)
+_TRAILING = re.compile(r",\s*(?:stating|saying|adding|declaring|noting)\s*[,:]?\s*$", re.IGNORECASE)
+_SPLIT = re.compile(r",\s+(?=(?:emphasi[sz]ing|stressing|underscoring|highlighting|urging|reaffirming)\b)")
+MIN_WORDS = 4
+
+
+def channel(sentence: str) -> str | None:
+    for pattern, name in CHANNELS.items():
+        if re.search(pattern, sentence, re.IGNORECASE):
+            return name
+    return None
+
+
+def _attribute(text: str, s: Sentence, q0: int, q1: int, tracker: Tracker) -> tuple[Speaker | None, str | None]:
+    """The speaker of the quotation at [q0, q1) in sentence s, and the attribution words."""
+    after = text[q1 + 1 : s.end]
+    if m := _WAS_QUOTED.search(after):
+        who = tracker.subject(text, q1 + 1, q1 + 1 + m.start(), quoting=True)
+        return who, after[: m.end()].strip(" ,")
+    if m := _QUOTED_AS.search(after):
+        named = tracker.persons_in(q1 + 1 + m.start("obj"), q1 + 1 + m.end("obj"))
+        if named:
+            return Speaker("person", named[-1].person, "quoted as saying"), after[: m.end()].strip(" ,")
+        who = tracker.subject(text, q1 + 1, q1 + 1 + m.start(), quoting=True)
+        if who and who.kind == "organization":  # "X’s office quoted him": him is X
+            owner = tracker.persons_in(q1 + 1, q1 + 1 + m.start())
+            who = Speaker("person", owner[-1].person, "quoted him") if owner else who
+        return who, after[: m.end()].strip(" ,")
+    if (m := _SAID.search(after)) and m.start() < 120:
+        who = tracker.subject(text, q1 + 1, q1 + 1 + m.start(), quoting=True)
+        if who:
+            return who, after[: m.end()].strip(" ,")
+    before = text[s.start : q0 - 1]
+    if m := _WAS_QUOTED.search(before) or _QUOTED_AS.search(before):
+        named = tracker.persons_in(s.start + m.start(), s.start + m.end())
+        if named:
+            return Speaker("person", named[-1].person, "quoted as saying"), before[: m.end()].strip(" ,")
+    verbs = list(_SAID.finditer(before)) + list(re.finditer(rf"\b(?:{POSITIONS})\b", before, re.IGNORECASE))
+    if verbs:
+        v = min(verbs, key=lambda v: v.start())
+        who = tracker.subject(text, s.start, s.start + v.start(), quoting=True)
+        if who:
+            return who, before.strip(" ,")
+    for m in _ACCORDING.finditer(text, s.start, s.end):
+        named = tracker.persons_in(m.end(), m.end() + 60)
+        if named and named[0].start == m.end():
+            return Speaker("person", named[0].person, "according to"), text[m.start() : named[0].end]
+    return None, None
+
+
+def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: Tracker) -> list[StatementDraft]:
+    quotes = candidates.quotations(text, *body)
+    out: list[StatementDraft] = []
+    previous_quote_end = -1
+    previous_speaker: Speaker | None = None
+    for s in sentences:
+        inside = [q for q in quotes if s.start <= q.start - 1 < s.end]
+        for q in inside:
+            who, attribution = _attribute(text, s, q.start, min(q.end, s.end), tracker)
+            rule = who.rule if who else "no attribution"
+            if (
+                who is None
+                and q.start - 1 == s.start
+                and previous_speaker
+                and _adjacent(text, previous_quote_end, s.start)
+            ):
+                who, rule = previous_speaker, "continues the previous quotation"
+            opens = not text[s.start : q.start - 1].strip() or re.search(r"[,:]\s*$", text[s.start : q.start - 1])
+            mode = "direct" if opens and q.text[:1].isupper() else "partial"
+            out.append(_statement(q.start, q.start + len(q.text.rstrip()), mode, who, attribution, s, rule))
+            if who and who.kind == "person":
+                tracker.last_quoted = tracker.last_person = who.id
+                previous_speaker = who
+            previous_quote_end = q.end
+        out += _reported(text, s, inside, tracker)
+        _advance(text, s, tracker, out)
+    return out
+
+
+def _adjacent(text: str, prev_end: int, start: int) -> bool:
+    return prev_end >= 0 and not re.search(r"\w", text[prev_end + 1 : start])
+
+
+def _statement(a: int, b: int, mode: str, who: Speaker | None, attribution: str | None, s: Sentence, rule: str):
+    kind = who.kind if who else "unattributed"
+    score = 0.9 if who else 0.4
+    return StatementDraft(a, b, mode, kind, who.id if who else None, attribution, channel(s.text), rule, score)
+
+
+def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[StatementDraft]:
+    """Reported speech: a subject, a reporting verb, and what it reports, up to any quotation."""
+    m = _REPORTED.search(s.text)
+    if not m:
+        return []
+    a = s.start + (m.end() if m.group().lower().endswith("that") else m.start())
+    b = s.end
+    if quotes:
+        b = quotes[0].start - 1
+        if b <= a or not _TRAILING.search(text[a:b]):
+            return []
+        b = a + _TRAILING.search(text[a:b]).start()
+    who = tracker.subject(text, s.start, s.start + m.start())
+    if who is None or (who.kind != "joint" and who.id is None):
+        return []
+    out = []
+    pieces = [a]
+    for cut in _SPLIT.finditer(text, a, b):
+        pieces.append(cut.end())
+    bounds = list(zip(pieces, [*[p - 2 for p in pieces[1:]], b], strict=True))
+    for x, y in bounds:
+        while y > x and text[y - 1] in " ,":
+            y -= 1
+        if len(text[x:y].split()) >= MIN_WORDS:
+            out.append(_statement(x, y, "indirect", who, text[s.start : s.start + m.start()].strip(" ,"), s, who.rule))
+            out[-1].score = 0.6
+    return out
+
+
+def _advance(text: str, s: Sentence, tracker: Tracker, out: list[StatementDraft]) -> None:
+    """After a sentence, he/she refers to its subject: its speaker, or a person printed before its first verb."""
+    mine = [d for d in out if s.start <= d.start < s.end + 1 and d.kind == "person" and d.mode == "indirect"]
+    if mine:
+        tracker.last_person = mine[-1].speaker
+        return
+    named = tracker.persons_in(s.start, s.end)
+    verb = re.search(r"\b(?:[a-z]+ed|met|held|said|told|wrote|is|was|has|had)\b", s.text)
+    cut = s.start + (verb.start() if verb else len(s.text))
+    subjects = [n for n in named if n.end <= cut]
+    if subjects:
+        tracker.last_person = subjects[0].person
+    for d in out:
+        if s.start <= d.start < s.end + 1 and d.kind == "organization":
+            tracker.last_org = d.speaker

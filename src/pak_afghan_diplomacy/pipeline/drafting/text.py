@@ -1,0 +1,87 @@
+"""Sentences and capitalised name candidates in an article body, with their offsets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pak_afghan_diplomacy.pipeline.drafting.vocab import HONORIFICS, NOT_NAMES
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|St|No|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)|\bH\.E|\b[A-Z])\.$")
+_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"A-Z0-9])")
+
+
+def sentences(text: str, start: int, end: int) -> list[Sentence]:
+    """Sentences of text[start:end]: paragraphs split after . ! ? unless an abbreviation ends there."""
+    out: list[Sentence] = []
+    for n, para in enumerate(re.finditer(r"[^\n]+", text[start:end])):
+        p0 = start + para.start()
+        line = para.group()
+        s = 0
+        for m in _END.finditer(line):
+            if _ABBREV.search(line[: m.start() + 1]):
+                continue
+            out.append(_sentence(text, p0 + s, p0 + m.end(), n))
+            s = m.end()
+        if line[s:].strip():
+            out.append(_sentence(text, p0 + s, p0 + len(line), n))
+    return [s for s in out if s.text]
+
+
+def _sentence(text: str, a: int, b: int, paragraph: int) -> Sentence:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return Sentence(a, b, text[a:b], paragraph)
+
+
+_WORD = r"[A-Z][a-z]+(?:[-‘’'][A-Za-z]+)*"
+_NAME = re.compile(rf"(?<![\w@/])({_WORD}(?:\s+{_WORD}){{0,3}})(?![\w@/])")
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+@dataclass(frozen=True)
+class NameCandidate:
+    start: int
+    end: int
+    text: str
+    titled: bool  # a title or honorific stands right before it
+
+
+def name_candidates(text: str, start: int, end: int) -> Iterator[NameCandidate]:
+    """Runs of capitalised words that may be a person's name, honorifics and place words trimmed off."""
+    for m in _NAME.finditer(text, start, end):
+        words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
+        words = [(m.start() + i, w) for i, w in words]
+        # a possessive ends the name: "Sadiq’s office"
+        for k, (i, w) in enumerate(words):
+            if _POSSESSIVE.search(w):
+                words = [*words[:k], (i, _POSSESSIVE.sub("", w))]
+                break
+        cut = [k for k, (_, w) in enumerate(words) if w in NOT_NAMES or w in HONORIFICS]
+        runs, cur = [], []
+        for k, item in enumerate(words):
+            if k in cut:
+                if cur:
+                    runs.append(cur)
+                cur = []
+            else:
+                cur.append(item)
+        if cur:
+            runs.append(cur)
+        for run in runs:
+            a, b = run[0][0], run[-1][0] + len(run[-1][1])
+            before = text[max(start, a - 40) : a]
+            titled = bool(re.search(r"(?:\b(?:" + "|".join(map(re.escape, HONORIFICS)) + r")\s*,?\s*)$", before))
+            yield NameCandidate(a, b, text[a:b], titled)
