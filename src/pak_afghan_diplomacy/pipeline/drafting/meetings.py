@@ -48,7 +48,8 @@ def _side(text: str, tracker: Tracker, person: str, lead: int) -> str | None:
 def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: Tracker) -> list[MeetingDraft]:
     context = tracker.context
     drafts: list[MeetingDraft] = []
-    last_dates: tuple[int, list[when.Resolved]] | None = None  # (sentence index, dates) of the last meeting sentence
+    # (sentence index, verb kinds, dates) of the last sentence with a meeting or visit verb
+    last_dates: tuple[int, set[str], list[when.Resolved]] | None = None
     for i, s in enumerate(sentences):
         found = when.find(s.text, context.published, context.published_text)
         made: list[MeetingDraft] = []
@@ -81,17 +82,19 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
                 if x.person not in drafts[-1].persons:
                     drafts[-1].persons.append(x.person)
                     drafts[-1].evidence.append((s.start, s.end))
-        if made:
+        verbs = {k for k, v in (("visit", _VISIT), ("meeting", _MEET)) if v.search(s.text)}
+        for d in made:
+            kind = "visit" if d.kind == "visit" else "meeting"
             meeting_dates = found
-            if not found and last_dates and last_dates[0] == i - 1 and last_dates[1]:
-                meeting_dates = [_carried(last_dates[1][-1])]
+            if not found and last_dates and last_dates[0] == i - 1 and kind in last_dates[1] and last_dates[2]:
+                meeting_dates = [_carried(last_dates[2][-1])]
             elif not found:
                 meeting_dates = [_fallback(drafts, context)] if context.published else []
-            for d in made:
-                _date(d, meeting_dates)
-            drafts += made
-        if made or _MEET.search(s.text) or _VISIT.search(s.text):
-            last_dates = (i, found or (last_dates[1] if last_dates and last_dates[0] == i - 1 else []))
+            _date(d, meeting_dates)
+        drafts += made
+        if verbs:
+            carried = last_dates[2] if last_dates and last_dates[0] == i - 1 and last_dates[1] & verbs else []
+            last_dates = (i, verbs, found or carried)
     for d in drafts:
         d.sides = {p: _side(text, tracker, p, _lead(tracker, p)) for p in d.persons}
     merged = _merge(drafts)
@@ -117,7 +120,7 @@ def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved:
     """No date printed: after the last dated meeting of the article, on or before publication."""
     assert context.published
     _lo_p, hi_p = context.published
-    starts = [dates.bounds(d.date)[0] for d in earlier if d.date and d.date_basis]
+    starts = [d.resolved.lo for d in earlier if d.resolved and d.resolved.printed and d.resolved.lo == d.resolved.hi]
     lo = max([s for s in starts if s], default=hi_p.replace(day=1))
     lo = min(lo, hi_p)
     if starts:
@@ -149,9 +152,7 @@ def _merge(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
         twin.evidence += d.evidence
         twin.persons += [p for p in d.persons if p not in twin.persons]
         twin.sides.update(d.sides)
-        if d.date and (not twin.date or _width(d) < _width(twin)):
-            twin.date, twin.date_basis, twin.date_note = d.date, d.date_basis, d.date_note
-            twin.resolved = d.resolved
+        _combine(twin, d)
         twin.city = twin.city or d.city
     # a lone chair drafted before the briefing it chaired
     for d in [o for o in out if len(o.persons) == 1 and o.kind != "visit"]:
@@ -159,11 +160,23 @@ def _merge(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
         if len(holders) == 1:
             h = holders[0]
             h.evidence = d.evidence + h.evidence
-            if d.date and (not h.date or _width(d) < _width(h)):
-                h.date, h.date_basis, h.date_note = d.date, d.date_basis, d.date_note
-                h.resolved = d.resolved
+            _combine(h, d)
             out.remove(d)
     return out
+
+
+def _combine(keep: MeetingDraft, other: MeetingDraft) -> None:
+    """The date of one meeting reported twice: a printed date beats none; a weekday narrows inside an interval."""
+    a, b = keep.resolved, other.resolved
+    if b is None:
+        return
+    if a is not None and a.weekday is not None and not b.printed:
+        b = when.narrow(a, (b.lo, b.hi), "the later mention")
+    elif a is not None and b.weekday is not None and not a.printed:
+        b = when.narrow(b, (a.lo, a.hi), "the other mention")
+    elif a is not None and (bool(a.printed), -(a.hi - a.lo).days) >= (bool(b.printed), -(b.hi - b.lo).days):
+        return
+    keep.date, keep.date_basis, keep.date_note, keep.resolved = b.value, b.basis, b.note, b
 
 
 def _width(d: MeetingDraft) -> int:
@@ -200,4 +213,4 @@ def _narrowed(d: MeetingDraft, theirs: tuple[dt.date | None, dt.date | None], me
     r = d.resolved
     if r is None or r.weekday is None:
         return None
-    return when.narrow(r, theirs, meeting)
+    return when.narrow(r, theirs, f"registry meeting {meeting}")

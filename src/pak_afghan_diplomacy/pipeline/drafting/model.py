@@ -20,6 +20,7 @@ class Context:
     spellings: dict[str, str]  # printed spelling -> person id, from other articles and the registry
     published: tuple[dt.date, dt.date] | None = None  # bounds of the publication date, if known
     published_text: str | None = None  # the publication date as written in the curation
+    excluded: tuple[tuple[int, int], ...] = ()  # page furniture inside the body, when already curated
 
 
 @dataclass
@@ -91,6 +92,7 @@ class Draft:
     roles: list[RoleDraft] = field(default_factory=list)
     statements: list[StatementDraft] = field(default_factory=list)
     meetings: list[MeetingDraft] = field(default_factory=list)
+    dismissed: list[StatementDraft] = field(default_factory=list)  # quotations nobody is said to have said
 
 
 class Extractor(Protocol):

@@ -29,7 +29,8 @@ def _patterns(titles: dict[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]]
         re.IGNORECASE,
     )
     after = re.compile(
-        rf"^(?:,\s*|\s+(?:served|serves|was|is|has been)\s+as\s+)(?:the\s+)?{owner}(?P<q>{_QUALIFIER}*)(?P<t>{alt})\b",
+        rf"^(?:,\s*|\s+(?:served|serves|was|is|has been)\s+as\s+)(?:the\s+)?{owner}(?P<q>{_QUALIFIER}*)(?P<t>{alt})\b"
+        rf"(?-i:(?!\s+(?:(?:{honor})\s+)*[A-Z][a-z]))",  # a title followed by a name is the next person's
         re.IGNORECASE,
     )
     return before, after
@@ -42,6 +43,13 @@ def find(text: str, mentions: list[Mention], context: Context) -> list[RoleDraft
     before, after = _patterns(titles)
     found: dict[tuple[str, str], RoleDraft] = {}
     for m in mentions:
+        if (p := _PREDECESSOR.search(text, max(0, m.start - 60), m.start)) and (owner := _owner(mentions, p.start())):
+            for r in [r for r in found.values() if r.person == owner]:
+                role = _registry_role(context.registry, m.person, r.post, "ended")
+                found.setdefault(
+                    (m.person, r.post),
+                    RoleDraft(m.person, r.post, role, "ended", False, (p.start(), m.end), "predecessor"),
+                )
         hits = []
         if b := before.search(text, max(0, m.start - 100), m.start):
             hits.append((b, (b.start(), m.end), "title before name"))
@@ -57,6 +65,14 @@ def find(text: str, mentions: list[Mention], context: Context) -> list[RoleDraft
             role = _registry_role(context.registry, m.person, post, status)
             found[key] = RoleDraft(m.person, post, role, status, "acting" in qualifier, span, rule)
     return list(found.values())
+
+
+_PREDECESSOR = re.compile(r"[’']s\s+(?:predecessor|successor),?\s*$")
+
+
+def _owner(mentions: list[Mention], at: int) -> str | None:
+    """The person whose possessive ends at `at` (“X’s predecessor”)."""
+    return next((m.person for m in mentions if m.end == at), None)
 
 
 def _registry_role(registry: dict[str, list[Any]], person: str, post: str, status: str) -> str | None:

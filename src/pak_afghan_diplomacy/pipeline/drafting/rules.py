@@ -18,7 +18,7 @@ class RuleBasedExtractor:
         role_drafts = roles.find(text, mentions, context)
         said = sentences(text, *body)
         tracker = Tracker(context, mentions, role_drafts)
-        said_drafts = statements.find(text, said, body, tracker)
+        said_drafts, dismissed = statements.find(text, said, body, tracker)
         tracker.last_person = tracker.last_quoted = tracker.last_org = None
         meeting_drafts = meetings.find(text, said, body, tracker)
-        return Draft(article_id, found, mentions, role_drafts, said_drafts, meeting_drafts)
+        return Draft(article_id, found, mentions, role_drafts, said_drafts, meeting_drafts, dismissed)

@@ -32,6 +32,22 @@ _NOUN_POSTS = {
 }
 
 
+_FILLER = re.compile(
+    r"\b(?:also|has|had|have|was|were|is|are|repeatedly|once|further|then|later|previously|consistently|"
+    r"persistently|reportedly|strongly|firmly|again|in response|not)\b[\s,]*$",
+    re.IGNORECASE,
+)
+
+
+def _near(seg: str, words: int = 5) -> int:
+    """Where the last few words before the verb begin (auxiliaries and adverbs not counted)."""
+    end = len(seg)
+    while m := _FILLER.search(seg[:end]):
+        end = m.start()
+    spans = [m.start() for m in re.finditer(r"\S+", seg[:end])]
+    return spans[-words] if len(spans) >= words else 0
+
+
 @dataclass
 class Speaker:
     kind: str  # person | organization | joint
@@ -59,9 +75,14 @@ class Tracker:
         return [m for m in self.mentions if a <= m.start and m.end <= b]
 
     def subject(self, text: str, a: int, b: int, quoting: bool = False) -> Speaker | None:
-        """The speaker named by text[a:b], the words before a reporting verb (nearest first)."""
+        """The speaker named by text[a:b], the words before a reporting verb: the nearest words first.
+
+        `quoting` is for “…,” he said: a pronoun after a quotation continues the last quoted speaker.
+        """
         seg = text[a:b]
-        if re.search(JOINT, seg, re.IGNORECASE):
+        near_at = _near(seg)
+        near = seg[near_at:]
+        if re.search(JOINT, near, re.IGNORECASE):
             return Speaker("joint", None, "both sides")
         if p := _PRONOUN.search(seg):
             if p.group("p").lower() == "it":
@@ -71,23 +92,31 @@ class Tracker:
             ref = (self.last_quoted or self.last_person) if quoting else self.last_person
             return Speaker("person", ref, "pronoun") if ref else None
         named = self.persons_in(a, b)
+        close = [m for m in named if m.end >= a + near_at]
+        if close:
+            return self._person(text, close[-1], b)
+        if (d := list(_DESCRIPTOR.finditer(near))) and (who := self.descriptor(d[-1], a + near_at + d[-1].start())):
+            return Speaker("person", who, f"descriptor “{d[-1].group().strip()}”")
+        if org := self.organization(near):
+            return Speaker("organization", org, "organization")
+        if re.search(JOINT, seg, re.IGNORECASE):
+            return Speaker("joint", None, "both sides")
         if named:
-            last = named[-1]
-            tail = text[last.end : b]
-            if re.match(r"[’']s\s+(?:office|ministry|spokes\w+|government)\b", tail) and not re.search(
-                r"quoted\s+(?:him|her)", tail
-            ):
-                org = self.organization_of(last.person)
-                return Speaker("organization", org, "person's office") if org else None
-            return Speaker("person", last.person, "named subject")
-        if d := list(_DESCRIPTOR.finditer(seg)):
-            who = self.descriptor(d[-1], a + d[-1].start())
-            if who:
-                return Speaker("person", who, f"descriptor “{d[-1].group().strip()}”")
-        org = self.organization(seg)
-        if org:
+            return self._person(text, named[-1], b)
+        if (d := list(_DESCRIPTOR.finditer(seg))) and (who := self.descriptor(d[-1], a + d[-1].start())):
+            return Speaker("person", who, f"descriptor “{d[-1].group().strip()}”")
+        if org := self.organization(seg):
             return Speaker("organization", org, "organization")
         return None
+
+    def _person(self, text: str, last: Mention, b: int) -> Speaker | None:
+        tail = text[last.end : b]
+        if re.match(r"[’']s\s+(?:office|ministry|spokes\w+|government)\b", tail) and not re.search(
+            r"quoted\s+(?:him|her)", tail
+        ):
+            org = self.organization_of(last.person)
+            return Speaker("organization", org, "person's office") if org else None
+        return Speaker("person", last.person, "named subject")
 
     def descriptor(self, m: re.Match[str], at: int) -> str | None:
         """The most recently printed person whose drafted post fits the noun (and the nationality, if given)."""
@@ -124,9 +153,10 @@ class Tracker:
         best = None
         for o in orgs:
             names = [o["name"], *re.findall(r"\(([^)]+)\)", o["name"])]
-            for n in names:
-                if re.search(rf"\b{re.escape(n.lower())}\b", low) and (best is None or len(n) > best[0]):
-                    best = (len(n), o["id"])
+            for rank, n in enumerate(names):
+                weight = len(n) * 2 + (rank == 0)  # the full name wins over an equal bracketed short name
+                if re.search(rf"\b{re.escape(n.lower())}\b", low) and (best is None or weight > best[0]):
+                    best = (weight, o["id"])
         if best:
             return best[1]
         words = re.findall(r"[\w’']+", low)

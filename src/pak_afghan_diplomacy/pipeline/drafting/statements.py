@@ -14,8 +14,21 @@ _QUOTED_AS = re.compile(r"\bquoted\s+(?P<obj>.{0,60}?)\s*as\s+(?:saying|telling|
 _WAS_QUOTED = re.compile(r"\bwas\s+quoted\s+as\s+(?:saying|telling)\b", re.IGNORECASE)
 _SAID = re.compile(rf"\b(?:{SAID}|discussed)\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
-_REPORTED = re.compile(rf"\b(?:(?:{POSITIONS})\b|(?:{SAID})(?:\s+[\w’']+){{0,3}}?\s+that\b)", re.IGNORECASE)
-_TRAILING = re.compile(r",\s*(?:stating|saying|adding|declaring|noting)\s*[,:]?\s*$", re.IGNORECASE)
+_CLAIMS = r"allegations?|claims?|accusations?|recommendations?|assurances?|proposals?|demands?"
+_REPORTED = re.compile(
+    rf"\b(?:(?:{POSITIONS})\b|(?:{SAID})(?:\s+[\w’'-]+){{0,5}}?\s+that\b|(?:{SAID})\s+(?=(?:it|they|he|she|we)\s)"
+    rf"|(?<=[’']s\s)(?:{_CLAIMS})\b)",
+    re.IGNORECASE,
+)
+# the attribution after the words: "…, Baloch said." / "…, according to Baloch."
+_SAID_AFTER = re.compile(
+    rf",\s*(?:(?P<subj>[^,“”]{{2,70}}?)\s+(?:{SAID})(?:\s+(?:on|in|at)\s+[\w ]{{1,30}}?)?"
+    r"|according to\s+(?P<acc>[^,“”]{2,70}?))"
+    r"\s*(?:,[^,]*)?[.]?$",
+    re.IGNORECASE,
+)
+_ACCORDING_FIRST = re.compile(r"^According to (?P<who>[^“”]{2,120}?),\s+(?=[a-z])")
+_PARTICIPLE = re.compile(r",\s+(?=\w+ing\b)")
 _SPLIT = re.compile(r",\s+(?=(?:emphasi[sz]ing|stressing|underscoring|highlighting|urging|reaffirming)\b)")
 MIN_WORDS = 4
 
@@ -54,7 +67,7 @@ def _attribute(text: str, s: Sentence, q0: int, q1: int, tracker: Tracker) -> tu
     verbs = list(_SAID.finditer(before)) + list(re.finditer(rf"\b(?:{POSITIONS})\b", before, re.IGNORECASE))
     if verbs:
         v = min(verbs, key=lambda v: v.start())
-        who = tracker.subject(text, s.start, s.start + v.start(), quoting=True)
+        who = tracker.subject(text, s.start, s.start + v.start())
         if who:
             return who, before.strip(" ,")
     for m in _ACCORDING.finditer(text, s.start, s.end):
@@ -64,37 +77,33 @@ def _attribute(text: str, s: Sentence, q0: int, q1: int, tracker: Tracker) -> tu
     return None, None
 
 
-def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: Tracker) -> list[StatementDraft]:
+def find(
+    text: str, sentences: list[Sentence], body: tuple[int, int], tracker: Tracker
+) -> tuple[list[StatementDraft], list[StatementDraft]]:
+    """(statements, quotations to dismiss): a quotation nobody is said to have said is proposed as dismissed."""
     quotes = candidates.quotations(text, *body)
     out: list[StatementDraft] = []
-    previous_quote_end = -1
-    previous_speaker: Speaker | None = None
+    dismissed: list[StatementDraft] = []
+    previous: tuple[int, Speaker] | None = None  # paragraph and speaker of the last attributed quotation
     for s in sentences:
+        if any(a < s.end and s.start < b for a, b in tracker.context.excluded):
+            continue
         inside = [q for q in quotes if s.start <= q.start - 1 < s.end]
         for q in inside:
             who, attribution = _attribute(text, s, q.start, min(q.end, s.end), tracker)
             rule = who.rule if who else "no attribution"
-            if (
-                who is None
-                and q.start - 1 == s.start
-                and previous_speaker
-                and _adjacent(text, previous_quote_end, s.start)
-            ):
-                who, rule = previous_speaker, "continues the previous quotation"
+            if who is None and q.start - 1 == s.start and previous and s.paragraph - previous[0] <= 1:
+                who, rule = previous[1], "continues the previous quotation"
             opens = not text[s.start : q.start - 1].strip() or re.search(r"[,:]\s*$", text[s.start : q.start - 1])
             mode = "direct" if opens and q.text[:1].isupper() else "partial"
-            out.append(_statement(q.start, q.start + len(q.text.rstrip()), mode, who, attribution, s, rule))
+            draft = _statement(q.start, q.start + len(q.text.rstrip()), mode, who, attribution, s, rule)
+            (out if who else dismissed).append(draft)
             if who and who.kind == "person":
                 tracker.last_quoted = tracker.last_person = who.id
-                previous_speaker = who
-            previous_quote_end = q.end
+                previous = (s.paragraph, who)
         out += _reported(text, s, inside, tracker)
         _advance(text, s, tracker, out)
-    return out
-
-
-def _adjacent(text: str, prev_end: int, start: int) -> bool:
-    return prev_end >= 0 and not re.search(r"\w", text[prev_end + 1 : start])
+    return out, dismissed
 
 
 def _statement(a: int, b: int, mode: str, who: Speaker | None, attribution: str | None, s: Sentence, rule: str):
@@ -105,31 +114,45 @@ def _statement(a: int, b: int, mode: str, who: Speaker | None, attribution: str 
 
 def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[StatementDraft]:
     """Reported speech: a subject, a reporting verb, and what it reports, up to any quotation."""
-    m = _REPORTED.search(s.text)
-    if not m:
+    if m := _REPORTED.search(s.text):
+        a = s.start + (m.end() if m.group().lower().endswith("that") else m.start())
+        who = tracker.subject(text, s.start, s.start + m.start())
+        attribution = text[s.start : s.start + m.start()].strip(" ,")
+        rule = who.rule if who else ""
+        b = s.end
+    elif (m := _ACCORDING_FIRST.match(s.text)) and not quotes:
+        a, b = s.start + m.end(), s.end
+        who = tracker.subject(text, s.start + m.start("who"), s.start + m.end("who"))
+        attribution, rule = m.group().strip(" ,"), "according to"
+    elif (m := _SAID_AFTER.search(s.text)) and not quotes:
+        a, b = s.start + _after_dateline(s.text), s.start + m.start()
+        g = "subj" if m.group("subj") else "acc"
+        who = tracker.subject(text, s.start + m.start(g), s.start + m.end(g))
+        attribution, rule = m.group().strip(" ,."), "attribution after the words"
+    else:
         return []
-    a = s.start + (m.end() if m.group().lower().endswith("that") else m.start())
-    b = s.end
     if quotes:
         b = quotes[0].start - 1
-        if b <= a or not _TRAILING.search(text[a:b]):
+        cut = list(_PARTICIPLE.finditer(text, a, b))
+        if b <= a or not cut:
             return []
-        b = a + _TRAILING.search(text[a:b]).start()
-    who = tracker.subject(text, s.start, s.start + m.start())
+        b = cut[-1].start()
     if who is None or (who.kind != "joint" and who.id is None):
         return []
     out = []
-    pieces = [a]
-    for cut in _SPLIT.finditer(text, a, b):
-        pieces.append(cut.end())
-    bounds = list(zip(pieces, [*[p - 2 for p in pieces[1:]], b], strict=True))
-    for x, y in bounds:
-        while y > x and text[y - 1] in " ,":
+    pieces = [a, *(cut.end() for cut in _SPLIT.finditer(text, a, b))]
+    for x, y in zip(pieces, [*[p - 2 for p in pieces[1:]], b], strict=True):
+        while y > x and text[y - 1] in " ,.":
             y -= 1
         if len(text[x:y].split()) >= MIN_WORDS:
-            out.append(_statement(x, y, "indirect", who, text[s.start : s.start + m.start()].strip(" ,"), s, who.rule))
+            out.append(_statement(x, y, "indirect", who, attribution, s, rule or who.rule))
             out[-1].score = 0.6
     return out
+
+
+def _after_dateline(sentence: str) -> int:
+    m = re.match(r"\s*[A-Z]{3,}(?:,\s*[A-Z ]+)?\s*[:–—-]\s*", sentence)
+    return m.end() if m else 0
 
 
 def _advance(text: str, s: Sentence, tracker: Tracker, out: list[StatementDraft]) -> None:
@@ -138,12 +161,17 @@ def _advance(text: str, s: Sentence, tracker: Tracker, out: list[StatementDraft]
     if mine:
         tracker.last_person = mine[-1].speaker
         return
+    subject(text, s, tracker)
+    for d in out:
+        if s.start <= d.start < s.end + 1 and d.kind == "organization":
+            tracker.last_org = d.speaker
+
+
+def subject(text: str, s: Sentence, tracker: Tracker) -> None:
+    """Remember the person printed before the sentence's first verb as what a later he/she refers to."""
     named = tracker.persons_in(s.start, s.end)
     verb = re.search(r"\b(?:[a-z]+ed|met|held|said|told|wrote|is|was|has|had)\b", s.text)
     cut = s.start + (verb.start() if verb else len(s.text))
     subjects = [n for n in named if n.end <= cut]
     if subjects:
         tracker.last_person = subjects[0].person
-    for d in out:
-        if s.start <= d.start < s.end + 1 and d.kind == "organization":
-            tracker.last_org = d.speaker

@@ -29,13 +29,19 @@ def sentences(text: str, start: int, end: int) -> list[Sentence]:
         line = para.group()
         s = 0
         for m in _END.finditer(line):
-            if _ABBREV.search(line[: m.start() + 1]):
+            if _ABBREV.search(line[: m.start() + 1]) or _inside_quote(line, m.end()):
                 continue
             out.append(_sentence(text, p0 + s, p0 + m.end(), n))
             s = m.end()
         if line[s:].strip():
             out.append(_sentence(text, p0 + s, p0 + len(line), n))
     return [s for s in out if s.text]
+
+
+def _inside_quote(line: str, i: int) -> bool:
+    """Whether position i lies inside a curly quotation still open there (a quoted sentence does not end one)."""
+    head = line[:i]
+    return head.count("“") > head.count("”")
 
 
 def _sentence(text: str, a: int, b: int, paragraph: int) -> Sentence:
@@ -47,7 +53,7 @@ def _sentence(text: str, a: int, b: int, paragraph: int) -> Sentence:
 
 
 _WORD = r"[A-Z][a-z]+(?:[-‘’'][A-Za-z]+)*"
-_NAME = re.compile(rf"(?<![\w@/])({_WORD}(?:\s+{_WORD}){{0,3}})(?![\w@/])")
+_NAME = re.compile(rf"(?<![\w@/])({_WORD}(?:\s+{_WORD}){{0,7}})(?![\w@/])")
 _POSSESSIVE = re.compile(r"[’']s$")
 
 
@@ -64,20 +70,21 @@ def name_candidates(text: str, start: int, end: int) -> Iterator[NameCandidate]:
     for m in _NAME.finditer(text, start, end):
         words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
         words = [(m.start() + i, w) for i, w in words]
-        # a possessive ends the name: "Sadiq’s office"
-        for k, (i, w) in enumerate(words):
-            if _POSSESSIVE.search(w):
-                words = [*words[:k], (i, _POSSESSIVE.sub("", w))]
-                break
-        cut = [k for k, (_, w) in enumerate(words) if w in NOT_NAMES or w in HONORIFICS]
-        runs, cur = [], []
-        for k, item in enumerate(words):
-            if k in cut:
+        # a possessive ends a name: "Sadiq’s office", "Pakistan’s Prime Minister X"
+        runs: list[list[tuple[int, str]]] = []
+        cur: list[tuple[int, str]] = []
+        for i, w in words:
+            possessive = bool(_POSSESSIVE.search(w))
+            w = _POSSESSIVE.sub("", w)
+            if w in NOT_NAMES or w in HONORIFICS:
                 if cur:
                     runs.append(cur)
                 cur = []
-            else:
-                cur.append(item)
+                continue
+            cur.append((i, w))
+            if possessive:
+                runs.append(cur)
+                cur = []
         if cur:
             runs.append(cur)
         for run in runs:

@@ -223,7 +223,7 @@ SAID = (
 POSITIONS = (
     r"stressed|stresses|emphasi[sz]ed|emphasi[sz]es|urged|urges|highlighted|highlights|underscored|underscores|"
     r"reaffirmed|reaffirms|expressed|expresses|conveyed|conveys|claimed|claims|alleged|alleges|denied|denies|"
-    r"maintained|maintains|warned|warns|assured|assures|called for|welcomed|condemned|pledged|vowed|"
+    r"maintained|maintains|warned|warns|assured|assures|called for|condemned|pledged|vowed|alleging|claiming|"
     r"agreed to|decided to|linked|defend|defends|defended|demanded|rejected|recommended|reiterated"
 )
 MEET = (

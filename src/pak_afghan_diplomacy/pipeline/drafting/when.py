@@ -124,8 +124,8 @@ def _resolve(kind: str, m: re.Match[str], pub: tuple[dt.date, dt.date] | None, p
     return None
 
 
-def narrow(r: Resolved, bounds: tuple[dt.date | None, dt.date | None], meeting: str) -> Resolved:
-    """A weekday narrowed to the days of that weekday inside a registry meeting's bounds, if any."""
+def narrow(r: Resolved, bounds: tuple[dt.date | None, dt.date | None], within: str) -> Resolved:
+    """A weekday narrowed to the days of that weekday inside other bounds (a registry meeting's, another mention's)."""
     lo_m, hi_m = bounds
     if r.weekday is None or lo_m is None or hi_m is None:
         return r
@@ -136,5 +136,5 @@ def narrow(r: Resolved, bounds: tuple[dt.date | None, dt.date | None], meeting: 
     ]
     if not days:
         return r
-    note = r.note.rstrip(".") + f"; within the dates of registry meeting {meeting}: {iso(days[0], days[-1])}."
+    note = r.note.rstrip(".") + f"; within the dates of {within}: {iso(days[0], days[-1])}."
     return Resolved(iso(days[0], days[-1]), days[0], days[-1], "inferred", note, r.printed, r.weekday)
