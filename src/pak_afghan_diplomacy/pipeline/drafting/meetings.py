@@ -26,6 +26,11 @@ _PLACE = re.compile(r"\b(?:in|to|visited|visits)\s+(?P<p>[A-Z][a-z]+)\b")
 _DATELINE = re.compile(r"^\s*(?P<c>[A-Z]{3,})(?:,\s*[A-Z ]+)?\s*[–:—-]")
 
 
+def meets(clause: str) -> bool:
+    """Whether a clause reports a meeting or a visit."""
+    return bool(_MEET.search(clause) or _VISIT.search(clause))
+
+
 def _place(text: str, a: int, b: int, body_start: int) -> tuple[str | None, str]:
     for m in _PLACE.finditer(text, a, b):
         if m.group("p").lower() in CAPITALS:

@@ -80,7 +80,7 @@ def find(text: str, body: tuple[int, int], context: Context) -> tuple[list[Perso
     return list(drafts.values()), mentions
 
 
-_TITLE_RUN = re.compile(r"(?:(?:H\.E\.|[A-Z][\w’'.-]*)\s+)+$")
+_TITLE_RUN = re.compile(r"(?:(?:H\.E\.|[A-Z][\w’'.-]*)[ \t]+)+$")
 
 
 def _lead(text: str, start: int, floor: int) -> int:

@@ -30,7 +30,8 @@ def _patterns(titles: dict[str, str]) -> tuple[re.Pattern[str], re.Pattern[str]]
     )
     after = re.compile(
         rf"^(?:,\s*|\s+(?:served|serves|was|is|has been)\s+as\s+)(?:the\s+)?{owner}(?P<q>{_QUALIFIER}*)(?P<t>{alt})\b"
-        rf"(?-i:(?!\s+(?:(?:{honor})\s+)*[A-Z][a-z]))",  # a title followed by a name is the next person's
+        # a title followed by a name (or by more of a title) is the next person's
+        rf"(?-i:(?!\s+(?:(?:{honor})\s+)*[A-Z][a-z]|\s+(?:for|of|on|to|in)\s+[A-Z]))",
         re.IGNORECASE,
     )
     return before, after

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pak_afghan_diplomacy.pipeline import candidates
+from pak_afghan_diplomacy.pipeline.drafting.meetings import meets
 from pak_afghan_diplomacy.pipeline.drafting.model import StatementDraft
 from pak_afghan_diplomacy.pipeline.drafting.speakers import Speaker, Tracker
 from pak_afghan_diplomacy.pipeline.drafting.text import Sentence
@@ -124,7 +125,8 @@ def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[St
         a, b = s.start + m.end(), s.end
         who = tracker.subject(text, s.start + m.start("who"), s.start + m.end("who"))
         attribution, rule = m.group().strip(" ,"), "according to"
-    elif (m := _SAID_AFTER.search(s.text)) and not quotes:
+    elif (m := _SAID_AFTER.search(s.text)) and not quotes and not meets(s.text[: m.start()]):
+        # "X met Y, according to Z" is Z's account of a meeting (evidence for it), not a position
         a, b = s.start + _after_dateline(s.text), s.start + m.start()
         g = "subj" if m.group("subj") else "acc"
         who = tracker.subject(text, s.start + m.start(g), s.start + m.end(g))
