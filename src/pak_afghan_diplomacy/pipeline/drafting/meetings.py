@@ -205,8 +205,8 @@ def _registry(d: MeetingDraft, registry: dict[str, list[Any]]) -> None:
             continue
         fits.append((len(persons - set(d.persons)), m, theirs))
     fits.sort(key=lambda f: f[0])
-    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
-        return
+    if not fits or (len(fits) > 1 and (fits[0][0] == fits[1][0] or not d.date)):
+        return  # ambiguous: several fit equally, or nothing dates this one
     _, m, theirs = fits[0]
     d.registry = m["id"]
     d.registry_note = f"participants {', '.join(d.persons)} and dates agree with registry meeting {m['id']}"

@@ -8,7 +8,7 @@ import unicodedata
 from rapidfuzz import fuzz, process
 
 from pak_afghan_diplomacy.pipeline.drafting.model import Context, Mention, PersonDraft
-from pak_afghan_diplomacy.pipeline.drafting.text import name_candidates
+from pak_afghan_diplomacy.pipeline.drafting.text import NameCandidate, name_candidates
 
 FUZZY_MIN = 85.0  # rapidfuzz ratio (0-100) above which a spelling is proposed as a known person
 
@@ -52,6 +52,7 @@ def find(text: str, body: tuple[int, int], context: Context) -> tuple[list[Perso
     mentions: list[Mention] = []
     surnames: dict[str, str] = {}  # last word of a full name printed so far -> person
     known_single = {s: p for s, p in context.spellings.items() if " " not in s}
+    pending: list[tuple[NameCandidate, int]] = []  # single words printed before any full name they could shorten
     for c in name_candidates(text, *body):
         words = c.text.split()
         lead = _lead(text, c.start, body[0])
@@ -60,6 +61,7 @@ def find(text: str, body: tuple[int, int], context: Context) -> tuple[list[Perso
             if person is None and c.text in known_single and known_single[c.text] in drafts:
                 person = known_single[c.text]
             if person is None:
+                pending.append((c, lead))
                 continue
             rule = "surname"
         else:
@@ -77,6 +79,18 @@ def find(text: str, body: tuple[int, int], context: Context) -> tuple[list[Perso
             continue
         draft.spellings.setdefault(c.text, c.start)
         mentions.append(Mention(c.start, c.end, c.text, person, lead))
+    # a surname printed before its full name (a headline, a caption): resolved when only one person has it
+    owners: dict[str, set[str]] = {}
+    for p in drafts.values():
+        for spelling in p.spellings:
+            if " " in spelling:
+                owners.setdefault(spelling.split()[-1], set()).add(p.person)
+    for c, lead in pending:
+        if len(who := owners.get(c.text, set())) == 1:
+            person = next(iter(who))
+            drafts[person].spellings.setdefault(c.text, c.start)
+            mentions.append(Mention(c.start, c.end, c.text, person, lead))
+    mentions.sort(key=lambda m: m.start)
     return list(drafts.values()), mentions
 
 
