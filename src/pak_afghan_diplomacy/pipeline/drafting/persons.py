@@ -58,12 +58,14 @@ def find(text: str, body: tuple[int, int], context: Context) -> tuple[list[Perso
         lead = _lead(text, c.start, body[0])
         if len(words) == 1:
             person = surnames.get(c.text)
-            if person is None and c.text in known_single and known_single[c.text] in drafts:
+            rule = "surname"
+            if person is None and c.text in known_single:
                 person = known_single[c.text]
+                if person not in drafts:  # a known short spelling whose full name this article does not print
+                    drafts[person] = PersonDraft(person, False, "known surname")
             if person is None:
                 pending.append((c, lead))
                 continue
-            rule = "surname"
         else:
             found = resolve(c.text, context)
             if found is None:

@@ -40,7 +40,7 @@ def _mark(rule: str, score: float, why: str) -> str:
     return f"    {PROPOSED}: {q(f'{rule} {score:.2f}')}  # {why}"
 
 
-_SCORES = {"exact": 1.0, "known": 0.95, "surname": 0.9, "new": 0.5}
+_SCORES = {"exact": 1.0, "known": 0.95, "surname": 0.9, "known surname": 0.7, "new": 0.5}
 
 
 def _person_score(p: PersonDraft, spelling: str) -> tuple[str, float]:
@@ -68,6 +68,7 @@ def names(draft: Draft, text: str, body: tuple[int, int]) -> list[str]:
                 "exact": "the registry's name",
                 "known": "a spelling another article prints",
                 "surname": "surname of a full name printed earlier",
+                "known surname": "a short spelling another article prints; the full name is not printed here",
                 "fuzzy": "closest registry spelling (rapidfuzz ratio)",
                 "new": "not in the registry: a new person (see the registry block below)",
             }[rule]

@@ -53,7 +53,7 @@ def _sentence(text: str, a: int, b: int, paragraph: int) -> Sentence:
 
 
 _WORD = r"[A-Z][a-z]+(?:[-‘’'][A-Za-z]+)*"
-_NAME = re.compile(rf"(?<![\w@/])({_WORD}(?:\s+{_WORD}){{0,7}})(?![\w@/])")
+_NAME = re.compile(rf"(?<![\w@/])({_WORD}(?:[ \t]+{_WORD}){{0,7}})(?![\w@/])")
 _POSSESSIVE = re.compile(r"[’']s$")
 
 
