@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +231,7 @@ def evaluate(root: Path, fixtures: Path | None = None) -> tuple[dict[str, Score]
     done = []
     for aid, article in sorted(cur.articles.items()):
         context = leave_one_out(cur.registry, cur.articles, aid)
+        context = replace(context, excluded=tuple((s.start, s.end) for s in article.exclusions))
         draft = extractor.draft(aid, article.seed.text, (article.body_start, article.body_end), context)
         compare(article, cur.registry, draft, scores)
         done.append(aid)

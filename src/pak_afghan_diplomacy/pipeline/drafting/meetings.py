@@ -87,6 +87,7 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
                 if x.person not in drafts[-1].persons:
                     drafts[-1].persons.append(x.person)
                     drafts[-1].evidence.append((s.start, s.end))
+        tracker.advance(s.text, s.start, s.end)
         verbs = {k for k, v in (("visit", _VISIT), ("meeting", _MEET)) if v.search(s.text)}
         for d in made:
             kind = "visit" if d.kind == "visit" else "meeting"

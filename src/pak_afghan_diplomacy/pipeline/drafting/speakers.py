@@ -71,6 +71,14 @@ class Tracker:
         for post in self.context.registry.get("posts") or []:
             self.wordings[post["id"]] = [w.lower() for w in [post["title"], *(post.get("aliases") or [])]]
 
+    def advance(self, sentence: str, a: int, b: int) -> None:
+        """Remember the person printed before the sentence's first verb as what a later he/she refers to."""
+        verb = re.search(r"\b(?:[a-z]+ed|met|held|said|told|wrote|is|was|has|had)\b", sentence)
+        cut = a + (verb.start() if verb else len(sentence))
+        subjects = [n for n in self.persons_in(a, b) if n.end <= cut]
+        if subjects:
+            self.last_person = subjects[0].person
+
     def persons_in(self, a: int, b: int) -> list[Mention]:
         return [m for m in self.mentions if a <= m.start and m.end <= b]
 
@@ -160,9 +168,12 @@ class Tracker:
         if best:
             return best[1]
         words = re.findall(r"[\w’']+", low)
-        for w in words:
+        for k, w in enumerate(words):
             country = SIDES.get(re.sub(r"[’']s$", "", w))
-            if country and (len(words) <= 4 or "government" in words):
+            # a country or capital as the subject itself ("Islamabad says"), or "the Afghan government"
+            # "Minister for X" names a post, not a speaker; "due to X’s allegations" still names X
+            governed = k > 0 and words[k - 1] in ("for", "of", "in", "to", "on", "from", "at") and w == w.rstrip("’'s")
+            if country and not governed and (len(words) <= 4 or k >= len(words) - 2 or "government" in words):
                 gov = [o for o in orgs if o.get("country") == country and o.get("classification") == "government"]
                 if gov:
                     return gov[0]["id"]

@@ -121,7 +121,7 @@ def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[St
         attribution = text[s.start : s.start + m.start()].strip(" ,")
         rule = who.rule if who else ""
         b = s.end
-    elif (m := _ACCORDING_FIRST.match(s.text)) and not quotes:
+    elif (m := _ACCORDING_FIRST.match(s.text)) and not quotes and not meets(s.text[m.end() :]):
         a, b = s.start + m.end(), s.end
         who = tracker.subject(text, s.start + m.start("who"), s.start + m.end("who"))
         attribution, rule = m.group().strip(" ,"), "according to"
@@ -144,6 +144,8 @@ def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[St
     out = []
     pieces = [a, *(cut.end() for cut in _SPLIT.finditer(text, a, b))]
     for x, y in zip(pieces, [*[p - 2 for p in pieces[1:]], b], strict=True):
+        while x < y and text[x].isspace():
+            x += 1
         while y > x and text[y - 1] in " ,.":
             y -= 1
         if len(text[x:y].split()) >= MIN_WORDS:
@@ -163,17 +165,7 @@ def _advance(text: str, s: Sentence, tracker: Tracker, out: list[StatementDraft]
     if mine:
         tracker.last_person = mine[-1].speaker
         return
-    subject(text, s, tracker)
+    tracker.advance(s.text, s.start, s.end)
     for d in out:
         if s.start <= d.start < s.end + 1 and d.kind == "organization":
             tracker.last_org = d.speaker
-
-
-def subject(text: str, s: Sentence, tracker: Tracker) -> None:
-    """Remember the person printed before the sentence's first verb as what a later he/she refers to."""
-    named = tracker.persons_in(s.start, s.end)
-    verb = re.search(r"\b(?:[a-z]+ed|met|held|said|told|wrote|is|was|has|had)\b", s.text)
-    cut = s.start + (verb.start() if verb else len(s.text))
-    subjects = [n for n in named if n.end <= cut]
-    if subjects:
-        tracker.last_person = subjects[0].person
