@@ -171,7 +171,8 @@ def _meetings(
             same = d.registry == mid
             common = len(want & got)
             visit = (kinds.get(mid) == "visit") == (d.kind == "visit")
-            if same or (visit and common >= min(2, len(want))):
+            need = 1 if d.kind == "visit" else min(2, len(want))  # a visit is its visitor's
+            if same or (visit and common >= need):
                 pairs.append((same, common, mid, k))
     pairs.sort(reverse=True)
     used_m, used_d, matched = set(), set(), []
@@ -238,9 +239,22 @@ def evaluate(root: Path, fixtures: Path | None = None) -> tuple[dict[str, Score]
     return scores, done
 
 
+FIRST_HELDOUT_RUN = """\
+| kind | precision | recall | F1 | target | met |
+|---|---|---|---|---|---|
+| persons | 1.00 | 1.00 | 1.00 | recall ≥ 0.95, precision ≥ 0.7 | yes |
+| roles | 1.00 | 1.00 | 1.00 | precision ≥ 0.7 | yes |
+| statements | 1.00 | 0.80 | 0.89 | recall ≥ 0.95, precision ≥ 0.7 | no |
+| speakers | 1.00 | 1.00 | 1.00 | accuracy ≥ 0.85, precision ≥ 0.7 | yes |
+| meetings | 1.00 | 0.60 | 0.75 | recall ≥ 0.8, precision ≥ 0.7 | no |
+| participants | 1.00 | 0.67 | 0.80 | f1 ≥ 0.8, precision ≥ 0.7 | yes |
+| meeting dates | 0.67 | 0.67 | 0.67 | accuracy ≥ 0.9, precision ≥ 0.7 | no |"""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=Path("."))
+    ap.add_argument("--heldout", type=Path, default=Path("benchmarks/heldout"), help="a second checkout to score")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/DRAFTS.md"))
     args = ap.parse_args(argv)
     scores, done = evaluate(args.root)
@@ -252,14 +266,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"Drafts compared with the curation, leave-one-out on {len(done)} articles:\n")
     print(table(scores))
+    held = None
+    if args.heldout and (args.heldout / "build").is_dir():
+        held = evaluate(args.heldout)
+        print(f"\nHeld-out invented reports ({args.heldout}), leave-one-out on {len(held[1])} articles:\n")
+        print(table(held[0]))
     print(f"\n{note}")
     if args.out:
-        write(args.out, scores, done, note)
+        write(args.out, scores, done, note, held)
         print(f"written to {args.out}")
     return 0
 
 
-def write(path: Path, scores: dict[str, Score], done: list[str], note: str) -> None:
+def write(
+    path: Path,
+    scores: dict[str, Score],
+    done: list[str],
+    note: str,
+    held: tuple[dict[str, Score], list[str]] | None = None,
+) -> None:
     parts = [
         "# Drafting pass: how good the drafts are",
         "",
@@ -267,18 +292,45 @@ def write(path: Path, scores: dict[str, Score], done: list[str], note: str) -> N
         "stripped of every person, role and meeting only that article supports, and of the spellings only it",
         "prints) and compares the drafts with the curated files. Statements match by span overlap; speakers",
         "are scored on matched statements (person, organization, or joint, with the same id); meetings match",
-        "by registry id or by at least two shared participants (one for a visit); a meeting date is right",
-        "when the drafted bounds lie inside the curated ones. Roles compare as (person, post) pairs.",
+        "by registry id or by at least two shared participants (the visitor, for a visit); a meeting date is",
+        "right when the drafted bounds lie inside the curated ones. Roles compare as (person, post) pairs. The",
+        "body and its exclusions are the curated ones; the publication date is the curated one.",
         "",
-        f"Articles: {', '.join(done)}. {note}",
+        "**Read these figures as in-sample.** The rules were written while reading these five seeds and",
+        "their misses: every general rule that fixed a miss here was kept. No seed string is in the code",
+        "(names, sentences), but the vocabularies and patterns were shaped by these articles, so new",
+        "reports will score lower. The held-out figures below are the honest estimate.",
+        "",
+        f"## The five seeds\n\nArticles: {', '.join(done)}. {note}",
         "",
         table(scores),
-        "",
-        "## What the rules missed",
     ]
+    if held:
+        parts += [
+            "",
+            "## Held-out invented reports",
+            "",
+            "`benchmarks/heldout/` is a small checkout of two invented reports about invented persons, written",
+            "and curated by hand before the drafting pass was first run on them. Its first run gave:",
+            "",
+            FIRST_HELDOUT_RUN,
+            "",
+            "Its misses then (a visit told as “arrived on a two-day visit”, a position after a quotation",
+            "(“…” and urged …), a clause reported without “that”, a date taken from an aside about something",
+            "else (“who was appointed in January”)) were fixed by general rules, and the scoring of visits was",
+            "corrected to match a visit by its visitor, as documented; so the current figures are in-sample too:",
+            "",
+            table(held[0]),
+        ]
+    parts += ["", "## What the rules missed (five seeds)"]
     for kind in KINDS:
         parts += ["", f"### {kind}", ""]
         parts += [f"- {m}" for m in scores[kind].misses] or ["- nothing"]
+    if held:
+        parts += ["", "## What the rules missed (held-out reports)"]
+        for kind in KINDS:
+            if held[0][kind].misses:
+                parts += ["", f"### {kind}", "", *[f"- {m}" for m in held[0][kind].misses]]
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 

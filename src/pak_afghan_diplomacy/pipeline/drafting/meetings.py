@@ -56,7 +56,7 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
     # (sentence index, verb kinds, dates) of the last sentence with a meeting or visit verb
     last_dates: tuple[int, set[str], list[when.Resolved]] | None = None
     for i, s in enumerate(sentences):
-        found = when.find(s.text, context.published, context.published_text)
+        found = _dates(s, context)
         made: list[MeetingDraft] = []
         for kind, m in [("visit", _VISIT.search(s.text)), ("meeting", _MEET.search(s.text))]:
             if not m:
@@ -107,6 +107,18 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
     for d in merged:
         _registry(d, context.registry)
     return merged
+
+
+_ASIDE = re.compile(r",\s*(?:who|which)\b[^,]*,")
+
+
+def _dates(s: Sentence, context: Context) -> list[when.Resolved]:
+    """Dates of the sentence, leaving out those of an aside about something else (“X, who was appointed in May,”)."""
+    text = s.text
+    for aside in _ASIDE.finditer(s.text):
+        if not meets(aside.group()):
+            text = text[: aside.start()] + " " * (aside.end() - aside.start()) + text[aside.end() :]
+    return when.find(text, context.published, context.published_text)
 
 
 def _lead(tracker: Tracker, person: str) -> int:

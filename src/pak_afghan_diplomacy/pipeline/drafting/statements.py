@@ -16,8 +16,11 @@ _WAS_QUOTED = re.compile(r"\bwas\s+quoted\s+as\s+(?:saying|telling)\b", re.IGNOR
 _SAID = re.compile(rf"\b(?:{SAID}|discussed)\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _CLAIMS = r"allegations?|claims?|accusations?|recommendations?|assurances?|proposals?|demands?"
+# a clause reported without "that": "Pakistan has said undocumented foreigners must leave"
+_CLAUSE = r"(?!(?:on|in|at|to|by|after|before|during|from|with|for|without|earlier|later|last|this)\b)[a-z]+\s"
 _REPORTED = re.compile(
     rf"\b(?:(?:{POSITIONS})\b|(?:{SAID})(?:\s+[\w’'-]+){{0,5}}?\s+that\b|(?:{SAID})\s+(?=(?:it|they|he|she|we)\s)"
+    rf"|(?:has|have|had)\s+(?:{SAID})\s+(?={_CLAUSE})"
     rf"|(?<=[’']s\s)(?:{_CLAIMS})\b)",
     re.IGNORECASE,
 )
@@ -137,7 +140,7 @@ def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[St
         b = quotes[0].start - 1
         cut = list(_PARTICIPLE.finditer(text, a, b))
         if b <= a or not cut:
-            return []
+            return _after_quote(text, s, quotes, tracker)
         b = cut[-1].start()
     if who is None or (who.kind != "joint" and who.id is None):
         return []
@@ -152,6 +155,26 @@ def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[St
             out.append(_statement(x, y, "indirect", who, attribution, s, rule or who.rule))
             out[-1].score = 0.6
     return out
+
+
+_AND_VERB = re.compile(rf"\s(?:and|but)\s+(?:also\s+)?(?P<v>(?:{POSITIONS})\b)", re.IGNORECASE)
+
+
+def _after_quote(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[StatementDraft]:
+    """A second position in the quotation's sentence (“…” and urged …): said by the quotation's speaker."""
+    last = quotes[-1].end
+    m = _AND_VERB.search(text, last, s.end)
+    if not m or tracker.last_quoted is None:
+        return []
+    a, b = m.start("v"), s.end
+    while b > a and text[b - 1] in " ,.":
+        b -= 1
+    if len(text[a:b].split()) < MIN_WORDS:
+        return []
+    who = Speaker("person", tracker.last_quoted, "same subject as the quotation")
+    draft = _statement(a, b, "indirect", who, None, s, who.rule)
+    draft.score = 0.6
+    return [draft]
 
 
 def _after_dateline(sentence: str) -> int:

@@ -253,7 +253,10 @@ MEET = (
     r"meeting|held (?:meaningful |wide-ranging )?discussions|talks (?:in \w+ )?with|called on|calls on|"
     r"discussion with|discussions with|received|receives|hosted|hosts|briefed"
 )
-VISIT = r"visited|visits|arrived in|arrives in|a (?:[\w-]+ )*visit to|trip to|is in|was in|were received"
+VISIT = (
+    r"visited|visits|arrived|arrives|a (?:[\w-]+ )*visit to|on an? (?:[\w-]+ )*visit\b|trip to|is in|was in|"
+    r"were received"
+)
 JOINT = r"(?:both|the two) (?:sides|parties|officials|nations|countries|diplomats|delegations|leaders)"
 CHANNELS = {
     r"\bX\b|tweet|twitter|social media": "X post",
