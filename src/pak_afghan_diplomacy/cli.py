@@ -272,8 +272,9 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser(
         "new-article",
         help="add an article to seeds/ and pre-fill its curation file",
-        description="Copy a UTF-8 text into seeds/, pin its sha256, and write build/<id>.yaml listing every "
-        "quotation, known name and date found, for a person to review.",
+        description="Copy a UTF-8 text into seeds/, pin its sha256, and write build/<id>.yaml with the facts the "
+        "drafting pass proposes (persons, roles, meetings, statements; each marked `proposed`) and every date "
+        "found, for a person to review.",
         epilog="example:\n  pak-afghan-diplomacy new-article ~/Downloads/article.txt",
         formatter_class=raw,
     )

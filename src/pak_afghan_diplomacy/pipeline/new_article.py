@@ -20,7 +20,7 @@ from pak_afghan_diplomacy.pipeline import candidates, coverage, curation
 from pak_afghan_diplomacy.pipeline.drafting import RuleBasedExtractor, render
 from pak_afghan_diplomacy.pipeline.drafting.checkout import context as drafting_context
 from pak_afghan_diplomacy.pipeline.drafting.checkout import printed_publication
-from pak_afghan_diplomacy.pipeline.drafting.model import Context
+from pak_afghan_diplomacy.pipeline.drafting.model import Context, Extractor
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.seeds import PINS, read_seeds
 from pak_afghan_diplomacy.pipeline.unfinished import PLACEHOLDER, PROPOSED
@@ -55,7 +55,13 @@ def evidence(text: str, start: int, quote: str) -> str:
     return f"{{quote: {q(quote)}, occurrence: {hits.index(start) + 1}}}"
 
 
-def prefill(article_id: str, text: str, known_names: set[str], context: Context | None = None) -> str:
+def prefill(
+    article_id: str,
+    text: str,
+    known_names: set[str],
+    context: Context | None = None,
+    extractor: Extractor | None = None,
+) -> str:
     """The curation file's text for a new article: a skeleton whose open values are TODOs, plus the drafts.
 
     With a `context` (the registry and known spellings) the drafting pass proposes every
@@ -101,7 +107,7 @@ def prefill(article_id: str, text: str, known_names: set[str], context: Context 
     out.append("")
     if context is None:
         return "\n".join(out + _undrafted(article_id, text, known_names))
-    draft = RuleBasedExtractor().draft(article_id, text, (0, len(text)), context)
+    draft = (extractor or RuleBasedExtractor()).draft(article_id, text, (0, len(text)), context)
     drafted = render.sections(draft, text, (0, len(text)), article_id[:3])
     spelled = {m.text for m in draft.mentions}
     missing = [c for c in candidates.name_mentions(text, 0, len(text), known_names) if c.text not in spelled]
