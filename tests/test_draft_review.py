@@ -93,3 +93,23 @@ def test_the_eval_prints_every_kind_and_writes_its_report(tmp_path, capsys):
     for kind in ev.KINDS:
         assert f"| {kind} |" in printed
     assert "## What the rules missed" in out.read_text(encoding="utf-8")
+
+
+def test_a_new_report_is_scaffolded_with_drafted_meetings_dated_from_its_printed_date():
+    """new-article's scaffold: a printed date is offered, and a weekday is resolved against it."""
+    from pak_afghan_diplomacy.pipeline.drafting.checkout import context
+    from pak_afghan_diplomacy.pipeline.new_article import prefill
+
+    text = (
+        "Envoys meet in Islamabad\nUpdated 9 May 2031\n"
+        "Ambassador Omid Sarwari met Pakistan’s Foreign Minister Ishaq Dar in Islamabad on Tuesday.\n"
+        "“We agreed to meet again,” Sarwari said.\n"
+    )
+    scaffold = prefill("900_x", text, set(), context(ROOT / "build"))
+    doc = yaml.safe_load(scaffold)
+    assert doc["article"]["published_date"].startswith("TODO: reduced ISO date: 2031-05-09?")
+    (meeting,) = doc["meetings"]
+    assert (meeting["date"], meeting["date_basis"]) == ("2031-05-06", "inferred") and "Tuesday" in meeting["date_note"]
+    assert {p["person"] for p in doc["participants"]} == {"omid-sarwari", "ishaq-dar"}
+    assert [(s["speaker"], s["mode"]) for s in doc["statements"]] == [("omid-sarwari", "direct")]
+    assert '#     - {id: omid-sarwari, name: "Omid Sarwari"}' in scaffold  # the registry record it needs
