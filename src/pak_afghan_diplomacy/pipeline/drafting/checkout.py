@@ -48,7 +48,7 @@ _PRINTED = re.compile(
 
 
 def printed_publication(text: str, lines: int = 15) -> tuple[str, str] | None:
-    """A date printed on a line of its own near the top (“Updated 21 July 2023”): (ISO date, the printed line)."""
+    """A date printed on a line of its own near the top (“Updated 3 May 2031”): (ISO date, the printed line)."""
     from pak_afghan_diplomacy.pipeline.drafting import when
 
     head = "\n".join(text.splitlines()[:lines])

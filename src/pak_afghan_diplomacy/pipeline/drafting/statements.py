@@ -24,7 +24,7 @@ _REPORTED = re.compile(
     rf"|(?<=[’']s\s)(?:{_CLAIMS})\b)",
     re.IGNORECASE,
 )
-# the attribution after the words: "…, Baloch said." / "…, according to Baloch."
+# the attribution after the words: "…, Karimi said." / "…, according to Karimi."
 _SAID_AFTER = re.compile(
     rf",\s*(?:(?P<subj>[^,“”]{{2,70}}?)\s+(?:{SAID})(?:\s+(?:on|in|at)\s+[\w ]{{1,30}}?)?"
     r"|according to\s+(?P<acc>[^,“”]{2,70}?))"

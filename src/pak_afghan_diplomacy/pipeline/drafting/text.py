@@ -70,7 +70,7 @@ def name_candidates(text: str, start: int, end: int) -> Iterator[NameCandidate]:
     for m in _NAME.finditer(text, start, end):
         words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
         words = [(m.start() + i, w) for i, w in words]
-        # a possessive ends a name: "Sadiq’s office", "Pakistan’s Prime Minister X"
+        # a possessive ends a name: "Karimi’s office", "Pakistan’s Prime Minister X"
         runs: list[list[tuple[int, str]]] = []
         cur: list[tuple[int, str]] = []
         for i, w in words:
