@@ -299,7 +299,7 @@ def write(
         "**Read these figures as in-sample.** The rules were written while reading these five seeds and",
         "their misses: every general rule that fixed a miss here was kept. No seed string is in the code",
         "(names, sentences), but the vocabularies and patterns were shaped by these articles, so new",
-        "reports will score lower. The held-out figures below are the honest estimate.",
+        "reports will score lower. The first run on the held-out reports below is the honest estimate.",
         "",
         f"## The five seeds\n\nArticles: {', '.join(done)}. {note}",
         "",
