@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: data test env lint schema bench fuzz clean
+.PHONY: data test env lint schema bench fuzz draft-eval clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -57,6 +57,10 @@ $(BENCH_VENV)/.synced: $(UV) uv.lock pyproject.toml
 
 bench: $(BENCH_VENV)/.synced
 	$(BENCH_VENV)/bin/python benchmarks/bench.py $(BENCH_ARGS)
+
+# How good the drafting pass is: leave-one-out on every curated seed; writes benchmarks/DRAFTS.md.
+draft-eval: env
+	$(BIN)/python benchmarks/draft_eval.py
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) $(TOOLS) dist .pytest_cache .ruff_cache

@@ -22,7 +22,8 @@ EPILOG = """examples:
   pak-afghan-diplomacy validate              # re-check the installed (or --path) package
   pak-afghan-diplomacy validate --path datasets --report problems.csv
   pak-afghan-diplomacy validate --table meetings my_meetings.csv   # your own file
-  pak-afghan-diplomacy new-article article.txt   # add a seed, pre-fill its curation
+  pak-afghan-diplomacy new-article article.txt   # add a seed, pre-fill its curation with drafts
+  pak-afghan-diplomacy draft 002_0d9ee7f76d7cf8bd   # draft an existing article again, to stdout
   pak-afghan-diplomacy export sqlite pad.db      # for Datasette or any SQL client
   pak-afghan-diplomacy plot timeline timeline.png
 
@@ -151,6 +152,34 @@ def cmd_new_article(args: argparse.Namespace) -> int:
     print(
         f"review and complete {target.relative_to(layout.root.resolve()) if target.is_absolute() else target}, "
         "then run: pak-afghan-diplomacy build"
+    )
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    try:
+        from pak_afghan_diplomacy.pipeline.drafting.checkout import draft_article
+        from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
+    except ImportError:
+        return _needs("build")
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists():
+        problem = Problem(
+            str(out), check="exists", message="will not overwrite a file: choose another path or delete it"
+        )
+        _report([problem], None)
+        return 1
+    try:
+        text = draft_article(Path(args.root), args.article_id)
+    except BuildError as err:
+        _report(err.problems, None)
+        return 1
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    out.write_text(text, encoding="utf-8")
+    print(
+        f"wrote the draft of {args.article_id} to {out}: compare it with build/{args.article_id}.yaml", file=sys.stderr
     )
     return 0
 
@@ -292,14 +321,29 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser(
         "new-article",
         help="add an article to seeds/ and pre-fill its curation file",
-        description="Copy a UTF-8 text into seeds/, pin its sha256, and write build/<id>.yaml listing every "
-        "quotation, known name and date found, for a person to review.",
+        description="Copy a UTF-8 text into seeds/, pin its sha256, and write build/<id>.yaml with the facts the "
+        "drafting pass proposes (persons, roles, meetings, statements; each marked `proposed`) and every date "
+        "found, for a person to review.",
         epilog="example:\n  pak-afghan-diplomacy new-article ~/Downloads/article.txt",
         formatter_class=raw,
     )
     n.add_argument("path", help="the article as a UTF-8 text file")
     n.add_argument("--root", default=".", help="the checkout (default: .)")
     n.set_defaults(func=cmd_new_article)
+
+    d = sub.add_parser(
+        "draft",
+        help="draft an existing article's facts again, as proposals to review",
+        description="Run the drafting pass (persons, roles, statements, meetings) on an article already in seeds/ "
+        "and print a curation file of proposals, each marked `proposed`; the curated file is never touched.",
+        epilog="examples:\n  pak-afghan-diplomacy draft 002_0d9ee7f76d7cf8bd | less\n"
+        "  pak-afghan-diplomacy draft 002_0d9ee7f76d7cf8bd --out /tmp/002-draft.yaml",
+        formatter_class=raw,
+    )
+    d.add_argument("article_id", help="the seed's id, e.g. 002_0d9ee7f76d7cf8bd")
+    d.add_argument("--root", default=".", help="the checkout (default: .)")
+    d.add_argument("--out", help="write the draft to this new file instead of stdout (never overwrites)")
+    d.set_defaults(func=cmd_draft)
 
     e = sub.add_parser(
         "export",

@@ -1,21 +1,29 @@
-"""`new-article`: add a seed and write its curation file, pre-filled with candidates to review.
+"""`new-article`: add a seed and write its curation file, pre-filled with drafts to review.
 
-The seed is copied byte for byte and pinned; the curation file lists every
-quotation, known-name mention and date the automatic pass finds. Nothing in it is
-accepted as fact: every open value is a `TODO` placeholder, and the build fails,
-naming each, until a person has filled in or dismissed every item.
+The seed is copied byte for byte and pinned; the curation file holds what the drafting
+pass (`pipeline/drafting`) proposes: persons, roles, meetings with participants and
+dates, statements with speakers, quotations to dismiss, each marked `proposed`, plus
+every date found. Nothing in it is accepted as fact: every open value is a `TODO`
+placeholder and every draft carries its mark, and the build fails, naming each, until a
+person has reviewed every item.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
+from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline import candidates, coverage, curation
+from pak_afghan_diplomacy.pipeline.drafting import RuleBasedExtractor, render
+from pak_afghan_diplomacy.pipeline.drafting.checkout import context as drafting_context
+from pak_afghan_diplomacy.pipeline.drafting.checkout import printed_publication
+from pak_afghan_diplomacy.pipeline.drafting.model import Context, Extractor
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.seeds import PINS, read_seeds
-from pak_afghan_diplomacy.pipeline.unfinished import PLACEHOLDER
+from pak_afghan_diplomacy.pipeline.unfinished import PLACEHOLDER, PROPOSED
 
 
 def _first_words(text: str, n: int = 6) -> str:
@@ -47,17 +55,35 @@ def evidence(text: str, start: int, quote: str) -> str:
     return f"{{quote: {q(quote)}, occurrence: {hits.index(start) + 1}}}"
 
 
-def prefill(article_id: str, text: str, known_names: set[str]) -> str:
-    """The curation file's text for a new article: a skeleton whose open values are TODOs, plus every candidate."""
+def prefill(
+    article_id: str,
+    text: str,
+    known_names: set[str],
+    context: Context | None = None,
+    extractor: Extractor | None = None,
+) -> str:
+    """The curation file's text for a new article: a skeleton whose open values are TODOs, plus the drafts.
+
+    With a `context` (the registry and known spellings) the drafting pass proposes every
+    section; without one, or for what it leaves out, the candidates are listed as TODOs.
+    """
     lines = [line for line in text.splitlines() if line.strip()]
     head, tail = lines[0].strip(), lines[-1].strip()
-    quotations = candidates.quotations(text, 0, len(text))
-    names = candidates.name_mentions(text, 0, len(text), known_names)
-    dates = candidates.dates(text, 0, len(text))
+    printed = printed_publication(text)
+    if context is not None and printed:
+        context = replace(context, published=dates.closed_bounds(printed[0]), published_text=printed[0])
+    published = (
+        todo(f"reduced ISO date: {printed[0]}? printed as {printed[1]!r}")
+        if printed
+        else todo("reduced ISO date: 2024-12-23, 2024-12 or 2024")
+    )
+    dated = candidates.dates(text, 0, len(text))
     out = [
         f"# Curation of seeds/{article_id}.txt, pre-filled by `pak-afghan-diplomacy new-article`.",
         "# Review every item against the text (format and examples: build/README.md). Every value",
-        f"# starting {PLACEHOLDER} must be filled in; the build names each one left (file, line, field).",
+        f"# starting {PLACEHOLDER} must be filled in; every entry marked `{PROPOSED}:` was drafted by rules:",
+        f"# accept it by deleting its `{PROPOSED}` line, reject it by deleting the entry (a quotation: move it",
+        "# to dismissed). The build names each one left (file, line, field).",
         "# Set body.end to the article's last words if a teaser or another article follows.",
         "article:",
         f"  title: {q(head)}",
@@ -67,7 +93,7 @@ def prefill(article_id: str, text: str, known_names: set[str]) -> str:
         "  publisher_basis: null        # printed (in the text) | site (from the page it came from)",
         f"  language: {todo('ISO 639-1 code of the text, e.g. en')}",
         "  accessed: null               # when you retrieved the page, e.g. 2025-01-31",
-        f"  published_date: {todo('reduced ISO date: 2024-12-23, 2024-12 or 2024')}",
+        f"  published_date: {published}",
         "  published_date_basis: stated # stated (printed) | inferred (then give published_date_note)",
         "  published_date_note: null",
         "  body:",
@@ -77,8 +103,36 @@ def prefill(article_id: str, text: str, known_names: set[str]) -> str:
         "",
         "# Date candidates (resolve into published_date, meetings, roles, statements; never guess narrow):",
     ]
-    out += [f"#   {c.start}: {c.text}" for c in dates] or ["#   (none found)"]
-    out += ["", "names:"]
+    out += [f"#   {c.start}: {c.text}" for c in dated] or ["#   (none found)"]
+    out.append("")
+    if context is None:
+        return "\n".join(out + _undrafted(article_id, text, known_names))
+    draft = (extractor or RuleBasedExtractor()).draft(article_id, text, (0, len(text)), context)
+    drafted = render.sections(draft, text, (0, len(text)), article_id[:3])
+    spelled = {m.text for m in draft.mentions}
+    missing = [c for c in candidates.name_mentions(text, 0, len(text), known_names) if c.text not in spelled]
+    at = drafted.index("") if missing else 0
+    extra: list[str] = []
+    seen: set[str] = set()
+    for c in missing:
+        if c.text in seen:
+            continue
+        seen.add(c.text)
+        extra += [
+            f"  - person: {todo(f'registry person id for {c.text!r}')}",
+            f"    name: {q(c.text)}",
+            f"    evidence: {evidence(text, c.start, c.text)}",
+        ]
+    if extra and drafted[0] == "names: []":
+        drafted[0] = "names:"
+    return "\n".join(out + drafted[:at] + extra + drafted[at:]) if extra else "\n".join(out + drafted)
+
+
+def _undrafted(article_id: str, text: str, known_names: set[str]) -> list[str]:
+    """The candidates as TODOs, for when there is no registry to draft against."""
+    quotations = candidates.quotations(text, 0, len(text))
+    names = candidates.name_mentions(text, 0, len(text), known_names)
+    out = ["names:"]
     seen: set[str] = set()
     for c in names:
         if c.text in seen:
@@ -104,7 +158,7 @@ def prefill(article_id: str, text: str, known_names: set[str]) -> str:
     if not quotations:
         out[-1] = "statements: []"
     out += ["", "roles: []", "meetings: []", "participants: []", "conflicts: []", "dismissed: []", ""]
-    return "\n".join(out)
+    return out
 
 
 def add(source: Path, seeds_dir: Path, curation_dir: Path) -> tuple[str, Path]:
@@ -130,9 +184,10 @@ def add(source: Path, seeds_dir: Path, curation_dir: Path) -> tuple[str, Path]:
     article_id = f"{prefix:03d}_{digest[:16]}"
     cur, _ = curation.read(curation_dir, seeds)
     names = coverage.known_names(cur) if cur else set()
+    context = drafting_context(curation_dir) if cur else None
     target = curation_dir / f"{article_id}.yaml"
     (seeds_dir / f"{article_id}.txt").write_bytes(data)
     with (seeds_dir / PINS).open("a", encoding="utf-8") as fh:
         fh.write(f"{digest}  {article_id}.txt\n")
-    target.write_text(prefill(article_id, text, names), encoding="utf-8")
+    target.write_text(prefill(article_id, text, names, context), encoding="utf-8")
     return article_id, target

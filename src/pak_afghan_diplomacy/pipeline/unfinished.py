@@ -1,7 +1,8 @@
-"""Curation a person has not finished: placeholders left in, inferences without their reasoning.
+"""Curation a person has not finished: placeholders left in, unreviewed drafts, inferences without reasons.
 
 `new-article` writes a scaffold whose every open value is a `TODO …` placeholder; the
-build names each one left (file, line, field) rather than publishing it. An `inferred`
+build names each one left (file, line, field) rather than publishing it, and each drafted
+entry still marked `proposed` (the drafting pass marks what it proposes). An `inferred`
 basis, or a spelling resolved by inference, must carry the note that says why.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from pak_afghan_diplomacy.pipeline.problems import Problem
 
 PLACEHOLDER = "TODO"
+PROPOSED = "proposed"  # the mark on a drafted entry (pipeline/drafting) until a person reviews it
 
 
 def _walk(value: Any, path: str, line: int | None) -> Iterator[tuple[str, Any, Any, int | None]]:
@@ -44,7 +46,7 @@ def _note_needed(container: Any, key: Any, value: Any) -> str | None:
 
 
 def problems(doc: Any, label: str) -> list[Problem]:
-    """Placeholders still in `doc`, and inferences without a note."""
+    """Placeholders and unreviewed proposals still in `doc`, and inferences without a note."""
     found: list[Problem] = []
     for path, container, key, line in _walk(doc, "", getattr(doc, "line", None)):
         value = container[key]
@@ -57,6 +59,18 @@ def problems(doc: Any, label: str) -> list[Problem]:
                     check="placeholder",
                     value=value,
                     message="still a placeholder: fill it in (see build/README.md) or delete the entry",
+                )
+            )
+        if key == PROPOSED:
+            found.append(
+                Problem(
+                    label,
+                    line=line,
+                    field=path,
+                    check="unreviewed proposal",
+                    value=value,
+                    message="drafted, not reviewed: delete this line to accept the entry, "
+                    "or delete the entry (a quotation: move it to dismissed) to reject it",
                 )
             )
         note = _note_needed(container, key, value)
