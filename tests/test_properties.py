@@ -239,20 +239,8 @@ def test_fuzzed_curation_builds_valid_output_or_fails_located(fuzz_root, file, m
         text = _mutate(text, kind, rnd)
     target = fuzz_root / "build" / file
     target.write_text(text, encoding="utf-8")
-    out = fuzz_root / "datasets"
-    before = tree_bytes(out)
     try:
-        build(Layout(fuzz_root), out)
-    except BuildError as err:
-        assert err.problems
-        for p in err.problems:
-            assert p.where and p.check and p.message
-        assert tree_bytes(out) == before, "a failed build left a partial package"
-    else:
-        problems, _ = verify(out, fuzz_root / "seeds")
-        assert problems == []
-        shutil.rmtree(out)
-        shutil.copytree(DATASETS, out)
+        _builds_valid_or_fails_located(fuzz_root)
     finally:
         target.write_text(original, encoding="utf-8")
     assert not [p for p in fuzz_root.iterdir() if p.name.startswith(".datasets.")]
@@ -366,27 +354,33 @@ def _restore(root: Path, target: str) -> None:
         shutil.rmtree(path.parent)
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(edit=hostile_edits())
-def test_fuzzed_hostile_inputs_build_valid_output_or_fail_located(hostile_root, edit):
-    """Each hostile input is refused with located problems, in bounded time; or, if harmless, builds."""
-    target, kind, (what, seed) = edit
-    _apply(hostile_root, target, kind, what, random.Random(seed))
-    out = hostile_root / "datasets"
+def _builds_valid_or_fails_located(root: Path) -> None:
+    """Build `root`: a package that passes `validate`, or located problems and the old package untouched."""
+    out = root / "datasets"
     before = tree_bytes(out)
-    start = time.perf_counter()
     try:
-        build(Layout(hostile_root), out)
+        build(Layout(root), out)
     except BuildError as err:
         assert err.problems
         for p in err.problems:
             assert p.where and p.check and p.message
         assert tree_bytes(out) == before, "a failed build left a partial package"
     else:
-        problems, _ = verify(out, hostile_root / "seeds")
+        problems, _ = verify(out, root / "seeds")
         assert problems == []
         shutil.rmtree(out)
         shutil.copytree(DATASETS, out)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edit=hostile_edits())
+def test_fuzzed_hostile_inputs_build_valid_output_or_fail_located(hostile_root, edit):
+    """Each hostile input is refused with located problems, in bounded time; or, if harmless, builds."""
+    target, kind, (what, seed) = edit
+    _apply(hostile_root, target, kind, what, random.Random(seed))
+    start = time.perf_counter()
+    try:
+        _builds_valid_or_fails_located(hostile_root)
     finally:
         _restore(hostile_root, target)
     assert time.perf_counter() - start < 20, f"{kind} on {target} took too long"
