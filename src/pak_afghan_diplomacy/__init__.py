@@ -16,6 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from pak_afghan_diplomacy import metadata
 from pak_afghan_diplomacy._about import __version__
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ TableName = Literal[
     "conflict_records",
 ]
 
-__all__ = ["TableName", "__version__", "data_dir", "datapackage", "load", "tables"]
+__all__ = ["TableName", "__version__", "cite", "data_dir", "datapackage", "describe", "load", "tables"]
 
 
 def data_dir() -> Traversable:
@@ -81,8 +82,45 @@ def load(name: TableName, backend: Literal["polars", "pandas"] = "polars") -> An
         with path.open("rb") as fh:
             return pl.read_parquet(fh)
     if backend == "pandas":
-        import pyarrow.parquet as pq
-
-        with path.open("rb") as fh:
-            return pq.read_table(fh).to_pandas()
+        return _pandas(path)
     raise ValueError(f"backend must be 'polars' or 'pandas', not {backend!r}")
+
+
+def _pandas(path: Traversable) -> pandas.DataFrame:
+    """Typed for analysis: real dates as datetime64, nullable Int64, boolean and string columns."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ModuleNotFoundError(
+            "backend='pandas' needs the 'pandas' extra: pip install 'pak-afghan-diplomacy[pandas]'"
+        ) from None
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    mapping = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
+    with path.open("rb") as fh:
+        table = pq.read_table(fh)
+    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+    for column in table.schema:
+        if pa.types.is_date(column.type):
+            frame[column.name] = pd.to_datetime(frame[column.name])
+    return frame
+
+
+def describe(name: str) -> metadata.TableDescription:
+    """A table's description, columns (type, required, meaning), keys and row count; `print()` it."""
+    import polars as pl
+
+    path = data_dir().joinpath("parquet", f"{name}.parquet")
+    resource = metadata.describe(datapackage(), name, 0)  # raises KeyError naming the tables
+    with path.open("rb") as fh:
+        rows = pl.scan_parquet(fh).select(pl.len()).collect().item()
+    return metadata.TableDescription(**{**resource.__dict__, "rows": rows})
+
+
+def cite(*record_ids: str) -> metadata.Citation:
+    """How to cite the dataset (`.text`, `.bibtex`); given record ids, the articles they rest on (`.articles`).
+
+    pad.cite("2024-12-sadiq-haqqani-kabul").articles   # title, publisher, date and URL of each source
+    """
+    return metadata.cite(datapackage(), load, record_ids)

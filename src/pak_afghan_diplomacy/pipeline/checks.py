@@ -14,6 +14,7 @@ import pandera.errors
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.wording import check_name, sentence
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys
 
@@ -60,9 +61,9 @@ def _from_failure_cases(
                 line=line,
                 row=row_key if line is None else f"{name}:{row_key}",
                 field=column if where == name else f"{name}.{column}",
-                check=str(case.get("check")),
+                check=check_name(case),
                 value=None if case.get("failure_case") is None else str(case.get("failure_case")),
-                message=f"{name}: fails {case.get('check')}" + (f" on row {row_key}" if row_key else ""),
+                message=f"{name}: {sentence(name, case)}" + (f" (row {row_key})" if row_key else ""),
             )
         )
     return problems
