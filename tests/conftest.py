@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,25 @@ def build_fails(layout: Layout) -> list[Problem]:
     for p in err.value.problems:
         assert p.where and p.check and p.message, p
     return err.value.problems
+
+
+def uv_path() -> str:
+    local = ROOT / ".tools" / "bin" / "uv"
+    found = str(local) if local.exists() else shutil.which("uv")
+    if not found:
+        pytest.fail("uv is needed to build the wheel: run `make test`, which installs it")
+    return found
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    subprocess.run(
+        [uv_path(), "build", "--wheel", "--sdist", "--out-dir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    (found,) = out.glob("*.whl")
+    return found

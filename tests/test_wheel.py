@@ -3,38 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import zipfile
 from collections import Counter
-from pathlib import Path
-
-import pytest
 
 from pak_afghan_diplomacy.schema import MODELS
-from tests.conftest import DATASETS, ROOT
-
-
-def _uv() -> str:
-    local = ROOT / ".tools" / "bin" / "uv"
-    found = str(local) if local.exists() else shutil.which("uv")
-    if not found:
-        pytest.fail("uv is needed to build the wheel: run `make test`, which installs it")
-    return found
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    subprocess.run(
-        [_uv(), "build", "--wheel", "--sdist", "--out-dir", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
-    (found,) = out.glob("*.whl")
-    return found
+from tests.conftest import DATASETS, ROOT, uv_path
 
 
 def test_wheel_holds_the_package_and_each_resource_exactly_once(wheel):
@@ -56,17 +30,17 @@ def test_wheel_installs_and_loads_every_table_outside_the_repo(wheel, tmp_path):
     venv = tmp_path / "venv"
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     env.pop("VIRTUAL_ENV", None)
-    subprocess.run([_uv(), "venv", "--quiet", "--python", os.sys.executable, str(venv)], check=True, env=env)
+    subprocess.run([uv_path(), "venv", "--quiet", "--python", os.sys.executable, str(venv)], check=True, env=env)
     py = venv / "bin" / "python"
     # the user's install: the wheel with the pandas extra, and DuckDB; no dev dependencies
     subprocess.run(
-        [_uv(), "pip", "install", "--quiet", "--python", str(py), f"{wheel}[pandas]", "duckdb"],
+        [uv_path(), "pip", "install", "--quiet", "--python", str(py), f"{wheel}[pandas]", "duckdb"],
         check=True,
         env=env,
         capture_output=True,
     )
     freeze = subprocess.run(
-        [_uv(), "pip", "freeze", "--python", str(py)], check=True, env=env, capture_output=True, text=True
+        [uv_path(), "pip", "freeze", "--python", str(py)], check=True, env=env, capture_output=True, text=True
     ).stdout.lower()
     for dev_only in ("pandera", "frictionless", "pytest", "pyyaml", "matplotlib"):
         assert f"{dev_only}==" not in freeze, dev_only

@@ -8,9 +8,15 @@ each model's `Config.metadata`, beside the columns they constrain.
 
 from __future__ import annotations
 
-import pandera.polars as pa
 import polars as pl
-from pandera.polars import Field
+
+try:
+    import pandera.polars as pa
+    from pandera.polars import Field
+except ImportError:  # the models are the [schema] extra; say so in one line
+    raise ModuleNotFoundError(
+        "the table models need the 'schema' extra: pip install 'pak-afghan-diplomacy[schema]'"
+    ) from None
 
 from pak_afghan_diplomacy.schema import vocab
 
