@@ -65,3 +65,10 @@ def test_the_pandas_backend_is_typed():
     assert str(meetings["source_count"].dtype) == "Int64"
     assert str(meetings["grouping_uncertain"].dtype) == "boolean"
     assert meetings.loc[meetings["meeting_id"] == "2023-07-19-durrani-muttaqi-kabul", "cameo_code"].item() == "040"
+
+
+def test_csv_schema_keeps_coded_text_as_text():
+    path = pad.data_dir().joinpath("csv", "meetings.csv")
+    meetings = pl.read_csv(str(path), schema=pad.csv_schema("meetings"))
+    assert meetings.equals(pad.load("meetings"))
+    assert "040" in meetings["cameo_code"].to_list()

@@ -42,7 +42,17 @@ TableName = Literal[
     "conflict_records",
 ]
 
-__all__ = ["TableName", "__version__", "cite", "data_dir", "datapackage", "describe", "load", "tables"]
+__all__ = [
+    "TableName",
+    "__version__",
+    "cite",
+    "csv_schema",
+    "data_dir",
+    "datapackage",
+    "describe",
+    "load",
+    "tables",
+]
 
 
 def data_dir() -> Traversable:
@@ -124,3 +134,13 @@ def cite(*record_ids: str) -> metadata.Citation:
     pad.cite("2024-12-sadiq-haqqani-kabul").articles   # title, publisher, date and URL of each source
     """
     return metadata.cite(datapackage(), load, record_ids)
+
+
+def csv_schema(name: str) -> dict[str, Any]:
+    """Column -> polars dtype of table `name`, from the descriptor: `pl.read_csv(path, schema=csv_schema(name))`
+    keeps coded text such as `cameo_code` "040" as text and reads dates as dates."""
+    import polars as pl
+
+    types = {"string": pl.String, "integer": pl.Int64, "boolean": pl.Boolean, "date": pl.Date}
+    fields = metadata.describe(datapackage(), name, 0).columns
+    return {c.name: types[c.type]() for c in fields}
