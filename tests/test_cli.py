@@ -15,7 +15,7 @@ from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys
 
 CLI = str(Path(sys.executable).with_name("pak-afghan-diplomacy"))
-COMMANDS = ["build", "validate", "new-article", "export", "plot", "info"]
+COMMANDS = ["build", "validate", "new-article", "draft", "export", "plot", "info", "docs"]
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

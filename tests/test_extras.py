@@ -14,6 +14,7 @@ from tests.conftest import uv_path
 # What each README example needs (an extra, or nothing beyond the core install).
 SHELL = {
     "info": ((["info"]), None),
+    "docs": ((["docs", "changelog"]), None),
     "export": ((["export", "sqlite", "pad.db"]), None),
     "validate": ((["validate"]), "schema"),
     "validate-table": ((["validate", "--table", "meetings", "mine.csv"]), "schema"),

@@ -23,6 +23,8 @@ def test_wheel_holds_the_package_and_each_resource_exactly_once(wheel):
     }
     assert shipped == published
     assert "pak_afghan_diplomacy/py.typed" in names
+    for shipped in ("DICTIONARY.md", "CHANGELOG.md", "CITATION.cff", "timeline.png"):
+        assert f"pak_afghan_diplomacy/docs/{shipped}" in names, shipped
     assert not [n for n in names if n.startswith(("seeds/", "build/", "schema/", "tests/"))]
 
 

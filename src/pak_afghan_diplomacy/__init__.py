@@ -50,6 +50,7 @@ __all__ = [
     "data_dir",
     "datapackage",
     "describe",
+    "doc",
     "load",
     "tables",
 ]
@@ -144,3 +145,23 @@ def csv_schema(name: str) -> dict[str, Any]:
     types = {"string": pl.String, "integer": pl.Int64, "boolean": pl.Boolean, "date": pl.Date}
     fields = metadata.describe(datapackage(), name, 0).columns
     return {c.name: types[c.type]() for c in fields}
+
+
+# The documents shipped in the wheel's docs/ folder, and where a checkout keeps them.
+DOCS = {
+    "dictionary": ("DICTIONARY.md", "schema/README.md"),
+    "changelog": ("CHANGELOG.md", "CHANGELOG.md"),
+    "citation": ("CITATION.cff", "CITATION.cff"),
+    "figure": ("timeline.png", "docs/timeline.png"),
+}
+
+
+def doc(name: Literal["dictionary", "changelog", "citation", "figure"]) -> Traversable:
+    """A document that ships with the data: the data dictionary, the changelog, the citation file, the figure."""
+    if name not in DOCS:
+        raise KeyError(f"no document {name!r}; documents are: {', '.join(DOCS)}")
+    shipped, in_checkout = DOCS[name]
+    packaged = files(__name__) / "docs" / shipped
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / in_checkout

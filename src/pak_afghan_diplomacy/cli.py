@@ -237,6 +237,17 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    import pak_afghan_diplomacy as pad
+
+    path = pad.doc(args.name)
+    if args.name == "figure" or args.path:
+        print(path)
+    else:
+        print(path.read_text(encoding="utf-8"), end="")
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     import json
 
@@ -377,6 +388,17 @@ def parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--path", help="a data package folder (default: the installed one)")
     i.set_defaults(func=cmd_info)
+
+    d = sub.add_parser(
+        "docs",
+        help="the data dictionary, changelog, citation file or figure that ship with the data",
+        epilog="examples:\n  pak-afghan-diplomacy docs                 # the data dictionary\n"
+        "  pak-afghan-diplomacy docs changelog\n  pak-afghan-diplomacy docs figure --path   # where the PNG is",
+        formatter_class=raw,
+    )
+    d.add_argument("name", nargs="?", default="dictionary", choices=["dictionary", "changelog", "citation", "figure"])
+    d.add_argument("--path", action="store_true", help="print the file's path instead of its text")
+    d.set_defaults(func=cmd_docs)
     return p
 
 
