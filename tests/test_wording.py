@@ -72,3 +72,12 @@ def test_csv_schema_keeps_coded_text_as_text():
     meetings = pl.read_csv(str(path), schema=pad.csv_schema("meetings"))
     assert meetings.equals(pad.load("meetings"))
     assert "040" in meetings["cameo_code"].to_list()
+
+
+@pytest.mark.parametrize("name", pad.tables())
+def test_parquet_files_carry_each_columns_description(name):
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(str(pad.data_dir().joinpath("parquet", f"{name}.parquet")))
+    described = {c.name: c.description for c in pad.describe(name).columns}
+    assert {f.name: f.metadata[b"description"].decode() for f in schema} == described

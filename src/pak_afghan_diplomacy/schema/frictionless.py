@@ -38,7 +38,14 @@ def polars_schema(model: type[Table]) -> dict[str, pl.DataType]:
 def arrow_schema(model: type[Table]) -> pa.Schema:
     """The Arrow schema Parquet files are written with, nullability included."""
     cols = model.to_schema().columns
-    return pa.schema([pa.field(n, _TYPES[_polars_type(c.dtype)][1], nullable=c.nullable) for n, c in cols.items()])
+    # Each column's description travels in the file itself, for readers that show Arrow field metadata.
+    return pa.schema(
+        [
+            pa.field(n, _TYPES[_polars_type(c.dtype)][1], nullable=c.nullable, metadata={"description": c.description})
+            for n, c in cols.items()
+        ],
+        metadata={"description": " ".join((model.__doc__ or "").split())},
+    )
 
 
 def _constraints(column: Any) -> dict[str, Any]:
