@@ -3,7 +3,9 @@
 Date precision is drawn as it is: a term whose start is known to the month starts
 with a hatched band over that month; a meeting known to the day is a point, one
 known only to a span (a month, or an interval where sources disagree) is a bar
-over that span.
+over that span, never thinner than a visible minimum. An inferred date is drawn
+hollow, a date the sources dispute is ringed, an open end is an arrow; the source
+of the figure is printed at its foot.
 """
 
 from __future__ import annotations
@@ -33,8 +35,15 @@ def timeline(target: Path) -> Path:
 
     roles = pad.load("roles").filter(pl.col("title") == ENVOY_TITLE).sort("start_date", nulls_last=True)
     persons = dict(pad.load("persons").select("person_id", "name").iter_rows())
-    meetings = pad.load("meetings").sort("date_earliest")
+    meetings = pad.load("meetings").sort("date_earliest", "date_latest", nulls_last=True)
     participants = pad.load("meeting_participants")
+    conflicts = pad.load("conflicts").filter(pl.col("kind") == "date").select("conflict_id")
+    disputed = set(
+        pad.load("conflict_records")
+        .filter(pl.col("record_table") == "meetings")
+        .join(conflicts, on="conflict_id")["record_id"]
+    )
+
     envoys = list(dict.fromkeys(roles["person_id"].to_list()))
     row = {p: i for i, p in enumerate(envoys)}
 
@@ -56,6 +65,10 @@ def timeline(target: Path) -> Path:
                 ax.barh(y, (b - a).days, left=a, height=0.36, color="none", edgecolor="#4c78a8", hatch="///", lw=0)
         label = f"{r['start_date'] or '?'} – {r['end_date'] or ('current, as of ' + r['observed_date'])}"
         ax.text(lo, y + 0.3, label, fontsize=7, color="#333333")
+    starts = [d for d in (*roles["start_earliest"], *meetings["date_earliest"]) if d is not None]
+    ends = [d for d in (*roles["end_latest"], *meetings["date_latest"]) if d is not None]
+    span = (max(ends) - min(starts)).days if starts and ends else 365
+    wide = dt.timedelta(days=max(7, span // 70))  # the narrowest a span is drawn, so that two days are seen
     level: dict[str, int] = {}
     per_envoy = participants.filter(pl.col("person_id").is_in(envoys)).group_by("person_id").len()
     step = {p: min(0.13, 0.8 / n) for p, n in per_envoy.iter_rows()}
@@ -69,16 +82,31 @@ def timeline(target: Path) -> Path:
         y = row[envoy] - 0.3 - step[envoy] * k  # one line each, so that labels never overlap
         lo, hi = m["date_earliest"], m["date_latest"]
         color = "#e45756" if m["kind"] != "visit" else "#72b7b2"
-        if lo == hi:
-            ax.plot([lo], [y], marker="o", color=color, ms=5, zorder=3)
-        else:
-            ax.plot([lo, hi + day], [y, y], color=color, lw=4, alpha=0.8, solid_capstyle="butt", zorder=3)
+        face = "white" if m["date_inferred"] else color
+        if lo is None or hi is None:  # an open end: an arrow from the known bound
+            known = lo or hi
+            ax.annotate(
+                "",
+                xy=(known + (wide * 3 if lo else -wide * 3), y),
+                xytext=(known, y),
+                arrowprops={"arrowstyle": "->", "color": color, "lw": 2},
+                zorder=3,
+            )
+            hi = hi or known + wide * 3
+        elif lo == hi:
+            ax.plot([lo], [y], marker="o", color=color, mfc=face, mew=1.5, ms=6, lw=0, zorder=3)
+        else:  # a span: at least `wide`, so that a two-day interval is seen
+            mid = lo + (hi + day - lo) / 2
+            half = max(hi + day - lo, wide) / 2
+            ax.barh(y, half * 2, left=mid - half, height=0.07, color=face, edgecolor=color, lw=1.5, zorder=3)
+        if m["meeting_id"] in disputed:
+            ax.plot([hi], [y], marker="o", ms=13, mfc="none", mec="#b279a2", mew=1.5, lw=0, zorder=4)
         others = [persons[p] for p in people["person_id"] if p is not None and p != envoy]
         label = f"{m['date']} {m['kind']}" + (f" with {', '.join(others)}" if others else "")
         ax.annotate(
             label,
-            (hi + day, y),
-            xytext=(4, 0),
+            (max(hi + day, (lo or hi) + wide), y),
+            xytext=(8, 0),
             textcoords="offset points",
             fontsize=6,
             ha="left",
@@ -102,9 +130,21 @@ def timeline(target: Path) -> Path:
         plt.Line2D([], [], color="#e45756", marker="o", lw=0, label="meeting (known to the day)"),
         plt.Line2D([], [], color="#e45756", lw=5, alpha=0.7, label="meeting (known to a span)"),
         plt.Line2D([], [], color="#72b7b2", lw=5, alpha=0.7, label="visit"),
+        plt.Line2D([], [], color="#e45756", marker="o", mfc="white", lw=0, label="date inferred (hollow)"),
+        plt.Line2D([], [], marker="o", ms=11, mfc="none", mec="#b279a2", lw=0, label="date disputed by the sources"),
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
-    fig.tight_layout()
+    ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False, ncol=5)
+    ax.spines[["top", "right"]].set_visible(False)
+    package = pad.datapackage()
+    fig.text(
+        0.01,
+        0.005,
+        f"Source: {package['title']} ({package['name']} {package['version']}), tables roles, meetings, "
+        f"meeting_participants and conflicts; {len(package['sources'])} news articles, every date with its evidence.",
+        fontsize=6.5,
+        color="#555555",
+    )
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(target, metadata={"Software": None} if target.suffix.lower() == ".png" else None)
