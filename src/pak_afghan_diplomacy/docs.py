@@ -62,6 +62,11 @@ def dictionary() -> str:
         "do not edit. Dates are reduced ISO 8601 strings (`2024`, `2024-12`, `2024-12-23`) unless typed `date`;",
         "offsets are code-point offsets into the seed text (`text[char_start:char_end]`).",
         "",
+        "**Reading the CSV files:** coded columns are text. A reader that guesses types turns `cameo_code`",
+        '"040" into the number 40 and ids such as `2024` into numbers: read with the types below',
+        "(`pl.read_csv(path, schema=pad.csv_schema(name))`; pandas: `dtype=str, keep_default_na=False`).",
+        "An empty cell is null.",
+        "",
         "| table | rows are | primary key |",
         "|---|---|---|",
     ]
