@@ -60,6 +60,11 @@ def test_a_titled_unknown_name_is_a_new_person_with_a_slug():
     assert (p.person, p.new, p.rule) == ("omid-sarwari", True, "new")
 
 
+def test_a_portfolio_after_minister_for_is_not_part_of_the_name():
+    d = draft("Rail talks\nThe Minister for Railways Omid Sarwari arrived in Kabul on Sunday.")
+    assert [p.person for p in d.persons] == ["omid-sarwari"]
+
+
 def test_a_misspelling_resolves_by_fuzzy_match_with_its_score():
     d = draft("Envoy news\nSpecial envoy Farid Azeemi arrived on Monday.")
     (p,) = d.persons

@@ -84,7 +84,7 @@ _MONTHS = (
     "|Jan\\.|Feb\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\."
 )
 _DATE_PATTERNS = [
-    rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*\d{{4}})?",
+    rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?!\d)(?:,\s*\d{{4}})?",
     rf"\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?",
     rf"\b(?:in|since|from|until|to)\s+(?:(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}\b",
     rf"\b(?:in|since|from|until|to|earlier|late|early)\s+(?:this\s+)?(?:{_MONTHS})\b",

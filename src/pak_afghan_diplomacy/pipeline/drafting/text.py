@@ -65,6 +65,9 @@ class NameCandidate:
     titled: bool  # a title or honorific stands right before it
 
 
+_PORTFOLIO = re.compile(r"\b(?:Minister|Ministry|Secretary|Adviser|Advisor|Department)\s+(?:for|of)\s+$")
+
+
 def name_candidates(text: str, start: int, end: int) -> Iterator[NameCandidate]:
     """Runs of capitalised words that may be a person's name, honorifics and place words trimmed off."""
     for m in _NAME.finditer(text, start, end):
@@ -88,6 +91,9 @@ def name_candidates(text: str, start: int, end: int) -> Iterator[NameCandidate]:
         if cur:
             runs.append(cur)
         for run in runs:
+            # "Minister for Railways X Y": the first word after "for"/"of" names the portfolio, not the person
+            if len(run) >= 3 and _PORTFOLIO.search(text[max(start, run[0][0] - 40) : run[0][0]]):
+                run = run[1:]
             a, b = run[0][0], run[-1][0] + len(run[-1][1])
             before = text[max(start, a - 40) : a]
             titled = bool(re.search(r"(?:\b(?:" + "|".join(map(re.escape, HONORIFICS)) + r")\s*,?\s*)$", before))
