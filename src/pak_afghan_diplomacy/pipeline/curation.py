@@ -7,6 +7,7 @@ article body, or is ambiguous without `occurrence`, is an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,11 +304,12 @@ def _quotes(value: Any) -> list[tuple[str, int | None]]:
 
 
 MIN_WORD_CHARS = 2  # a quote of only spaces, marks or one letter supports nothing
+_WORDS = re.compile(r"[^\W_]" + r".*?[^\W_]" * (MIN_WORD_CHARS - 1), re.DOTALL)
 
 
 def wordless(quote: str, where: tuple[str, int | None, str]) -> Problem | None:
     """A problem if `quote` has too few word characters to be evidence of anything."""
-    if sum(c.isalnum() for c in quote) >= MIN_WORD_CHARS:
+    if _WORDS.search(quote):
         return None
     label, line, fieldname = where
     return Problem(

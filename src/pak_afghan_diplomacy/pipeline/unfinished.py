@@ -17,21 +17,33 @@ PLACEHOLDER = "TODO"
 PROPOSED = "proposed"  # the mark on a drafted entry (pipeline/drafting) until a person reviews it
 
 
-def _walk(value: Any, path: str, line: int | None) -> Iterator[tuple[str, Any, Any, int | None]]:
-    """(path, container, key, line) of every value under `value`, depth first."""
+def _walk(value: Any, path: tuple, line: int | None) -> Iterator[tuple[tuple, Any, Any, int | None]]:
+    """(path parts, container, key, line) of every value under `value`, depth first.
+
+    The path stays a tuple of parts; it is joined into text only for a problem (a large
+    corpus has hundreds of thousands of values and next to no problems).
+    """
     if isinstance(value, dict):
         lines = getattr(value, "lines", {})
         for key, child in value.items():
-            child_path = f"{path}.{key}" if path else str(key)
             child_line = lines.get(str(key), line)
-            yield child_path, value, key, child_line
-            yield from _walk(child, child_path, child_line)
+            yield path, value, key, child_line
+            if isinstance(child, (dict, list)):
+                yield from _walk(child, (*path, key), child_line)
     elif isinstance(value, list):
         lines = getattr(value, "lines", [])
         for i, child in enumerate(value):
             child_line = lines[i] if i < len(lines) else line
-            yield f"{path}[{i}]", value, i, child_line
-            yield from _walk(child, f"{path}[{i}]", child_line)
+            yield path, value, i, child_line
+            if isinstance(child, (dict, list)):
+                yield from _walk(child, (*path, i), child_line)
+
+
+def _path(parts: tuple, key: Any) -> str:
+    out = ""
+    for part in (*parts, key):
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def _note_needed(container: Any, key: Any, value: Any) -> str | None:
@@ -48,14 +60,14 @@ def _note_needed(container: Any, key: Any, value: Any) -> str | None:
 def problems(doc: Any, label: str) -> list[Problem]:
     """Placeholders and unreviewed proposals still in `doc`, and inferences without a note."""
     found: list[Problem] = []
-    for path, container, key, line in _walk(doc, "", getattr(doc, "line", None)):
+    for parts, container, key, line in _walk(doc, (), getattr(doc, "line", None)):
         value = container[key]
         if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
             found.append(
                 Problem(
                     label,
                     line=line,
-                    field=path,
+                    field=_path(parts, key),
                     check="placeholder",
                     value=value,
                     message="still a placeholder: fill it in (see build/README.md) or delete the entry",
@@ -66,7 +78,7 @@ def problems(doc: Any, label: str) -> list[Problem]:
                 Problem(
                     label,
                     line=line,
-                    field=path,
+                    field=_path(parts, key),
                     check="unreviewed proposal",
                     value=value,
                     message="drafted, not reviewed: delete this line to accept the entry, "
@@ -79,7 +91,7 @@ def problems(doc: Any, label: str) -> list[Problem]:
                 Problem(
                     label,
                     line=line,
-                    field=path,
+                    field=_path(parts, key),
                     check="inferred without note",
                     value=note,
                     message=f"an inference needs its reasoning: add {note}",
