@@ -149,7 +149,9 @@ class _Builder:
             raise _Refused(line, f"a value of {len(value):,} characters (at most {MAX_SCALAR:,})", self.path())
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+            # a quoted scalar is text whatever it looks like: only plain ones need the resolver's patterns
+            plain = event.implicit[0]
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit) if plain else _STR
         if tag == _STR:
             if (m := REFUSED_CHARS.search(value)) is not None:
                 self.problems.append(
