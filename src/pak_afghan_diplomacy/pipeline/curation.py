@@ -104,7 +104,20 @@ REGISTRY_SPEC: dict[str, F] = {
             "id": _ID,
             "kind": F("str", required=True, choices=vocab.CONFLICT_KINDS),
             "description": F("str", required=True),
-            "records": F("list", required=True, item={"table": F("str", required=True), "id": _ID}),
+            # A record by its key (`id`), or a composite row by its parts: a spelling by `person` and
+            # `name` (every article printing it), a participant by `meeting` and `person` or `group`.
+            "records": F(
+                "list",
+                required=True,
+                item={
+                    "table": F("str", required=True),
+                    "id": F("str"),
+                    "meeting": F("str"),
+                    "person": F("str"),
+                    "group": F("str"),
+                    "name": F("str"),
+                },
+            ),
         },
     ),
 }

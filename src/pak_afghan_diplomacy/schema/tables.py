@@ -254,7 +254,10 @@ class Roles(Table):
         vocab.ROLE_STATUSES, "`current`, `ended` or `unknown`, as of `observed_date` (not as of today)."
     )
     observed_date: str = _date(
-        "The latest date at which a source shows the role (see `role_observations`).", nullable=False
+        "The latest date at which a source shows the role (see `role_observations`); may be open-ended "
+        "(`2022-03-28/..`) where that article's date is.",
+        nullable=False,
+        pattern=DATE_OR_INTERVAL,
     )
     note: str | None = _text("Curator's remarks: other wordings of the title, sources.", nullable=True)
 

@@ -22,6 +22,7 @@ ORGANIZATION_CLASSES = (
     "political movement",
     "armed group",
     "international organization",
+    "police",
 )
 CONFLICT_KINDS = ("attribution", "date", "name", "place", "participant", "role")
 # Tables whose rows must each have at least one evidence row.
