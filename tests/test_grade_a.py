@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 import pak_afghan_diplomacy as pad
+from tests.conftest import build_fails
 
 T = {name: pad.load(name) for name in pad.tables()}
 
@@ -85,3 +86,75 @@ def test_the_postponed_visit_and_durranis_dismissal_reason_are_recorded():
     assert "postponed" in _row("meetings", meeting_id="2024-12-sadiq-visit-kabul")["note"]
     role = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
     assert "disagreements over Islamabad’s policy towards Afghanistan" in role["note"]
+
+
+def test_a_partial_quotation_carries_its_reported_clause_and_channel():
+    s = _row("statements", statement_id="001-sadiq-bolster")
+    assert s["text"] == "bolster" and s["context_start"] <= s["char_start"] < s["char_end"] <= s["context_end"]
+    assert s["context_text"].startswith("his mission was to “bolster” bilateral political")
+    assert (s["reported_via"], s["reported_via_organization_id"]) == ("official statement", "taliban")
+
+
+def test_where_words_were_said_is_apart_from_how_the_article_got_them():
+    for sid in ("001-haqqani-collaborative-efforts", "001-haqqani-urgency", "000-sadiq-collaborative-efforts"):
+        s = _row("statements", statement_id=sid)
+        assert (s["setting"], s["meeting_id"]) == ("meeting", "2024-12-sadiq-haqqani-kabul"), sid
+        assert (s["reported_via"], s["reported_via_organization_id"]) == ("official statement", "afg-interior-ministry")
+
+
+def test_said_about_a_meeting_is_not_said_at_it():
+    readout = _row("statements", statement_id="001-afg-foreign-ministry-focused-on-relations")
+    assert readout["meeting_id"] is None and readout["about_meeting_id"] == "2024-12-sadiq-muttaqi-kabul"
+    assert readout["setting"] == "written statement"
+    briefing = _row("statements", statement_id="004-baloch-discussed-all-issues")
+    assert briefing["setting"] == "press briefing" and briefing["about_meeting_id"] == "2023-07-durrani-visit-kabul"
+
+
+def test_the_foreign_office_source_is_not_in_the_attribution():
+    s = _row("statements", statement_id="003-dar-sustained-engagement")
+    assert s["attribution_text"] == "Foreign Minister Dar stressed"
+    assert s["reported_via_text"] == "According to a Foreign Office statement,"
+
+
+def test_an_unprinted_attribution_is_flagged_inferred():
+    s = _row("statements", statement_id="004-baloch-raised-at-every-engagement")
+    assert s["attribution_basis"] == "inferred" and s["attribution_note"]
+    assert _row("statements", statement_id="004-baloch-assure-agenda")["attribution_basis"] == "stated"
+
+
+def _break(checkout, stem: str, old: str, new: str) -> list:
+    path = checkout.curation / f"{stem}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return build_fails(checkout)
+
+
+def test_a_context_that_does_not_contain_the_quote_is_refused_at_its_line(checkout):
+    problems = _break(
+        checkout,
+        "001_a76334a16812bac6",
+        '    context: "his mission was to “bolster” bilateral',
+        '    context: "bilateral',
+    )
+    (p,) = [p for p in problems if p.field and p.field.endswith(".context")]
+    assert p.where == "build/001_a76334a16812bac6.yaml" and p.line and p.check == "context"
+
+
+def test_words_said_in_a_post_cannot_be_said_at_a_meeting(checkout):
+    problems = _break(
+        checkout,
+        "001_a76334a16812bac6",
+        "    meeting: null\n    utterance: sadiq-x-agreed-to-work-together\n",
+        "    meeting: 2024-12-sadiq-muttaqi-kabul\n    utterance: sadiq-x-agreed-to-work-together\n",
+    )
+    assert [p for p in problems if p.check == "channel" and p.line]
+
+
+def test_every_context_is_the_seeds_characters_around_the_words():
+    from tests.conftest import ROOT
+
+    seeds = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
+    for s in T["statements"].iter_rows(named=True):
+        assert seeds[s["article_id"]][s["context_start"] : s["context_end"]] == s["context_text"]
+        assert s["context_start"] <= s["char_start"] and s["char_end"] <= s["context_end"]

@@ -426,15 +426,54 @@ class Statements(Table):
     )
     speaker_id: str | None = _ref("The person the article names as speaker.", nullable=True)
     speaker_organization_id: str | None = _ref("The organization speaking, where no person is named.", nullable=True)
-    attribution_text: str | None = _text("The article's words attributing the statement.", nullable=True)
+    attribution_text: str | None = _text(
+        "The article's words attributing the statement (who said it), verbatim; how the article got the words "
+        "is in `reported_via_text`.",
+        nullable=True,
+    )
+    attribution_basis: str = _enum(
+        vocab.BASES, "`stated`: the article names the speaker for these words; `inferred`: see `attribution_note`."
+    )
+    attribution_note: str | None = _text(
+        "Why the words are given to this speaker, where it is inferred.", nullable=True
+    )
     text: str = _text("The source's words, verbatim: `article_text[char_start:char_end]`.")
     char_start: int = _offset("Code-point offset of the first character of `text`.")
     char_end: int = _offset("Code-point offset just after the last character of `text`.")
+    context_text: str = _text(
+        "The reported clause the words sit in, verbatim, for a partial quotation (`his mission was to “bolster” "
+        "bilateral … relations`); `text` itself where no wider clause is curated. It contains `text`."
+    )
+    context_start: int = _offset("Code-point offset where the context starts.")
+    context_end: int = _offset("Code-point offset just after the context.")
     mode: str = _enum(
         vocab.STATEMENT_MODES, "`direct`: quoted in full; `partial`: a quoted fragment; `indirect`: reported speech."
     )
-    channel: str | None = _text("Where it was said: X post, ministry statement, press briefing ...", nullable=True)
-    meeting_id: str | None = _ref("The meeting at which the words were said.", nullable=True)
+    setting: str | None = _enum(
+        vocab.SETTINGS,
+        "Where the words were said: at a `meeting` (`meeting_id`), in an `X post`, at a `press briefing`, in a "
+        "`written statement`; null where the article does not say.",
+        nullable=True,
+    )
+    reported_via: str | None = _enum(
+        vocab.REPORTED_VIA,
+        "How this article got the words: an `official statement` (readout) of `reported_via_organization_id`, "
+        "the `X post` itself, a `press briefing`; null where the article does not say.",
+        nullable=True,
+    )
+    reported_via_organization_id: str | None = _ref(
+        "Whose statement or readout carried the words (the ministry, the office).", nullable=True
+    )
+    reported_via_text: str | None = _text(
+        "The article's words naming how it got them (`According to a statement from the Taliban Ministry of "
+        "Interior`).",
+        nullable=True,
+    )
+    meeting_id: str | None = _ref("The meeting at which the words were said (`setting` is `meeting`).", nullable=True)
+    about_meeting_id: str | None = _ref(
+        "The meeting the words are about, where they were not said at it (a readout, a post, a briefing).",
+        nullable=True,
+    )
     date: str | None = _date(
         "When the words were said or posted, reduced ISO or interval; null where the article does not say.",
         pattern=DATE_OR_INTERVAL,
@@ -455,11 +494,38 @@ class Statements(Table):
                 ("speaker_id", "persons", "person_id"),
                 ("speaker_organization_id", "organizations", "organization_id"),
                 ("meeting_id", "meetings", "meeting_id"),
+                ("about_meeting_id", "meetings", "meeting_id"),
+                ("reported_via_organization_id", "organizations", "organization_id"),
                 ("utterance_id", "utterances", "utterance_id"),
             ],
         }
 
     _span = _ordered("char_start", "char_end")
+
+    @pa.dataframe_check
+    def context_contains_the_words(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The context's span contains the span of `text`."""
+        inside = (pl.col("context_start") <= pl.col("char_start")) & (pl.col("char_end") <= pl.col("context_end"))
+        return data.lazyframe.select(inside.alias("ok"))
+
+    @pa.dataframe_check
+    def said_at_a_meeting_or_elsewhere(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`setting` `meeting` has a `meeting_id`, another setting none; never with `about_meeting_id`."""
+        at = pl.col("meeting_id").is_not_null()
+        setting = pl.col("setting")
+        ok = (pl.when(setting == "meeting").then(at).when(setting.is_not_null()).then(~at).otherwise(True)) & (
+            pl.col("about_meeting_id").is_null() | ~at
+        )
+        return data.lazyframe.select(ok.alias("ok"))
+
+    @pa.dataframe_check
+    def reported_via_an_organization_only_by_its_statement(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`reported_via_organization_id` and `reported_via_text` only with a `reported_via`."""
+        via = pl.col("reported_via").is_not_null()
+        org = pl.col("reported_via_organization_id").is_not_null()
+        words = pl.col("reported_via_text").is_not_null()
+        return data.lazyframe.select((via | (~org & ~words)).alias("ok"))
+
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
 

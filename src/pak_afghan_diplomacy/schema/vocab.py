@@ -12,6 +12,10 @@ OBSERVED_STATUSES = ("current", "ended")
 POST_HOLDERS = ("one", "many")
 PARTICIPATIONS = ("host", "visitor", "attendee")
 STATEMENT_MODES = ("direct", "partial", "indirect")
+# Where the words were said (the speaker's own occasion) ...
+SETTINGS = ("meeting", "X post", "press briefing", "written statement")
+# ... and how the reporting article got them (null where it does not say).
+REPORTED_VIA = ("official statement", "X post", "press briefing")
 # Who the article says spoke: a named person, an organization, both sides of a meeting, or nobody named.
 ATTRIBUTION_KINDS = ("person", "organization", "joint", "unattributed")
 MEETING_KINDS = ("bilateral meeting", "visit", "internal briefing", "multilateral meeting", "phone call")

@@ -51,6 +51,45 @@ def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
     return kind
 
 
+def _context(b: Builder, a: Article, s: Any, f: str, words: Span) -> Span | None:
+    """The reported clause a partial quotation sits in: verbatim, and containing the quoted words."""
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    if not s.get("context"):
+        return None
+    where = (a.label, line_of(s, "context"), f"{f}.context")
+    found = wordless(s["context"], where) or a.find(s["context"], s.get("context_occurrence"), where)
+    if isinstance(found, Problem):
+        b.problems.append(found)
+        return None
+    if not (found.start <= words.start and words.end <= found.end):
+        b.problem(a.label, where[1], where[2], "context", s["context"], "the context must contain the statement's text")
+        return None
+    return found
+
+
+def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
+    """Where the words were said agrees with the meeting links; how the article got them with its source."""
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    setting, meeting, about = s.get("setting"), s.get("meeting"), s.get("about_meeting")
+    wrong = None
+    if setting == "meeting" and not meeting:
+        wrong = ("setting", "setting meeting needs meeting: the meeting at which the words were said")
+    elif setting not in (None, "meeting") and meeting:
+        wrong = ("meeting", f"words said in a {setting} were not said at a meeting: use about_meeting")
+    elif meeting and about:
+        wrong = ("about_meeting", "give meeting (said at it) or about_meeting (about it), not both")
+    elif (s.get("reported_via_organization") or s.get("reported_via_text")) and not s.get("reported_via"):
+        wrong = ("reported_via", "reported_via_organization and reported_via_text need reported_via")
+    if wrong:
+        b.problem(a.label, line_of(s, wrong[0]), f"{f}.{wrong[0]}", "channel", s.get(wrong[0]), wrong[1])
+    if s.get("reported_via_text"):
+        where = (a.label, line_of(s, "reported_via_text"), f"{f}.reported_via_text")
+        if isinstance(found := a.find(s["reported_via_text"], None, where), Problem) and found.check == "quote":
+            b.problems.append(found)
+
+
 def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
     from pak_afghan_diplomacy.pipeline.assemble import line_of
 
@@ -60,6 +99,8 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
         ("speaker", "persons"),
         ("speaker_organization", "organizations"),
         ("meeting", "meetings"),
+        ("about_meeting", "meetings"),
+        ("reported_via_organization", "organizations"),
         ("utterance", "utterances"),
     ):
         ok = b.ref(section, s.get(key), a.label, line_of(s, key), f"{f}.{key}") and ok
@@ -69,6 +110,8 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
         b.problems.append(found)
         return None
     kind = _kind(b, a, s, f)
+    context = _context(b, a, s, f, found) or found
+    _channels(b, a, s, f)
     if ok and s.get("meeting") and s.get("speaker") and s["speaker"] not in b.participants[s["meeting"]]:
         b.problem(
             a.label,
@@ -91,12 +134,21 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
             "speaker_id": s.get("speaker"),
             "speaker_organization_id": s.get("speaker_organization"),
             "attribution_text": s.get("attribution"),
+            "attribution_basis": s.get("attribution_basis") or "stated",
+            "attribution_note": s.get("attribution_note"),
             "text": found.text,
             "char_start": found.start,
             "char_end": found.end,
+            "context_text": context.text,
+            "context_start": context.start,
+            "context_end": context.end,
             "mode": s["mode"],
-            "channel": s.get("channel"),
+            "setting": s.get("setting"),
+            "reported_via": s.get("reported_via"),
+            "reported_via_organization_id": s.get("reported_via_organization"),
+            "reported_via_text": s.get("reported_via_text"),
             "meeting_id": s.get("meeting"),
+            "about_meeting_id": s.get("about_meeting"),
             "date": date,
             "date_earliest": lo,
             "date_latest": hi,
