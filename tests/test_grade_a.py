@@ -158,3 +158,27 @@ def test_every_context_is_the_seeds_characters_around_the_words():
     for s in T["statements"].iter_rows(named=True):
         assert seeds[s["article_id"]][s["context_start"] : s["context_end"]] == s["context_text"]
         assert s["context_start"] <= s["char_start"] and s["char_end"] <= s["context_end"]
+
+
+def test_nizamis_place_in_the_muttaqi_meeting_is_flagged_inferred():
+    row = _row("meeting_participants", participant_id="2024-12-sadiq-muttaqi-kabul:ubaid-nizami")
+    assert row["participation_basis"] == "inferred" and "both" in row["participation_note"]
+    assert _row("meeting_participants", participant_id="2024-12-sadiq-visit-kabul:ubaid-nizami")[
+        "participation_basis"
+    ] == ("stated")
+
+
+def test_the_curators_assessment_is_kept_apart_from_the_sources_claims():
+    conflict = _row("conflicts", conflict_id="collaborative-efforts-attribution")
+    assert "Haqqani" in conflict["assessment"] and "more likely" not in conflict["description"]
+
+
+def test_no_organization_row_is_left_unused():
+    used = set()
+    for table, cols in {
+        "roles": ["organization_id"],
+        "statements": ["speaker_organization_id", "reported_via_organization_id"],
+    }.items():
+        for col in cols:
+            used |= set(T[table][col].drop_nulls())
+    assert set(T["organizations"]["organization_id"]) <= used

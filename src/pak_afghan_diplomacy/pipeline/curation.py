@@ -93,6 +93,8 @@ REGISTRY_SPEC: dict[str, F] = {
                     "count": F("int"),
                     "side": F("str", required=True),
                     "participation": F("str", required=True, choices=vocab.PARTICIPATIONS),
+                    "basis": _BASIS,
+                    "note": _NOTE,
                 },
             ),
         },
@@ -104,6 +106,7 @@ REGISTRY_SPEC: dict[str, F] = {
             "id": _ID,
             "kind": F("str", required=True, choices=vocab.CONFLICT_KINDS),
             "description": F("str", required=True),
+            "assessment": _NOTE,
             # A record by its key (`id`), or a composite row by its parts: a spelling by `person` and
             # `name` (every article printing it), a participant by `meeting` and `person` or `group`.
             "records": F(

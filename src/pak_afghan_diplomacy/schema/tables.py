@@ -389,6 +389,10 @@ class MeetingParticipants(Table):
     count: int | None = Field(nullable=True, ge=1, description="How many unnamed participants, where stated.")
     side: str = Field(str_matches=ISO3, description="The country the participant represents, ISO 3166-1 alpha-3.")
     participation: str = _enum(vocab.PARTICIPATIONS, "`host`, `visitor` or `attendee`.")
+    participation_basis: str = _enum(
+        vocab.BASES, "`stated`: the sources place the participant in this meeting; `inferred`: see the note."
+    )
+    participation_note: str | None = _text("Why the participation is inferred.", nullable=True)
 
     class Config:
         metadata = {
@@ -401,6 +405,12 @@ class MeetingParticipants(Table):
         """Exactly one of `person_id` and `unnamed`; a `count` only for unnamed participants."""
         named = pl.col("person_id").is_not_null()
         ok = (named != pl.col("unnamed").is_not_null()) & (~named | pl.col("count").is_null())
+        return data.lazyframe.select(ok.alias("ok"))
+
+    @pa.dataframe_check
+    def inferred_participation_has_a_note(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An inferred participation says why."""
+        ok = (pl.col("participation_basis") != "inferred") | pl.col("participation_note").is_not_null()
         return data.lazyframe.select(ok.alias("ok"))
 
 
@@ -573,7 +583,12 @@ class Conflicts(Table):
 
     conflict_id: str = _id("Readable identifier.")
     kind: str = _enum(vocab.CONFLICT_KINDS, "What the sources disagree on.")
-    description: str = _text("What each source says.")
+    description: str = _text("What each source says: the sources' own claims, nothing weighed.")
+    assessment: str | None = _text(
+        "The curator's reading where the sources allow one (which side more sources, or the issuing body, "
+        "support), kept apart from `description`; null where none is made. Both sides stay in the data.",
+        nullable=True,
+    )
 
     class Config:
         metadata = {"primary_key": ["conflict_id"], "foreign_keys": []}

@@ -75,7 +75,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
         b.conflicts.append((cid, c))
         b.add(
             "conflicts",
-            {"conflict_id": cid, "kind": c["kind"], "description": c["description"]},
+            {"conflict_id": cid, "kind": c["kind"], "description": c["description"], "assessment": c.get("assessment")},
             source_of(c),
             line_of(c),
         )

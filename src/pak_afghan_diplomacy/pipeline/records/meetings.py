@@ -39,6 +39,10 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
             b.problem(
                 where, line_of(p), f"{f}.unnamed", "missing key", group, "a group needs unnamed: the words printed"
             )
+        if p.get("basis") == "inferred" and not p.get("note"):
+            b.problem(
+                where, line_of(p, "basis"), f"{f}.note", "missing key", None, "an inferred participation needs a note"
+            )
         if p.get("count") is not None and p["count"] < 1:
             b.problem(where, line_of(p, "count"), f"{f}.count", "range", p["count"], "count is at least 1")
         key = person or group
@@ -58,6 +62,8 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
                 "count": p.get("count") if group is not None else None,
                 "side": p["side"],
                 "participation": p["participation"],
+                "participation_basis": p.get("basis") or "stated",
+                "participation_note": p.get("note"),
             },
             where,
             line_of(p),
