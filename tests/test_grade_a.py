@@ -182,3 +182,20 @@ def test_no_organization_row_is_left_unused():
         for col in cols:
             used |= set(T[table][col].drop_nulls())
     assert set(T["organizations"]["organization_id"]) <= used
+
+
+def test_which_part_of_an_inferred_date_is_inferred():
+    assert _row("meetings", meeting_id="2025-03-22-sadiq-muttaqi-kabul")["date_inferred_part"] == "year"
+    assert _row("meetings", meeting_id="2024-12-sadiq-visit-kabul")["date_inferred_part"] == "end"
+    source = _row("meeting_sources", meeting_id="2024-12-sadiq-haqqani-kabul", article_id="000_a18c864ded8c9230")
+    assert source["reported_date_inferred_part"] == "day"
+    role = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
+    assert role["end_date_inferred_part"] == "year"
+    assert _row("articles", article_id="004_5fd66b92c6fc2c14")["published_date_inferred_part"] == "start"
+    for table, flag, part in (
+        ("meetings", "date_inferred", "date_inferred_part"),
+        ("statements", "date_inferred", "date_inferred_part"),
+        ("role_observations", "observed_inferred", "observed_inferred_part"),
+    ):
+        frame = T[table]
+        assert frame.filter(pl.col(flag).fill_null(False) != pl.col(part).is_not_null()).is_empty(), table

@@ -25,6 +25,7 @@ _ID = F("str", required=True)
 _NOTE = F("str", nullable=True)
 
 _BASIS = F("str", choices=vocab.BASES)
+_PART = F("str", nullable=True, choices=vocab.INFERRED_PARTS)  # which part of an inferred date is inferred
 
 REGISTRY_SPEC: dict[str, F] = {
     "persons": F("list", item={"id": _ID, "name": F("str", required=True), "note": _NOTE}),
@@ -58,9 +59,11 @@ REGISTRY_SPEC: dict[str, F] = {
             "start_date": F("date", nullable=True),
             "start_date_basis": F("str", choices=vocab.BASES),
             "start_date_note": _NOTE,
+            "start_date_inferred_part": _PART,
             "end_date": F("date", nullable=True),
             "end_date_basis": F("str", choices=vocab.BASES),
             "end_date_note": _NOTE,
+            "end_date_inferred_part": _PART,
             "status": F("str", required=True, choices=vocab.ROLE_STATUSES),
             "note": _NOTE,
         },
@@ -74,6 +77,7 @@ REGISTRY_SPEC: dict[str, F] = {
             "date": F("date", required=True),
             "date_basis": _BASIS,
             "date_note": _NOTE,
+            "date_inferred_part": _PART,
             "city": F("str", nullable=True),
             "country": F("str", nullable=True),
             "place_basis": _BASIS,
@@ -142,6 +146,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "published_date": F("date", required=True),
             "published_date_basis": F("str", required=True, choices=vocab.BASES),
             "published_date_note": _NOTE,
+            "published_date_inferred_part": _PART,
             "body": F("map", required=True, item={"start": F("str", required=True), "end": F("str", required=True)}),
             "exclusions": F(
                 "list",
@@ -167,6 +172,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "as_of": F("date", nullable=True),
             "as_of_basis": _BASIS,
             "as_of_note": _NOTE,
+            "as_of_inferred_part": _PART,
             "evidence": _EVIDENCE,
         },
     ),
@@ -177,6 +183,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "date": F("date", nullable=True),
             "date_basis": F("str", choices=vocab.BASES),
             "date_note": _NOTE,
+            "date_inferred_part": _PART,
             "evidence": _EVIDENCE,
         },
     ),
@@ -213,6 +220,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "date": F("date", nullable=True),
             "date_basis": _BASIS,
             "date_note": _NOTE,
+            "date_inferred_part": _PART,
             "utterance": F("str", nullable=True),
             "note": _NOTE,
         },

@@ -13,6 +13,7 @@ from typing import Any
 from pak_afghan_diplomacy.pipeline.problems import Problem
 
 PLACEHOLDER = "TODO"
+DATE_FIELDS = frozenset({"date", "published_date", "start_date", "end_date", "as_of"})
 
 
 def _walk(value: Any, path: str, line: int | None) -> Iterator[tuple[str, Any, Any, int | None]]:
@@ -61,6 +62,18 @@ def problems(doc: Any, label: str) -> list[Problem]:
                         check="inferred without note",
                         value=note,
                         message=f"an inference needs its reasoning: add {note}",
+                    )
+                )
+            part = key.removesuffix("_basis") + "_inferred_part"
+            if key.removesuffix("_basis") in DATE_FIELDS and not container.get(part):
+                found.append(
+                    Problem(
+                        label,
+                        line=line,
+                        field=path,
+                        check="inferred without part",
+                        value=part,
+                        message=f"say which part of the date is inferred: add {part} (year, day, start, end, whole)",
                     )
                 )
         elif key == "inferred" and value is True and not container.get("note"):

@@ -48,6 +48,27 @@ def _date(description: str, *, nullable: bool = True, pattern: str = REDUCED_DAT
     return Field(nullable=nullable, str_matches=pattern, description=description)
 
 
+def _part(of: str) -> pa.Field:
+    return _enum(
+        vocab.INFERRED_PARTS,
+        f"Which part of `{of}` is inferred: `year` (day and month printed), `day` (year and month known), "
+        "`start` or `end` (the other end printed), `whole`; null where it is not inferred.",
+        nullable=True,
+    )
+
+
+def _inferred_part(flag: str, part: str):
+    """A frame check: `part` is set exactly where `flag` is true."""
+
+    def check(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        ok = pl.col(flag).fill_null(False) == pl.col(part).is_not_null()
+        return data.lazyframe.select(ok.alias("ok"))
+
+    check.__name__ = f"{part}_set_where_{flag}"
+    check.__doc__ = f"`{part}` says which part is inferred exactly where `{flag}` is true."
+    return pa.dataframe_check(check)
+
+
 def _offset(description: str) -> pa.Field:
     return Field(ge=0, description=description)
 
@@ -142,6 +163,7 @@ class Articles(Table):
         nullable=True, description="Last day `published_date` allows; null where no source bounds it."
     )
     published_date_basis: str = _enum(vocab.BASES, "`stated` in the text, or `inferred` (see the note).")
+    published_date_inferred_part: str | None = _part("published_date")
     published_date_note: str | None = _text("How the publication date was found.", nullable=True)
     body_start: int = _offset("Code-point offset where the article body starts (headline included).")
     body_end: int = _offset("Code-point offset where the body ends: teasers and appended pages excluded.")
@@ -156,6 +178,13 @@ class Articles(Table):
     _body_inside = _ordered("body_end", "text_length")
     _published_calendar = _calendar("published_date")
     _published_within = _within("published_date", "published_earliest", "published_latest")
+
+    @pa.dataframe_check
+    def published_part_where_inferred(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`published_date_inferred_part` is set exactly where the basis is `inferred`."""
+        ok = (pl.col("published_date_basis") == "inferred") == pl.col("published_date_inferred_part").is_not_null()
+        return data.lazyframe.select(ok.alias("ok"))
+
     _accessed_calendar = _calendar("accessed")
 
     @pa.dataframe_check
@@ -244,10 +273,12 @@ class Roles(Table):
     start_earliest: pl.Date | None = Field(nullable=True, description="First day `start_date` allows.")
     start_latest: pl.Date | None = Field(nullable=True, description="Last day `start_date` allows.")
     start_date_inferred: bool = Field(description="True where the start date is an inference (see the note).")
+    start_date_inferred_part: str | None = _part("start_date")
     end_date: str | None = _date("When the person left the post, reduced ISO; null if unknown or current.")
     end_earliest: pl.Date | None = Field(nullable=True, description="First day `end_date` allows.")
     end_latest: pl.Date | None = Field(nullable=True, description="Last day `end_date` allows.")
     end_date_inferred: bool = Field(description="True where the end date is an inference (see the note).")
+    end_date_inferred_part: str | None = _part("end_date")
     start_date_note: str | None = _text("How the start date was established.", nullable=True)
     end_date_note: str | None = _text("How the end date was established.", nullable=True)
     status: str = _enum(
@@ -276,6 +307,8 @@ class Roles(Table):
     _end_calendar = _calendar("end_date")
     _end_within = _within("end_date", "end_earliest", "end_latest")
     _span = _ordered("start_earliest", "end_latest")
+    _start_part = _inferred_part("start_date_inferred", "start_date_inferred_part")
+    _end_part = _inferred_part("end_date_inferred", "end_date_inferred_part")
 
     @pa.dataframe_check
     def ended_roles_have_no_current_status(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -294,6 +327,7 @@ class RoleObservations(Table):
         pattern=DATE_OR_INTERVAL,
     )
     observed_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    observed_inferred_part: str | None = _part("observed_date")
     status: str = _enum(vocab.OBSERVED_STATUSES, "`current`: held at that date; `ended`: a former holder by then.")
     note: str | None = _text("How the date or status was read.", nullable=True)
 
@@ -304,6 +338,7 @@ class RoleObservations(Table):
         }
 
     _observed_calendar = _calendar("observed_date")
+    _observed_part = _inferred_part("observed_inferred", "observed_inferred_part")
 
 
 class Meetings(Table):
@@ -320,6 +355,7 @@ class Meetings(Table):
     date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows; null if open.")
     date_precision: str = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.")
     date_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    date_inferred_part: str | None = _part("date")
     date_note: str | None = _text("How the date was established.", nullable=True)
     city: str | None = _text("City, where known.", nullable=True)
     country: str | None = Field(nullable=True, str_matches=ISO3, description="Country, ISO 3166-1 alpha-3.")
@@ -345,6 +381,7 @@ class Meetings(Table):
     _bounds = _ordered("date_earliest", "date_latest")
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
+    _date_part = _inferred_part("date_inferred", "date_inferred_part")
 
     @pa.dataframe_check
     def place_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -364,9 +401,11 @@ class MeetingSources(Table):
     reported_date_inferred: bool | None = Field(
         nullable=True, description="True where the reported date is inferred (e.g. from `Monday`)."
     )
+    reported_date_inferred_part: str | None = _part("reported_date")
     reported_date_note: str | None = _text("How the article's date was read.", nullable=True)
 
     _reported_calendar = _calendar("reported_date")
+    _reported_part = _inferred_part("reported_date_inferred", "reported_date_inferred_part")
 
     class Config:
         metadata = {
@@ -492,6 +531,7 @@ class Statements(Table):
     date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows.")
     date_precision: str | None = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.", nullable=True)
     date_inferred: bool | None = Field(nullable=True, description="True where the date is an inference (see the note).")
+    date_inferred_part: str | None = _part("date")
     date_note: str | None = _text("How the date was read (`today` in a post of 25 December 2024).", nullable=True)
     utterance_id: str | None = _ref("Shared by the same words reported in several articles.", nullable=True)
     note: str | None = _text("Curator's remark.", nullable=True)
@@ -538,6 +578,7 @@ class Statements(Table):
 
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
+    _date_part = _inferred_part("date_inferred", "date_inferred_part")
 
     @pa.dataframe_check
     def attributed_as_its_kind_says(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -5,6 +5,10 @@ BASES_TITLE = ("stated", "curated")
 # How the publisher is known: printed in the text, or from the site the page was taken from.
 BASES_PUBLISHER = ("printed", "site")
 PRECISIONS = ("day", "month", "year", "interval")
+# Which part of an inferred date is not printed: the `year` ("March 22"), the `day` (year and month known,
+# the day from "on Monday", "today" or a span of days), the `start` or the `end` of an interval whose
+# other end is printed, or the `whole` date (nothing printed, or more than one part inferred).
+INFERRED_PARTS = ("year", "day", "start", "end", "whole")
 ROLE_STATUSES = ("current", "ended", "unknown")
 # What one article shows of a role at its date: held then, or already left ("former").
 OBSERVED_STATUSES = ("current", "ended")

@@ -58,6 +58,9 @@ def article(b: Builder, a: Article) -> None:
             "published_earliest": lo,
             "published_latest": hi,
             "published_date_basis": meta["published_date_basis"],
+            "published_date_inferred_part": meta.get("published_date_inferred_part")
+            if meta["published_date_basis"] == "inferred"
+            else None,
             "published_date_note": meta.get("published_date_note"),
             "body_start": a.body_start,
             "body_end": a.body_end,

@@ -125,6 +125,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "date_latest": hi,
                 "date_precision": dates.precision(m["date"]),
                 "date_inferred": m.get("date_basis") == "inferred",
+                "date_inferred_part": m.get("date_inferred_part") if m.get("date_basis") == "inferred" else None,
                 "date_note": m.get("date_note"),
                 "city": m.get("city"),
                 "country": m.get("country"),
@@ -179,6 +180,9 @@ def article(b: Builder, a: Article) -> None:
                 "article_id": a.article_id,
                 "reported_date": m.get("date"),
                 "reported_date_inferred": (m.get("date_basis") == "inferred") if m.get("date") else None,
+                "reported_date_inferred_part": m.get("date_inferred_part")
+                if m.get("date") and m.get("date_basis") == "inferred"
+                else None,
                 "reported_date_note": m.get("date_note"),
             },
             a.label,

@@ -154,6 +154,7 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
             "date_latest": hi,
             "date_precision": dates.precision(date) if date else None,
             "date_inferred": (s.get("date_basis") == "inferred") if date else None,
+            "date_inferred_part": s.get("date_inferred_part") if date and s.get("date_basis") == "inferred" else None,
             "date_note": s.get("date_note"),
             "utterance_id": s.get("utterance"),
             "note": s.get("note"),
