@@ -199,3 +199,13 @@ def test_which_part_of_an_inferred_date_is_inferred():
     ):
         frame = T[table]
         assert frame.filter(pl.col(flag).fill_null(False) != pl.col(part).is_not_null()).is_empty(), table
+
+
+def test_page_furniture_inside_a_body_is_published_as_excluded_spans():
+    excluded = T["body_exclusions"]
+    teaser = excluded.filter(pl.col("article_id") == "002_0d9ee7f76d7cf8bd")
+    assert any(t.startswith("Also See:") for t in teaser["text"])
+    assert {"Short Url", "Follow"} <= set(excluded.filter(pl.col("article_id") == "004_5fd66b92c6fc2c14")["text"])
+    for ex in excluded.iter_rows(named=True):
+        spans = T["statements"].filter(pl.col("article_id") == ex["article_id"]).select("char_start", "char_end")
+        assert all(end <= ex["char_start"] or ex["char_end"] <= start for start, end in spans.rows())

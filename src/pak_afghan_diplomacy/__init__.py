@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 TableName = Literal[
     "articles",
+    "body_exclusions",
     "persons",
     "person_names",
     "organizations",

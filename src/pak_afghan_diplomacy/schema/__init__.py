@@ -6,6 +6,7 @@ Meetings.validate(df, lazy=True)
 
 from pak_afghan_diplomacy.schema.tables import (
     Articles,
+    BodyExclusions,
     ConflictRecords,
     Conflicts,
     Evidence,
@@ -27,6 +28,7 @@ from pak_afghan_diplomacy.schema.tables import (
 # Publication order: referenced tables before the tables that reference them.
 MODELS: dict[str, type[Table]] = {
     "articles": Articles,
+    "body_exclusions": BodyExclusions,
     "persons": Persons,
     "person_names": PersonNames,
     "organizations": Organizations,
@@ -55,6 +57,7 @@ def dtypes(name: str) -> dict:
 __all__ = [
     "MODELS",
     "Articles",
+    "BodyExclusions",
     "ConflictRecords",
     "Conflicts",
     "Evidence",

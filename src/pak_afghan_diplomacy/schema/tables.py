@@ -193,6 +193,27 @@ class Articles(Table):
         return data.lazyframe.select((pl.col("publisher").is_null() == pl.col("publisher_basis").is_null()).alias("ok"))
 
 
+class BodyExclusions(Table):
+    """Page furniture inside an article's body (a teaser link, a share widget): not the article's words.
+
+    `body_start:body_end` minus these spans is the article; every statement and evidence span lies outside them.
+    """
+
+    article_id: str = _ref("The article.", pattern=ARTICLE_ID)
+    char_start: int = _offset("Code-point offset where the excluded span starts.")
+    char_end: int = _offset("Code-point offset just after it.")
+    text: str = _text("The excluded characters: `article_text[char_start:char_end]`.")
+    reason: str = _text("Why it is not part of the article (`page furniture: a teaser link to another article`).")
+
+    class Config:
+        metadata = {
+            "primary_key": ["article_id", "char_start"],
+            "foreign_keys": [("article_id", "articles", "article_id")],
+        }
+
+    _span = _ordered("char_start", "char_end")
+
+
 class Persons(Table):
     """Persons named in the articles, one row per person however many spellings."""
 

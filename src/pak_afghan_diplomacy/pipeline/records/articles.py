@@ -71,6 +71,20 @@ def article(b: Builder, a: Article) -> None:
         a.label,
         line_of(meta),
     )
+    reasons = [ex["reason"] for ex in meta.get("exclusions") or []]
+    for span, reason in zip(a.exclusions, reasons, strict=False):
+        b.add(
+            "body_exclusions",
+            {
+                "article_id": a.article_id,
+                "char_start": span.start,
+                "char_end": span.end,
+                "text": span.text,
+                "reason": reason,
+            },
+            a.label,
+            line_of(meta, "exclusions"),
+        )
 
 
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
