@@ -209,3 +209,19 @@ def test_page_furniture_inside_a_body_is_published_as_excluded_spans():
     for ex in excluded.iter_rows(named=True):
         spans = T["statements"].filter(pl.col("article_id") == ex["article_id"]).select("char_start", "char_end")
         assert all(end <= ex["char_start"] or ex["char_end"] <= start for start, end in spans.rows())
+
+
+def test_a_statements_voices_include_joint_sides_and_whom_it_spoke_for():
+    voices = T["statement_speakers"]
+    condolences = set(
+        voices.filter(pl.col("statement_id") == "002-sadiq-condolences").select("capacity", "person_id").rows()
+    )
+    assert {
+        ("speaker", "mohammad-sadiq"),
+        ("on behalf of", "shehbaz-sharif"),
+        ("on behalf of", "ishaq-dar"),
+    } <= condolences
+    joint = set(voices.filter(pl.col("statement_id") == "002-joint-haqqani-continued-cooperation")["person_id"])
+    assert {"mohammad-sadiq", "sirajuddin-haqqani"} <= joint
+    fo = voices.filter(pl.col("statement_id") == "003-fo-refrained-from-mentioning-ttp").to_dicts()
+    assert [(v["capacity"], v["organization_id"]) for v in fo] == [("speaker", "pak-foreign-office")]

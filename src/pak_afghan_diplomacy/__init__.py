@@ -37,6 +37,7 @@ TableName = Literal[
     "meeting_participants",
     "utterances",
     "statements",
+    "statement_speakers",
     "evidence",
     "conflicts",
     "conflict_records",

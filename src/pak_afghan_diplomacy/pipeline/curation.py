@@ -217,6 +217,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "reported_via_text": _NOTE,
             "meeting": F("str", nullable=True),
             "about_meeting": F("str", nullable=True),
+            "on_behalf_of": F("list", item={"person": F("str"), "organization": F("str")}),
             "date": F("date", nullable=True),
             "date_basis": _BASIS,
             "date_note": _NOTE,

@@ -21,6 +21,7 @@ from pak_afghan_diplomacy.schema.tables import (
     RoleObservations,
     Roles,
     Statements,
+    StatementSpeakers,
     Table,
     Utterances,
 )
@@ -41,6 +42,7 @@ MODELS: dict[str, type[Table]] = {
     "meeting_participants": MeetingParticipants,
     "utterances": Utterances,
     "statements": Statements,
+    "statement_speakers": StatementSpeakers,
     "evidence": Evidence,
     "conflicts": Conflicts,
     "conflict_records": ConflictRecords,
@@ -71,6 +73,7 @@ __all__ = [
     "Posts",
     "RoleObservations",
     "Roles",
+    "StatementSpeakers",
     "Statements",
     "Utterances",
     "dtypes",

@@ -621,6 +621,38 @@ class Statements(Table):
         return data.lazyframe.select(ok.alias("ok"))
 
 
+class StatementSpeakers(Table):
+    """Every voice of a statement: its speaker, each named party to joint words, and whom it was spoken for."""
+
+    statement_id: str = _ref("The statement.")
+    capacity: str = _enum(
+        vocab.SPEAKER_CAPACITIES,
+        "`speaker` (as attributed), `joint` (a named participant of the meeting whose sides spoke together), "
+        "`on behalf of` (whom the speaker spoke for, as the article says).",
+    )
+    person_id: str | None = _ref("The person, or null for an organization.", nullable=True)
+    organization_id: str | None = _ref("The organization, or null for a person.", nullable=True)
+    speaker_key: str = Field(
+        str_matches=r"^(person|organization):\S+$", description="`person:<id>` or `organization:<id>`: the key part."
+    )
+
+    class Config:
+        metadata = {
+            "primary_key": ["statement_id", "capacity", "speaker_key"],
+            "foreign_keys": [
+                ("statement_id", "statements", "statement_id"),
+                ("person_id", "persons", "person_id"),
+                ("organization_id", "organizations", "organization_id"),
+            ],
+        }
+
+    @pa.dataframe_check
+    def a_person_or_an_organization(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Exactly one of `person_id` and `organization_id`."""
+        ok = pl.col("person_id").is_not_null() != pl.col("organization_id").is_not_null()
+        return data.lazyframe.select(ok.alias("ok"))
+
+
 class Evidence(Table):
     """The words that support a record: the provenance of every row."""
 

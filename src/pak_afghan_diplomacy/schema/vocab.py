@@ -16,6 +16,8 @@ OBSERVED_STATUSES = ("current", "ended")
 POST_HOLDERS = ("one", "many")
 PARTICIPATIONS = ("host", "visitor", "attendee")
 STATEMENT_MODES = ("direct", "partial", "indirect")
+# A statement's voices: who spoke, each side of joint words, and those spoken for.
+SPEAKER_CAPACITIES = ("speaker", "joint", "on behalf of")
 # Where the words were said (the speaker's own occasion) ...
 SETTINGS = ("meeting", "X post", "press briefing", "written statement")
 # ... and how the reporting article got them (null where it does not say).

@@ -162,7 +162,43 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
         a.label,
         line_of(s),
     )
+    _voices(b, a, s, f, kind)
     return found
+
+
+def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
+    """statement_speakers: the speaker, each named side of joint words, and whom the words were spoken for."""
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    rows: list[tuple[str, str | None, str | None]] = []
+    if s.get("speaker"):
+        rows.append(("speaker", s["speaker"], None))
+    elif s.get("speaker_organization"):
+        rows.append(("speaker", None, s["speaker_organization"]))
+    if kind == "joint" and s.get("meeting") in b.participants:
+        persons = sorted(k for k in b.participants[s["meeting"]] if k in b.ids["persons"])  # groups are unnamed
+        rows += [("joint", p, None) for p in persons]
+    for j, who in enumerate(s.get("on_behalf_of") or []):
+        person, org = who.get("person"), who.get("organization")
+        where = f"{f}.on_behalf_of[{j}]"
+        if (person is None) == (org is None):
+            b.problem(a.label, line_of(who), where, "person or organization", None, "give person or organization")
+            continue
+        if b.ref("persons" if person else "organizations", person or org, a.label, line_of(who), where):
+            rows.append(("on behalf of", person, org))
+    for capacity, person, org in rows:
+        b.add(
+            "statement_speakers",
+            {
+                "statement_id": s["id"],
+                "capacity": capacity,
+                "person_id": person,
+                "organization_id": org,
+                "speaker_key": f"person:{person}" if person else f"organization:{org}",
+            },
+            a.label,
+            line_of(s),
+        )
 
 
 def article(b: Builder, a: Article) -> list[tuple[int, int]]:
