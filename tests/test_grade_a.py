@@ -225,3 +225,9 @@ def test_a_statements_voices_include_joint_sides_and_whom_it_spoke_for():
     assert {"mohammad-sadiq", "sirajuddin-haqqani"} <= joint
     fo = voices.filter(pl.col("statement_id") == "003-fo-refrained-from-mentioning-ttp").to_dicts()
     assert [(v["capacity"], v["organization_id"]) for v in fo] == [("speaker", "pak-foreign-office")]
+
+
+def test_places_003_does_not_print_are_inferred():
+    for mid in ("2025-03-22-sadiq-muttaqi-kabul", "2025-03-sadiq-azizi-kabul", "2025-03-dar-briefing"):
+        meeting = _row("meetings", meeting_id=mid)
+        assert meeting["place_basis"] == "inferred" and meeting["place_note"], mid
