@@ -73,7 +73,9 @@ def leave_one_out(registry: dict[str, list[Any]], articles: dict[str, Article], 
     spellings = {n["name"]: n["person"] for a in others for n in a.doc.get("names") or []}
     spellings.update({p["name"]: p["id"] for p in stripped.get("persons", [])})
     published = mine["article"]["published_date"]
-    return Context(stripped, spellings, dates.closed_bounds(published), published)
+    lo, hi = dates.bounds(published)  # an open-ended publication date gives the drafts no anchor
+    bounds = (lo, hi) if lo and hi else None
+    return Context(stripped, spellings, bounds, published if bounds else None)
 
 
 def _span(article: Article, quote: str, occurrence: int | None) -> tuple[int, int] | None:

@@ -30,6 +30,8 @@ ID_KEYS = frozenset(
         "post",
         "role",
         "meeting",
+        "about_meeting",
+        "reported_via_organization",
         "part_of",
         "distinct_from",
         "speaker",

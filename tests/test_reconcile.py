@@ -61,6 +61,7 @@ def test_the_fictional_article_builds_as_curated(sixth, tmp_path):
 DUPLICATE = """  - id: fx-talks-again
     kind: bilateral meeting
     date: "2025-04"
+    date_inferred_part: whole
     date_basis: inferred
     date_note: "A second entry for the same talks."
     city: Kabul
@@ -101,7 +102,10 @@ def test_a_duplicate_meeting_under_a_new_id_is_refused_unless_declared_distinct(
 
 
 def test_an_articles_date_outside_the_meetings_bounds_needs_a_conflict(sixth, tmp_path):
-    old = '    date: "2025-04-14"\n    date_basis: inferred\n    date_note: "“on Monday”: the publication day'
+    old = (
+        '    date: "2025-04-14"\n    date_inferred_part: day\n    date_basis: inferred\n'
+        '    date_note: "“on Monday”: the publication day'
+    )
     sixth.edit(sixth.article, old, old.replace("2025-04-14", "2019-01-01"))
     problems = build_fails(sixth.layout)
     (late,) = [p for p in problems if p.check == "date outside bounds"]

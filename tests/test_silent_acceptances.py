@@ -28,7 +28,10 @@ EDITS = [
     Edit(
         "conflict with no records",
         REGISTRY,
-        "    records:\n      - {table: persons, id: asif-durrani}\n",
+        "    records:\n      - {table: persons, id: asif-durrani}\n"
+        "      - {table: person_names, person: asif-durrani, name: Asif Ali}\n"
+        "      - {table: meetings, id: 2023-09-durrani-visit-kabul}\n"
+        "      - {table: meeting_participants, meeting: 2023-09-durrani-visit-kabul, person: asif-durrani}\n",
         "    records: []\n",
         "empty",
         ".records",

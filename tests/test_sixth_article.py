@@ -106,7 +106,7 @@ def test_a_posts_date_and_an_unattributed_report(sixth):
     root, _ = sixth
     statements = {r["statement_id"]: r for r in _table(root, "statements").to_dicts()}
     post = statements["fx-fictus-trade-must-never-stop"]
-    assert (post["date"], post["date_inferred"], post["channel"]) == ("2025-04-14", True, "X post")
+    assert (post["date"], post["date_inferred"], post["setting"]) == ("2025-04-14", True, "X post")
     assert "today" in post["date_note"]
     report = statements["fx-crossings-reopened"]
     assert report["attribution_kind"] == "unattributed"

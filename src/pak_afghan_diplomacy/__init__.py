@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 TableName = Literal[
     "articles",
+    "body_exclusions",
     "persons",
     "person_names",
     "organizations",
@@ -37,6 +38,7 @@ TableName = Literal[
     "meeting_participants",
     "utterances",
     "statements",
+    "statement_speakers",
     "evidence",
     "conflicts",
     "conflict_records",

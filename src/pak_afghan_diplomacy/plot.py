@@ -80,7 +80,7 @@ def timeline(target: Path) -> Path:
         k = level.get(envoy, 0)
         level[envoy] = k + 1
         y = row[envoy] - 0.3 - step[envoy] * k  # one line each, so that labels never overlap
-        lo, hi = m["date_earliest"], m["date_latest"]
+        lo, hi = m["date_earliest"] or m["date_latest"], m["date_latest"] or m["date_earliest"]
         color = "#e45756" if m["kind"] != "visit" else "#72b7b2"
         face = "white" if m["date_inferred"] else color
         if lo is None or hi is None:  # an open end: an arrow from the known bound

@@ -26,6 +26,7 @@ _ID = F("str", required=True)
 _NOTE = F("str", nullable=True)
 
 _BASIS = F("str", choices=vocab.BASES)
+_PART = F("str", nullable=True, choices=vocab.INFERRED_PARTS)  # which part of an inferred date is inferred
 
 REGISTRY_SPEC: dict[str, F] = {
     "persons": F("list", item={"id": _ID, "name": F("str", required=True), "note": _NOTE}),
@@ -59,9 +60,11 @@ REGISTRY_SPEC: dict[str, F] = {
             "start_date": F("date", nullable=True),
             "start_date_basis": F("str", choices=vocab.BASES),
             "start_date_note": _NOTE,
+            "start_date_inferred_part": _PART,
             "end_date": F("date", nullable=True),
             "end_date_basis": F("str", choices=vocab.BASES),
             "end_date_note": _NOTE,
+            "end_date_inferred_part": _PART,
             "status": F("str", required=True, choices=vocab.ROLE_STATUSES),
             "note": _NOTE,
         },
@@ -75,6 +78,7 @@ REGISTRY_SPEC: dict[str, F] = {
             "date": F("date", required=True),
             "date_basis": _BASIS,
             "date_note": _NOTE,
+            "date_inferred_part": _PART,
             "city": F("str", nullable=True),
             "country": F("str", nullable=True),
             "place_basis": _BASIS,
@@ -94,6 +98,8 @@ REGISTRY_SPEC: dict[str, F] = {
                     "count": F("int"),
                     "side": F("str", required=True),
                     "participation": F("str", required=True, choices=vocab.PARTICIPATIONS),
+                    "basis": _BASIS,
+                    "note": _NOTE,
                 },
             ),
         },
@@ -105,7 +111,21 @@ REGISTRY_SPEC: dict[str, F] = {
             "id": _ID,
             "kind": F("str", required=True, choices=vocab.CONFLICT_KINDS),
             "description": F("str", required=True),
-            "records": F("list", required=True, item={"table": F("str", required=True), "id": _ID}),
+            "assessment": _NOTE,
+            # A record by its key (`id`), or a composite row by its parts: a spelling by `person` and
+            # `name` (every article printing it), a participant by `meeting` and `person` or `group`.
+            "records": F(
+                "list",
+                required=True,
+                item={
+                    "table": F("str", required=True),
+                    "id": F("str"),
+                    "meeting": F("str"),
+                    "person": F("str"),
+                    "group": F("str"),
+                    "name": F("str"),
+                },
+            ),
         },
     ),
 }
@@ -129,6 +149,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "published_date": F("date", required=True),
             "published_date_basis": F("str", required=True, choices=vocab.BASES),
             "published_date_note": _NOTE,
+            "published_date_inferred_part": _PART,
             "body": F("map", required=True, item={"start": F("str", required=True), "end": F("str", required=True)}),
             "exclusions": F(
                 "list",
@@ -155,6 +176,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "as_of": F("date", nullable=True),
             "as_of_basis": _BASIS,
             "as_of_note": _NOTE,
+            "as_of_inferred_part": _PART,
             "evidence": _EVIDENCE,
             "proposed": _PROPOSED,
         },
@@ -166,6 +188,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "date": F("date", nullable=True),
             "date_basis": F("str", choices=vocab.BASES),
             "date_note": _NOTE,
+            "date_inferred_part": _PART,
             "evidence": _EVIDENCE,
             "proposed": _PROPOSED,
         },
@@ -191,11 +214,21 @@ ARTICLE_SPEC: dict[str, F] = {
             "speaker": F("str", nullable=True),
             "speaker_organization": F("str", nullable=True),
             "attribution": _NOTE,
-            "channel": _NOTE,
+            "attribution_basis": _BASIS,
+            "attribution_note": _NOTE,
+            "context": F("str", nullable=True),
+            "context_occurrence": F("int"),
+            "setting": F("str", nullable=True, choices=vocab.SETTINGS),
+            "reported_via": F("str", nullable=True, choices=vocab.REPORTED_VIA),
+            "reported_via_organization": F("str", nullable=True),
+            "reported_via_text": _NOTE,
             "meeting": F("str", nullable=True),
+            "about_meeting": F("str", nullable=True),
+            "on_behalf_of": F("list", item={"person": F("str"), "organization": F("str")}),
             "date": F("date", nullable=True),
             "date_basis": _BASIS,
             "date_note": _NOTE,
+            "date_inferred_part": _PART,
             "utterance": F("str", nullable=True),
             "note": _NOTE,
             "proposed": _PROPOSED,

@@ -153,7 +153,7 @@ def _undrafted(article_id: str, text: str, known_names: set[str]) -> list[str]:
             "    mode: direct               # direct | partial | indirect",
             f"    speaker: {todo('person id, or null with attribution_kind: unattributed / joint')}",
             "    speaker_organization: null",
-            "    channel: null",
+            "    setting: null              # meeting | X post | press briefing | written statement; reported_via",
         ] + ([f"    note: {q(c.note)}"] if c.note else [])
     if not quotations:
         out[-1] = "statements: []"

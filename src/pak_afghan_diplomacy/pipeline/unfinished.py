@@ -15,6 +15,7 @@ from pak_afghan_diplomacy.pipeline.problems import Problem
 
 PLACEHOLDER = "TODO"
 PROPOSED = "proposed"  # the mark on a drafted entry (pipeline/drafting) until a person reviews it
+DATE_FIELDS = frozenset({"date", "published_date", "start_date", "end_date", "as_of"})
 
 
 def _walk(value: Any, path: tuple, line: int | None) -> Iterator[tuple[tuple, Any, Any, int | None]]:
@@ -97,4 +98,17 @@ def problems(doc: Any, label: str) -> list[Problem]:
                     message=f"an inference needs its reasoning: add {note}",
                 )
             )
+        if isinstance(key, str) and key.endswith("_basis") and value == "inferred":
+            part = key.removesuffix("_basis") + "_inferred_part"
+            if key.removesuffix("_basis") in DATE_FIELDS and not container.get(part):
+                found.append(
+                    Problem(
+                        label,
+                        line=line,
+                        field=_path(parts, key),
+                        check="inferred without part",
+                        value=part,
+                        message=f"say which part of the date is inferred: add {part} (year, day, start, end, whole)",
+                    )
+                )
     return found

@@ -6,6 +6,7 @@ Meetings.validate(df, lazy=True)
 
 from pak_afghan_diplomacy.schema.tables import (
     Articles,
+    BodyExclusions,
     ConflictRecords,
     Conflicts,
     Evidence,
@@ -20,6 +21,7 @@ from pak_afghan_diplomacy.schema.tables import (
     RoleObservations,
     Roles,
     Statements,
+    StatementSpeakers,
     Table,
     Utterances,
 )
@@ -27,6 +29,7 @@ from pak_afghan_diplomacy.schema.tables import (
 # Publication order: referenced tables before the tables that reference them.
 MODELS: dict[str, type[Table]] = {
     "articles": Articles,
+    "body_exclusions": BodyExclusions,
     "persons": Persons,
     "person_names": PersonNames,
     "organizations": Organizations,
@@ -39,6 +42,7 @@ MODELS: dict[str, type[Table]] = {
     "meeting_participants": MeetingParticipants,
     "utterances": Utterances,
     "statements": Statements,
+    "statement_speakers": StatementSpeakers,
     "evidence": Evidence,
     "conflicts": Conflicts,
     "conflict_records": ConflictRecords,
@@ -55,6 +59,7 @@ def dtypes(name: str) -> dict:
 __all__ = [
     "MODELS",
     "Articles",
+    "BodyExclusions",
     "ConflictRecords",
     "Conflicts",
     "Evidence",
@@ -68,6 +73,7 @@ __all__ = [
     "Posts",
     "RoleObservations",
     "Roles",
+    "StatementSpeakers",
     "Statements",
     "Utterances",
     "dtypes",

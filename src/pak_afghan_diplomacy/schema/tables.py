@@ -54,6 +54,27 @@ def _date(description: str, *, nullable: bool = True, pattern: str = REDUCED_DAT
     return Field(nullable=nullable, str_matches=pattern, description=description)
 
 
+def _part(of: str) -> pa.Field:
+    return _enum(
+        vocab.INFERRED_PARTS,
+        f"Which part of `{of}` is inferred: `year` (day and month printed), `day` (year and month known), "
+        "`start` or `end` (the other end printed), `whole`; null where it is not inferred.",
+        nullable=True,
+    )
+
+
+def _inferred_part(flag: str, part: str):
+    """A frame check: `part` is set exactly where `flag` is true."""
+
+    def check(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        ok = pl.col(flag).fill_null(False) == pl.col(part).is_not_null()
+        return data.lazyframe.select(ok.alias("ok"))
+
+    check.__name__ = f"{part}_set_where_{flag}"
+    check.__doc__ = f"`{part}` says which part is inferred exactly where `{flag}` is true."
+    return pa.dataframe_check(check)
+
+
 def _offset(description: str) -> pa.Field:
     return Field(ge=0, description=description)
 
@@ -148,6 +169,7 @@ class Articles(Table):
         nullable=True, description="Last day `published_date` allows; null where no source bounds it."
     )
     published_date_basis: str = _enum(vocab.BASES, "`stated` in the text, or `inferred` (see the note).")
+    published_date_inferred_part: str | None = _part("published_date")
     published_date_note: str | None = _text("How the publication date was found.", nullable=True)
     body_start: int = _offset("Code-point offset where the article body starts (headline included).")
     body_end: int = _offset("Code-point offset where the body ends: teasers and appended pages excluded.")
@@ -162,12 +184,40 @@ class Articles(Table):
     _body_inside = _ordered("body_end", "text_length")
     _published_calendar = _calendar("published_date")
     _published_within = _within("published_date", "published_earliest", "published_latest")
+
+    @pa.dataframe_check
+    def published_part_where_inferred(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`published_date_inferred_part` is set exactly where the basis is `inferred`."""
+        ok = (pl.col("published_date_basis") == "inferred") == pl.col("published_date_inferred_part").is_not_null()
+        return data.lazyframe.select(ok.alias("ok"))
+
     _accessed_calendar = _calendar("accessed")
 
     @pa.dataframe_check
     def publisher_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A publisher says how it is known; no basis without a publisher."""
         return data.lazyframe.select((pl.col("publisher").is_null() == pl.col("publisher_basis").is_null()).alias("ok"))
+
+
+class BodyExclusions(Table):
+    """Page furniture inside an article's body (a teaser link, a share widget): not the article's words.
+
+    `body_start:body_end` minus these spans is the article; every statement and evidence span lies outside them.
+    """
+
+    article_id: str = _ref("The article.", pattern=ARTICLE_ID)
+    char_start: int = _offset("Code-point offset where the excluded span starts.")
+    char_end: int = _offset("Code-point offset just after it.")
+    text: str = _text("The excluded characters: `article_text[char_start:char_end]`.")
+    reason: str = _text("Why it is not part of the article (`page furniture: a teaser link to another article`).")
+
+    class Config:
+        metadata = {
+            "primary_key": ["article_id", "char_start"],
+            "foreign_keys": [("article_id", "articles", "article_id")],
+        }
+
+    _span = _ordered("char_start", "char_end")
 
 
 class Persons(Table):
@@ -250,17 +300,22 @@ class Roles(Table):
     start_earliest: pl.Date | None = Field(nullable=True, description="First day `start_date` allows.")
     start_latest: pl.Date | None = Field(nullable=True, description="Last day `start_date` allows.")
     start_date_inferred: bool = Field(description="True where the start date is an inference (see the note).")
+    start_date_inferred_part: str | None = _part("start_date")
     end_date: str | None = _date("When the person left the post, reduced ISO; null if unknown or current.")
     end_earliest: pl.Date | None = Field(nullable=True, description="First day `end_date` allows.")
     end_latest: pl.Date | None = Field(nullable=True, description="Last day `end_date` allows.")
     end_date_inferred: bool = Field(description="True where the end date is an inference (see the note).")
+    end_date_inferred_part: str | None = _part("end_date")
     start_date_note: str | None = _text("How the start date was established.", nullable=True)
     end_date_note: str | None = _text("How the end date was established.", nullable=True)
     status: str = _enum(
         vocab.ROLE_STATUSES, "`current`, `ended` or `unknown`, as of `observed_date` (not as of today)."
     )
     observed_date: str = _date(
-        "The latest date at which a source shows the role (see `role_observations`).", nullable=False
+        "The latest date at which a source shows the role (see `role_observations`); may be open-ended "
+        "(`2022-03-28/..`) where that article's date is.",
+        nullable=False,
+        pattern=DATE_OR_INTERVAL,
     )
     note: str | None = _text("Curator's remarks: other wordings of the title, sources.", nullable=True)
 
@@ -279,6 +334,8 @@ class Roles(Table):
     _end_calendar = _calendar("end_date")
     _end_within = _within("end_date", "end_earliest", "end_latest")
     _span = _ordered("start_earliest", "end_latest")
+    _start_part = _inferred_part("start_date_inferred", "start_date_inferred_part")
+    _end_part = _inferred_part("end_date_inferred", "end_date_inferred_part")
 
     @pa.dataframe_check
     def ended_roles_have_no_current_status(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -297,6 +354,7 @@ class RoleObservations(Table):
         pattern=DATE_OR_INTERVAL,
     )
     observed_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    observed_inferred_part: str | None = _part("observed_date")
     status: str = _enum(vocab.OBSERVED_STATUSES, "`current`: held at that date; `ended`: a former holder by then.")
     note: str | None = _text("How the date or status was read.", nullable=True)
 
@@ -307,6 +365,7 @@ class RoleObservations(Table):
         }
 
     _observed_calendar = _calendar("observed_date")
+    _observed_part = _inferred_part("observed_inferred", "observed_inferred_part")
 
 
 class Meetings(Table):
@@ -323,6 +382,7 @@ class Meetings(Table):
     date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows; null if open.")
     date_precision: str = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.")
     date_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    date_inferred_part: str | None = _part("date")
     date_note: str | None = _text("How the date was established.", nullable=True)
     city: str | None = _text("City, where known.", nullable=True)
     country: str | None = Field(nullable=True, str_matches=ISO3, description="Country, ISO 3166-1 alpha-3.")
@@ -348,6 +408,7 @@ class Meetings(Table):
     _bounds = _ordered("date_earliest", "date_latest")
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
+    _date_part = _inferred_part("date_inferred", "date_inferred_part")
 
     @pa.dataframe_check
     def place_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -367,9 +428,11 @@ class MeetingSources(Table):
     reported_date_inferred: bool | None = Field(
         nullable=True, description="True where the reported date is inferred (e.g. from `Monday`)."
     )
+    reported_date_inferred_part: str | None = _part("reported_date")
     reported_date_note: str | None = _text("How the article's date was read.", nullable=True)
 
     _reported_calendar = _calendar("reported_date")
+    _reported_part = _inferred_part("reported_date_inferred", "reported_date_inferred_part")
 
     class Config:
         metadata = {
@@ -392,6 +455,10 @@ class MeetingParticipants(Table):
     count: int | None = Field(nullable=True, ge=1, description="How many unnamed participants, where stated.")
     side: str = Field(str_matches=ISO3, description="The country the participant represents, ISO 3166-1 alpha-3.")
     participation: str = _enum(vocab.PARTICIPATIONS, "`host`, `visitor` or `attendee`.")
+    participation_basis: str = _enum(
+        vocab.BASES, "`stated`: the sources place the participant in this meeting; `inferred`: see the note."
+    )
+    participation_note: str | None = _text("Why the participation is inferred.", nullable=True)
 
     class Config:
         metadata = {
@@ -404,6 +471,12 @@ class MeetingParticipants(Table):
         """Exactly one of `person_id` and `unnamed`; a `count` only for unnamed participants."""
         named = pl.col("person_id").is_not_null()
         ok = (named != pl.col("unnamed").is_not_null()) & (~named | pl.col("count").is_null())
+        return data.lazyframe.select(ok.alias("ok"))
+
+    @pa.dataframe_check
+    def inferred_participation_has_a_note(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An inferred participation says why."""
+        ok = (pl.col("participation_basis") != "inferred") | pl.col("participation_note").is_not_null()
         return data.lazyframe.select(ok.alias("ok"))
 
 
@@ -429,15 +502,54 @@ class Statements(Table):
     )
     speaker_id: str | None = _ref("The person the article names as speaker.", nullable=True)
     speaker_organization_id: str | None = _ref("The organization speaking, where no person is named.", nullable=True)
-    attribution_text: str | None = _text("The article's words attributing the statement.", nullable=True)
+    attribution_text: str | None = _text(
+        "The article's words attributing the statement (who said it), verbatim; how the article got the words "
+        "is in `reported_via_text`.",
+        nullable=True,
+    )
+    attribution_basis: str = _enum(
+        vocab.BASES, "`stated`: the article names the speaker for these words; `inferred`: see `attribution_note`."
+    )
+    attribution_note: str | None = _text(
+        "Why the words are given to this speaker, where it is inferred.", nullable=True
+    )
     text: str = _text("The source's words, verbatim: `article_text[char_start:char_end]`.")
     char_start: int = _offset("Code-point offset of the first character of `text`.")
     char_end: int = _offset("Code-point offset just after the last character of `text`.")
+    context_text: str = _text(
+        "The reported clause the words sit in, verbatim, for a partial quotation (`his mission was to “bolster” "
+        "bilateral … relations`); `text` itself where no wider clause is curated. It contains `text`."
+    )
+    context_start: int = _offset("Code-point offset where the context starts.")
+    context_end: int = _offset("Code-point offset just after the context.")
     mode: str = _enum(
         vocab.STATEMENT_MODES, "`direct`: quoted in full; `partial`: a quoted fragment; `indirect`: reported speech."
     )
-    channel: str | None = _text("Where it was said: X post, ministry statement, press briefing ...", nullable=True)
-    meeting_id: str | None = _ref("The meeting at which the words were said.", nullable=True)
+    setting: str | None = _enum(
+        vocab.SETTINGS,
+        "Where the words were said: at a `meeting` (`meeting_id`), in an `X post`, at a `press briefing`, in a "
+        "`written statement`; null where the article does not say.",
+        nullable=True,
+    )
+    reported_via: str | None = _enum(
+        vocab.REPORTED_VIA,
+        "How this article got the words: an `official statement` (readout) of `reported_via_organization_id`, "
+        "the `X post` itself, a `press briefing`; null where the article does not say.",
+        nullable=True,
+    )
+    reported_via_organization_id: str | None = _ref(
+        "Whose statement or readout carried the words (the ministry, the office).", nullable=True
+    )
+    reported_via_text: str | None = _text(
+        "The article's words naming how it got them (`According to a statement from the Taliban Ministry of "
+        "Interior`).",
+        nullable=True,
+    )
+    meeting_id: str | None = _ref("The meeting at which the words were said (`setting` is `meeting`).", nullable=True)
+    about_meeting_id: str | None = _ref(
+        "The meeting the words are about, where they were not said at it (a readout, a post, a briefing).",
+        nullable=True,
+    )
     date: str | None = _date(
         "When the words were said or posted, reduced ISO or interval; null where the article does not say.",
         pattern=DATE_OR_INTERVAL,
@@ -446,6 +558,7 @@ class Statements(Table):
     date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows.")
     date_precision: str | None = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.", nullable=True)
     date_inferred: bool | None = Field(nullable=True, description="True where the date is an inference (see the note).")
+    date_inferred_part: str | None = _part("date")
     date_note: str | None = _text("How the date was read (`today` in a post of 25 December 2024).", nullable=True)
     utterance_id: str | None = _ref("Shared by the same words reported in several articles.", nullable=True)
     note: str | None = _text("Curator's remark.", nullable=True)
@@ -458,13 +571,41 @@ class Statements(Table):
                 ("speaker_id", "persons", "person_id"),
                 ("speaker_organization_id", "organizations", "organization_id"),
                 ("meeting_id", "meetings", "meeting_id"),
+                ("about_meeting_id", "meetings", "meeting_id"),
+                ("reported_via_organization_id", "organizations", "organization_id"),
                 ("utterance_id", "utterances", "utterance_id"),
             ],
         }
 
     _span = _ordered("char_start", "char_end")
+
+    @pa.dataframe_check
+    def context_contains_the_words(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The context's span contains the span of `text`."""
+        inside = (pl.col("context_start") <= pl.col("char_start")) & (pl.col("char_end") <= pl.col("context_end"))
+        return data.lazyframe.select(inside.alias("ok"))
+
+    @pa.dataframe_check
+    def said_at_a_meeting_or_elsewhere(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`setting` `meeting` has a `meeting_id`, another setting none; never with `about_meeting_id`."""
+        at = pl.col("meeting_id").is_not_null()
+        setting = pl.col("setting")
+        ok = (pl.when(setting == "meeting").then(at).when(setting.is_not_null()).then(~at).otherwise(True)) & (
+            pl.col("about_meeting_id").is_null() | ~at
+        )
+        return data.lazyframe.select(ok.alias("ok"))
+
+    @pa.dataframe_check
+    def reported_via_an_organization_only_by_its_statement(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`reported_via_organization_id` and `reported_via_text` only with a `reported_via`."""
+        via = pl.col("reported_via").is_not_null()
+        org = pl.col("reported_via_organization_id").is_not_null()
+        words = pl.col("reported_via_text").is_not_null()
+        return data.lazyframe.select((via | (~org & ~words)).alias("ok"))
+
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
+    _date_part = _inferred_part("date_inferred", "date_inferred_part")
 
     @pa.dataframe_check
     def attributed_as_its_kind_says(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -483,6 +624,38 @@ class Statements(Table):
             .then(meeting & ~person & ~org)
             .otherwise(~person & ~org)
         )
+        return data.lazyframe.select(ok.alias("ok"))
+
+
+class StatementSpeakers(Table):
+    """Every voice of a statement: its speaker, each named party to joint words, and whom it was spoken for."""
+
+    statement_id: str = _ref("The statement.")
+    capacity: str = _enum(
+        vocab.SPEAKER_CAPACITIES,
+        "`speaker` (as attributed), `joint` (a named participant of the meeting whose sides spoke together), "
+        "`on behalf of` (whom the speaker spoke for, as the article says).",
+    )
+    person_id: str | None = _ref("The person, or null for an organization.", nullable=True)
+    organization_id: str | None = _ref("The organization, or null for a person.", nullable=True)
+    speaker_key: str = Field(
+        str_matches=r"^(person|organization):\S+$", description="`person:<id>` or `organization:<id>`: the key part."
+    )
+
+    class Config:
+        metadata = {
+            "primary_key": ["statement_id", "capacity", "speaker_key"],
+            "foreign_keys": [
+                ("statement_id", "statements", "statement_id"),
+                ("person_id", "persons", "person_id"),
+                ("organization_id", "organizations", "organization_id"),
+            ],
+        }
+
+    @pa.dataframe_check
+    def a_person_or_an_organization(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Exactly one of `person_id` and `organization_id`."""
+        ok = pl.col("person_id").is_not_null() != pl.col("organization_id").is_not_null()
         return data.lazyframe.select(ok.alias("ok"))
 
 
@@ -510,7 +683,12 @@ class Conflicts(Table):
 
     conflict_id: str = _id("Readable identifier.")
     kind: str = _enum(vocab.CONFLICT_KINDS, "What the sources disagree on.")
-    description: str = _text("What each source says.")
+    description: str = _text("What each source says: the sources' own claims, nothing weighed.")
+    assessment: str | None = _text(
+        "The curator's reading where the sources allow one (which side more sources, or the issuing body, "
+        "support), kept apart from `description`; null where none is made. Both sides stay in the data.",
+        nullable=True,
+    )
 
     class Config:
         metadata = {"primary_key": ["conflict_id"], "foreign_keys": []}

@@ -105,6 +105,8 @@ def meetings(draft: Draft, text: str, body: tuple[int, int]) -> tuple[list[str],
         out.append(f"    date: {q(m.date) if m.date else 'null'}")
         if m.date:
             out.append(f"    date_basis: {m.date_basis}")
+            if m.date_basis == "inferred":
+                out.append("    date_inferred_part: whole  # year | day | start | end | whole: what the note infers")
             out.append(f"    date_note: {q(m.date_note) if m.date_note else 'null'}")
         evidence = [_evidence(text, body, a, b) for a, b in m.evidence]
         out.append(f"    evidence: [{', '.join(evidence)}]")
@@ -128,7 +130,7 @@ def statements(draft: Draft, text: str, body: tuple[int, int], prefix: str) -> l
         out.append(f"    speaker: {s.speaker if s.kind == 'person' else 'null'}")
         out.append(f"    speaker_organization: {s.speaker if s.kind == 'organization' else 'null'}")
         out.append(f"    attribution: {q(s.attribution) if s.attribution else 'null'}")
-        out.append(f"    channel: {q(s.channel) if s.channel else 'null'}")
+        out.append(f"    setting: {q(s.channel) if s.channel else 'null'}")
         out.append(_mark(s.rule, s.score, f"{s.mode} {s.kind}"))
     return out if len(out) > 1 else ["statements: []"]
 

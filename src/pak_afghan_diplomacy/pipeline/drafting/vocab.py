@@ -258,9 +258,9 @@ VISIT = (
     r"were received"
 )
 JOINT = r"(?:both|the two) (?:sides|parties|officials|nations|countries|diplomats|delegations|leaders)"
+# Where the words were said, in the statements' `setting` vocabulary.
 CHANNELS = {
     r"\bX\b|tweet|twitter|social media": "X post",
     r"press briefing|told reporters|news conference|press conference": "press briefing",
-    r"statement": "statement",
-    r"interview": "interview",
+    r"statement": "written statement",
 }

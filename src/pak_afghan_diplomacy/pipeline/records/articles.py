@@ -57,6 +57,9 @@ def article(b: Builder, a: Article) -> None:
             "published_earliest": lo,
             "published_latest": hi,
             "published_date_basis": meta["published_date_basis"],
+            "published_date_inferred_part": meta.get("published_date_inferred_part")
+            if meta["published_date_basis"] == "inferred"
+            else None,
             "published_date_note": meta.get("published_date_note"),
             "body_start": a.body_start,
             "body_end": a.body_end,
@@ -67,6 +70,20 @@ def article(b: Builder, a: Article) -> None:
         a.label,
         line_of(meta),
     )
+    reasons = [ex["reason"] for ex in meta.get("exclusions") or []]
+    for span, reason in zip(a.exclusions, reasons, strict=False):
+        b.add(
+            "body_exclusions",
+            {
+                "article_id": a.article_id,
+                "char_start": span.start,
+                "char_end": span.end,
+                "text": span.text,
+                "reason": reason,
+            },
+            a.label,
+            line_of(meta, "exclusions"),
+        )
 
 
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:

@@ -33,6 +33,23 @@ EVIDENCED_KEYS = {
 }
 
 
+def _record_ids(rec: Any, frames: dict[str, pl.DataFrame]) -> list[str] | str:
+    """The keys a conflict's record names, or why it names none (a message)."""
+    table, parts = rec["table"], {k: rec.get(k) for k in ("meeting", "person", "group", "name")}
+    if rec.get("id") is not None:
+        return [rec["id"]] if not any(parts.values()) else "give either id or the row's parts, not both"
+    if table == "meeting_participants" and parts["meeting"] and bool(parts["person"]) != bool(parts["group"]):
+        return [f"{parts['meeting']}:{parts['person'] or parts['group']}"]
+    if table == "person_names" and parts["person"] and parts["name"]:
+        names = frames["person_names"].filter(
+            (pl.col("person_id") == parts["person"])
+            & (pl.col("name") == parts["name"])
+            & pl.col("article_id").is_not_null()
+        )
+        return list(names["name_id"]) or f"no spelling {parts['name']!r} of {parts['person']} is printed"
+    return "give id, or for person_names person and name, for meeting_participants meeting and person (or group)"
+
+
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
     for i, (cid, c) in enumerate(records["conflicts"].items()):
         if not c["records"]:
@@ -57,7 +74,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
         b.conflicts.append((cid, c))
         b.add(
             "conflicts",
-            {"conflict_id": cid, "kind": c["kind"], "description": c["description"]},
+            {"conflict_id": cid, "kind": c["kind"], "description": c["description"], "assessment": c.get("assessment")},
             source_of(c),
             line_of(c),
         )
@@ -81,8 +98,8 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     wanted: dict[str, set[str]] = defaultdict(set)
     for _, c in b.conflicts:
         for rec in c["records"]:
-            if rec["table"] in KEYS:
-                wanted[rec["table"]].add(rec["id"])
+            if rec["table"] in KEYS and not isinstance(ids := _record_ids(rec, frames), str):
+                wanted[rec["table"]].update(ids)
     existing = {
         t: set(frames[t].filter(pl.col(KEYS[t]).is_in(list(ids)))[KEYS[t]].unique()) for t, ids in wanted.items()
     }
@@ -99,19 +116,24 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
                     f"expected one of: {', '.join(sorted(KEYS))}",
                 )
                 continue
-            if rec["id"] not in existing[rec["table"]]:
-                b.problem(
-                    source_of(c),
-                    line_of(rec, "id"),
-                    f"{fname}.id",
-                    "unknown id",
-                    rec["id"],
-                    f"no {rec['table']} record with this id",
-                )
+            ids = _record_ids(rec, frames)
+            if isinstance(ids, str):
+                b.problem(source_of(c), line_of(rec), fname, "record", rec.get("id"), ids)
                 continue
-            b.add(
-                "conflict_records",
-                {"conflict_id": cid, "record_table": rec["table"], "record_id": rec["id"]},
-                source_of(c),
-                line_of(rec),
-            )
+            for rid in ids:
+                if rid not in existing[rec["table"]]:
+                    b.problem(
+                        source_of(c),
+                        line_of(rec, "id"),
+                        f"{fname}.id",
+                        "unknown id",
+                        rid,
+                        f"no {rec['table']} record with this id",
+                    )
+                    continue
+                b.add(
+                    "conflict_records",
+                    {"conflict_id": cid, "record_table": rec["table"], "record_id": rid},
+                    source_of(c),
+                    line_of(rec),
+                )

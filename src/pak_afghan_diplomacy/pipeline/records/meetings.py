@@ -38,6 +38,10 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
             b.problem(
                 where, line_of(p), f"{f}.unnamed", "missing key", group, "a group needs unnamed: the words printed"
             )
+        if p.get("basis") == "inferred" and not p.get("note"):
+            b.problem(
+                where, line_of(p, "basis"), f"{f}.note", "missing key", None, "an inferred participation needs a note"
+            )
         if p.get("count") is not None and p["count"] < 1:
             b.problem(where, line_of(p, "count"), f"{f}.count", "range", p["count"], "count is at least 1")
         key = person or group
@@ -57,6 +61,8 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
                 "count": p.get("count") if group is not None else None,
                 "side": p["side"],
                 "participation": p["participation"],
+                "participation_basis": p.get("basis") or "stated",
+                "participation_note": p.get("note"),
             },
             where,
             line_of(p),
@@ -116,6 +122,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "date_latest": hi,
                 "date_precision": dates.precision(m["date"]),
                 "date_inferred": m.get("date_basis") == "inferred",
+                "date_inferred_part": m.get("date_inferred_part") if m.get("date_basis") == "inferred" else None,
                 "date_note": m.get("date_note"),
                 "city": m.get("city"),
                 "country": m.get("country"),
@@ -168,6 +175,9 @@ def article(b: Builder, a: Article) -> None:
                 "article_id": a.article_id,
                 "reported_date": m.get("date"),
                 "reported_date_inferred": (m.get("date_basis") == "inferred") if m.get("date") else None,
+                "reported_date_inferred_part": m.get("date_inferred_part")
+                if m.get("date") and m.get("date_basis") == "inferred"
+                else None,
                 "reported_date_note": m.get("date_note"),
             },
             a.label,

@@ -62,10 +62,16 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "start_earliest": start_lo,
                 "start_latest": start_hi,
                 "start_date_inferred": r.get("start_date_basis") == "inferred",
+                "start_date_inferred_part": r.get("start_date_inferred_part")
+                if r.get("start_date_basis") == "inferred"
+                else None,
                 "end_date": end,
                 "end_earliest": end_lo,
                 "end_latest": end_hi,
                 "end_date_inferred": r.get("end_date_basis") == "inferred",
+                "end_date_inferred_part": r.get("end_date_inferred_part")
+                if r.get("end_date_basis") == "inferred"
+                else None,
                 "start_date_note": r.get("start_date_note"),
                 "end_date_note": r.get("end_date_note"),
                 "status": r["status"],
@@ -104,8 +110,10 @@ def article(b: Builder, a: Article) -> None:
         as_of = r.get("as_of")
         if as_of:
             inferred, note = r.get("as_of_basis") == "inferred", r.get("as_of_note")
+            part = r.get("as_of_inferred_part") if inferred else None
         else:
             inferred = published_basis == "inferred"
+            part = a.doc["article"].get("published_date_inferred_part") if inferred else None
             note = "The article's publication date, itself inferred." if inferred else None
         b.evidence("roles", r["role"], a, spans, line_of(r))
         b.add(
@@ -115,6 +123,7 @@ def article(b: Builder, a: Article) -> None:
                 "article_id": a.article_id,
                 "observed_date": as_of or published,
                 "observed_inferred": inferred,
+                "observed_inferred_part": part,
                 "status": r["status"],
                 "note": note,
             },

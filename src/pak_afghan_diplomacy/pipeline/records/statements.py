@@ -49,6 +49,45 @@ def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
     return kind
 
 
+def _context(b: Builder, a: Article, s: Any, f: str, words: Span) -> Span | None:
+    """The reported clause a partial quotation sits in: verbatim, and containing the quoted words."""
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    if not s.get("context"):
+        return None
+    where = (a.label, line_of(s, "context"), f"{f}.context")
+    found = wordless(s["context"], where) or a.find(s["context"], s.get("context_occurrence"), where)
+    if isinstance(found, Problem):
+        b.problems.append(found)
+        return None
+    if not (found.start <= words.start and words.end <= found.end):
+        b.problem(a.label, where[1], where[2], "context", s["context"], "the context must contain the statement's text")
+        return None
+    return found
+
+
+def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
+    """Where the words were said agrees with the meeting links; how the article got them with its source."""
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    setting, meeting, about = s.get("setting"), s.get("meeting"), s.get("about_meeting")
+    wrong = None
+    if setting == "meeting" and not meeting:
+        wrong = ("setting", "setting meeting needs meeting: the meeting at which the words were said")
+    elif setting not in (None, "meeting") and meeting:
+        wrong = ("meeting", f"words said in a {setting} were not said at a meeting: use about_meeting")
+    elif meeting and about:
+        wrong = ("about_meeting", "give meeting (said at it) or about_meeting (about it), not both")
+    elif (s.get("reported_via_organization") or s.get("reported_via_text")) and not s.get("reported_via"):
+        wrong = ("reported_via", "reported_via_organization and reported_via_text need reported_via")
+    if wrong:
+        b.problem(a.label, line_of(s, wrong[0]), f"{f}.{wrong[0]}", "channel", s.get(wrong[0]), wrong[1])
+    if s.get("reported_via_text"):
+        where = (a.label, line_of(s, "reported_via_text"), f"{f}.reported_via_text")
+        if isinstance(found := a.find(s["reported_via_text"], None, where), Problem) and found.check == "quote":
+            b.problems.append(found)
+
+
 def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
     f = f"statements[{i}]"
     ok = True
@@ -56,6 +95,8 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
         ("speaker", "persons"),
         ("speaker_organization", "organizations"),
         ("meeting", "meetings"),
+        ("about_meeting", "meetings"),
+        ("reported_via_organization", "organizations"),
         ("utterance", "utterances"),
     ):
         ok = b.ref(section, s.get(key), a.label, line_of(s, key), f"{f}.{key}") and ok
@@ -65,6 +106,8 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
         b.problems.append(found)
         return None
     kind = _kind(b, a, s, f)
+    context = _context(b, a, s, f, found) or found
+    _channels(b, a, s, f)
     if ok and s.get("meeting") and s.get("speaker") and s["speaker"] not in b.participants[s["meeting"]]:
         b.problem(
             a.label,
@@ -87,17 +130,27 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
             "speaker_id": s.get("speaker"),
             "speaker_organization_id": s.get("speaker_organization"),
             "attribution_text": s.get("attribution"),
+            "attribution_basis": s.get("attribution_basis") or "stated",
+            "attribution_note": s.get("attribution_note"),
             "text": found.text,
             "char_start": found.start,
             "char_end": found.end,
+            "context_text": context.text,
+            "context_start": context.start,
+            "context_end": context.end,
             "mode": s["mode"],
-            "channel": s.get("channel"),
+            "setting": s.get("setting"),
+            "reported_via": s.get("reported_via"),
+            "reported_via_organization_id": s.get("reported_via_organization"),
+            "reported_via_text": s.get("reported_via_text"),
             "meeting_id": s.get("meeting"),
+            "about_meeting_id": s.get("about_meeting"),
             "date": date,
             "date_earliest": lo,
             "date_latest": hi,
             "date_precision": dates.precision(date) if date else None,
             "date_inferred": (s.get("date_basis") == "inferred") if date else None,
+            "date_inferred_part": s.get("date_inferred_part") if date and s.get("date_basis") == "inferred" else None,
             "date_note": s.get("date_note"),
             "utterance_id": s.get("utterance"),
             "note": s.get("note"),
@@ -105,7 +158,43 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
         a.label,
         line_of(s),
     )
+    _voices(b, a, s, f, kind)
     return found
+
+
+def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
+    """statement_speakers: the speaker, each named side of joint words, and whom the words were spoken for."""
+    from pak_afghan_diplomacy.pipeline.assemble import line_of
+
+    rows: list[tuple[str, str | None, str | None]] = []
+    if s.get("speaker"):
+        rows.append(("speaker", s["speaker"], None))
+    elif s.get("speaker_organization"):
+        rows.append(("speaker", None, s["speaker_organization"]))
+    if kind == "joint" and s.get("meeting") in b.participants:
+        persons = sorted(k for k in b.participants[s["meeting"]] if k in b.ids["persons"])  # groups are unnamed
+        rows += [("joint", p, None) for p in persons]
+    for j, who in enumerate(s.get("on_behalf_of") or []):
+        person, org = who.get("person"), who.get("organization")
+        where = f"{f}.on_behalf_of[{j}]"
+        if (person is None) == (org is None):
+            b.problem(a.label, line_of(who), where, "person or organization", None, "give person or organization")
+            continue
+        if b.ref("persons" if person else "organizations", person or org, a.label, line_of(who), where):
+            rows.append(("on behalf of", person, org))
+    for capacity, person, org in rows:
+        b.add(
+            "statement_speakers",
+            {
+                "statement_id": s["id"],
+                "capacity": capacity,
+                "person_id": person,
+                "organization_id": org,
+                "speaker_key": f"person:{person}" if person else f"organization:{org}",
+            },
+            a.label,
+            line_of(s),
+        )
 
 
 def article(b: Builder, a: Article) -> list[tuple[int, int]]:
