@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -66,6 +67,11 @@ def test_sqlite_export_has_keys_and_row_counts(tmp_path):
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     described = con.execute("SELECT count(*) FROM _columns WHERE length(description) > 10").fetchone()[0]
     assert described == sum(len(m.to_schema().columns) for m in MODELS.values())
+    from pak_afghan_diplomacy.export import VIEWS
+
+    for view in VIEWS:  # every view runs against the tables as published
+        assert con.execute(f"SELECT * FROM {view}").fetchall(), view
+    assert json.loads((tmp_path / "pad.metadata.json").read_text(encoding="utf-8"))["title"]
     ddl = con.execute("SELECT sql FROM sqlite_master WHERE name = 'meetings'").fetchone()[0]
     assert "-- First day `date` allows; null if open." in ddl
 

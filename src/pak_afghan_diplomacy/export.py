@@ -28,7 +28,8 @@ VIEWS = {
         LEFT JOIN persons pe ON pe.person_id = p.person_id""",
     "statements_with_speakers": """
         SELECT s.statement_id, s.article_id, s.attribution_kind, pe.name AS speaker,
-               o.name AS speaker_organization, s.text, s.mode, s.channel, s.meeting_id, s.date,
+               o.name AS speaker_organization, s.text, s.mode, s.setting, s.reported_via,
+               s.meeting_id, s.about_meeting_id, s.date,
                EXISTS (SELECT 1 FROM conflict_records c
                        WHERE c.record_table = 'statements' AND c.record_id = s.statement_id) AS disputed
         FROM statements s LEFT JOIN persons pe ON pe.person_id = s.speaker_id
