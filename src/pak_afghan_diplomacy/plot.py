@@ -54,7 +54,9 @@ def timeline(target: Path) -> Path:
         start, end = _bounds(r["start_date"]), _bounds(r["end_date"])
         observed = _bounds(r["observed_date"])
         lo = start[0] if start else None
-        hi = end[1] if end else (observed[1] if observed else None)
+        # a current term runs to its latest observation, and never ends before it began
+        seen = [d for d in (*(observed or ()), start[1] if start else None) if d is not None]
+        hi = end[1] if end else (max(seen) if seen else None)
         if lo is None or hi is None:
             continue
         firm_lo = start[1] + day if start else lo
@@ -80,7 +82,7 @@ def timeline(target: Path) -> Path:
         k = level.get(envoy, 0)
         level[envoy] = k + 1
         y = row[envoy] - 0.3 - step[envoy] * k  # one line each, so that labels never overlap
-        lo, hi = m["date_earliest"] or m["date_latest"], m["date_latest"] or m["date_earliest"]
+        lo, hi = m["date_earliest"], m["date_latest"]
         color = "#e45756" if m["kind"] != "visit" else "#72b7b2"
         face = "white" if m["date_inferred"] else color
         if lo is None or hi is None:  # an open end: an arrow from the known bound
