@@ -59,56 +59,32 @@ def _note_needed(container: Any, key: Any, value: Any) -> str | None:
 
 
 def problems(doc: Any, label: str) -> list[Problem]:
-    """Placeholders and unreviewed proposals still in `doc`, and inferences without a note."""
+    """Placeholders and unreviewed proposals still in `doc`, and inferences without a note (or part)."""
     found: list[Problem] = []
     for parts, container, key, line in _walk(doc, (), getattr(doc, "line", None)):
         value = container[key]
+
+        def flag(check: str, shown: Any, message: str, parts: tuple = parts, key: Any = key, line: Any = line) -> None:
+            found.append(Problem(label, line=line, field=_path(parts, key), check=check, value=shown, message=message))
+
         if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
-            found.append(
-                Problem(
-                    label,
-                    line=line,
-                    field=_path(parts, key),
-                    check="placeholder",
-                    value=value,
-                    message="still a placeholder: fill it in (see build/README.md) or delete the entry",
-                )
-            )
+            flag("placeholder", value, "still a placeholder: fill it in (see build/README.md) or delete the entry")
         if key == PROPOSED:
-            found.append(
-                Problem(
-                    label,
-                    line=line,
-                    field=_path(parts, key),
-                    check="unreviewed proposal",
-                    value=value,
-                    message="drafted, not reviewed: delete this line to accept the entry, "
-                    "or delete the entry (a quotation: move it to dismissed) to reject it",
-                )
+            flag(
+                "unreviewed proposal",
+                value,
+                "drafted, not reviewed: delete this line to accept the entry, "
+                "or delete the entry (a quotation: move it to dismissed) to reject it",
             )
         note = _note_needed(container, key, value)
         if note is not None and not container.get(note):
-            found.append(
-                Problem(
-                    label,
-                    line=line,
-                    field=_path(parts, key),
-                    check="inferred without note",
-                    value=note,
-                    message=f"an inference needs its reasoning: add {note}",
-                )
-            )
+            flag("inferred without note", note, f"an inference needs its reasoning: add {note}")
         if isinstance(key, str) and key.endswith("_basis") and value == "inferred":
             part = key.removesuffix("_basis") + "_inferred_part"
             if key.removesuffix("_basis") in DATE_FIELDS and not container.get(part):
-                found.append(
-                    Problem(
-                        label,
-                        line=line,
-                        field=_path(parts, key),
-                        check="inferred without part",
-                        value=part,
-                        message=f"say which part of the date is inferred: add {part} (year, day, start, end, whole)",
-                    )
+                flag(
+                    "inferred without part",
+                    part,
+                    f"say which part of the date is inferred: add {part} (year, day, start, end, whole)",
                 )
     return found
