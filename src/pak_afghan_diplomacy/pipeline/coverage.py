@@ -33,7 +33,7 @@ class Marks:
 
 
 def spellings(names: Iterable[str]) -> set[str]:
-    """Every spelling curated anywhere, and the surname of each: `Baloch` alone is a mention too."""
+    """Every spelling curated anywhere, and the surname of each: a surname printed alone is a mention too."""
     found = set(names)
     return found | {n.split()[-1] for n in found if len(n.split()) > 1}
 
