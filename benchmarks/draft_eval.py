@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from pak_afghan_diplomacy import dates
-from pak_afghan_diplomacy.pipeline import curation, seeds
-from pak_afghan_diplomacy.pipeline.curation import Article
-from pak_afghan_diplomacy.pipeline.drafting import Context, Draft, RuleBasedExtractor
+from pak_afghan_diplomacy.pipeline.read import curation, seeds
+from pak_afghan_diplomacy.pipeline.read.curation import Article
+from pak_afghan_diplomacy.tools.drafting import Context, Draft, RuleBasedExtractor
 
 KINDS = ["persons", "roles", "statements", "speakers", "meetings", "participants", "meeting dates"]
 TARGETS = {

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pak_afghan_diplomacy.pipeline import Layout, build, publish
+from pak_afghan_diplomacy.pipeline import Layout, build
+from pak_afghan_diplomacy.pipeline.publish import render as publish
 from tests.conftest import build_fails, tree_bytes
 
 
@@ -103,7 +104,7 @@ def _next_prefix(seeds: Path) -> str:
 
 
 def test_new_article_pins_the_seed_and_prefills_candidates(checkout, tmp_path):
-    from pak_afghan_diplomacy.pipeline.new_article import add
+    from pak_afghan_diplomacy.tools.new_article import add
 
     source = tmp_path / "incoming.txt"
     source.write_text(INCOMING, encoding="utf-8")
@@ -121,8 +122,8 @@ def test_new_article_pins_the_seed_and_prefills_candidates(checkout, tmp_path):
 
 def test_the_scaffold_parses_and_every_todo_is_named(checkout, tmp_path):
     """The scaffold is valid YAML of the article format; the build names each placeholder by line and field."""
-    from pak_afghan_diplomacy.pipeline import curation, yamlfile
-    from pak_afghan_diplomacy.pipeline.new_article import add
+    from pak_afghan_diplomacy.pipeline.read import curation, yamlfile
+    from pak_afghan_diplomacy.tools.new_article import add
 
     source = tmp_path / "incoming.txt"
     source.write_text(INCOMING, encoding="utf-8")
@@ -148,7 +149,7 @@ def test_a_filled_scaffold_builds(checkout, tmp_path):
     """Fill in the scaffold's TODOs as a curator would, and the article is published."""
     import polars as pl
 
-    from pak_afghan_diplomacy.pipeline.new_article import add
+    from pak_afghan_diplomacy.tools.new_article import add
 
     source = tmp_path / "incoming.txt"
     source.write_text(

@@ -8,8 +8,8 @@ import sys
 
 import yaml
 
-from pak_afghan_diplomacy.pipeline import curation, yamlfile
-from pak_afghan_diplomacy.pipeline.seeds import read_seeds
+from pak_afghan_diplomacy.pipeline.read import curation, yamlfile
+from pak_afghan_diplomacy.pipeline.read.seeds import read_seeds
 from tests.conftest import ROOT, build_fails
 
 ARTICLE = "002_0d9ee7f76d7cf8bd"
@@ -97,8 +97,8 @@ def test_the_eval_prints_every_kind_and_writes_its_report(tmp_path, capsys):
 
 def test_a_new_report_is_scaffolded_with_drafted_meetings_dated_from_its_printed_date():
     """new-article's scaffold: a printed date is offered, and a weekday is resolved against it."""
-    from pak_afghan_diplomacy.pipeline.drafting.checkout import context
-    from pak_afghan_diplomacy.pipeline.new_article import prefill
+    from pak_afghan_diplomacy.tools.drafting.checkout import context
+    from pak_afghan_diplomacy.tools.new_article import prefill
 
     text = (
         "Envoys meet in Islamabad\nUpdated 9 May 2031\n"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pak_afghan_diplomacy.pipeline.drafting import Context, Draft, RuleBasedExtractor, when
+from pak_afghan_diplomacy.tools.drafting import Context, Draft, RuleBasedExtractor, when
 
 # An invented registry: no real person in it.
 REGISTRY = {

@@ -15,10 +15,11 @@ import pytest
 
 import pak_afghan_diplomacy as pad
 from pak_afghan_diplomacy import cli
-from pak_afghan_diplomacy.pipeline import cells, yamlfile
 from pak_afghan_diplomacy.pipeline.problems import Problem, format_problems, write_report
-from pak_afghan_diplomacy.pipeline.seeds import read_pins, read_seeds
-from pak_afghan_diplomacy.pipeline.verify import verify
+from pak_afghan_diplomacy.pipeline.publish.verify import verify
+from pak_afghan_diplomacy.pipeline.read import yamlfile
+from pak_afghan_diplomacy.pipeline.read.seeds import read_pins, read_seeds
+from pak_afghan_diplomacy.pipeline.whole import cells
 from tests.conftest import DATASETS, ROOT, build_fails
 
 CLI = str(Path(sys.executable).with_name("pak-afghan-diplomacy"))

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from frictionless import Package, validate
 
-from pak_afghan_diplomacy.pipeline.verify import read_table, verify
+from pak_afghan_diplomacy.pipeline.publish.verify import read_table, verify
 from pak_afghan_diplomacy.schema import MODELS
 from tests.conftest import DATASETS, ROOT, tree_bytes
 

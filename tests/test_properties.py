@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
-from pak_afghan_diplomacy.pipeline.publish import csv_bytes, parquet_bytes, sort_frame
-from pak_afghan_diplomacy.pipeline.verify import read_table, verify
+from pak_afghan_diplomacy.pipeline.publish.render import csv_bytes, parquet_bytes, sort_frame
+from pak_afghan_diplomacy.pipeline.publish.verify import read_table, verify
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import polars_schema
 from tests.conftest import DATASETS, ROOT, tree_bytes

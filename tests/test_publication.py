@@ -16,9 +16,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pak_afghan_diplomacy.pipeline import Layout, atomic, build, publish
-from pak_afghan_diplomacy.pipeline.atomic import OutputRefused
-from pak_afghan_diplomacy.pipeline.verify import verify
+from pak_afghan_diplomacy.pipeline import Layout, build
+from pak_afghan_diplomacy.pipeline.publish import atomic
+from pak_afghan_diplomacy.pipeline.publish import render as publish
+from pak_afghan_diplomacy.pipeline.publish.atomic import OutputRefused
+from pak_afghan_diplomacy.pipeline.publish.verify import verify
 from pak_afghan_diplomacy.schema import MODELS
 from tests.conftest import DATASETS, ROOT, tree_bytes
 
@@ -213,7 +215,7 @@ def test_a_kill_at_any_step_leaves_a_complete_package(tmp_path, monkeypatch, new
 WRITER = """
 import json, sys
 from pathlib import Path
-from pak_afghan_diplomacy.pipeline import atomic
+from pak_afghan_diplomacy.pipeline.publish import atomic
 source, out, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 files = {p.relative_to(source).as_posix(): p.read_bytes() for p in sorted(source.rglob("*")) if p.is_file()}
 desc = json.loads(files["datapackage.json"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pak_afghan_diplomacy.pipeline import Layout, build
-from pak_afghan_diplomacy.pipeline.new_article import add
+from pak_afghan_diplomacy.tools.new_article import add
 from tests.conftest import ROOT, build_fails
 
 FIXTURE = ROOT / "tests" / "fixtures" / "fictional"

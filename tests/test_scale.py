@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 import yaml
 
-from pak_afghan_diplomacy.pipeline import Layout, build, candidates, yamlfile
+from pak_afghan_diplomacy.pipeline import Layout, build
+from pak_afghan_diplomacy.pipeline.article import candidates
+from pak_afghan_diplomacy.pipeline.read import yamlfile
 from tests.conftest import ROOT, build_fails, tree_bytes
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -112,7 +114,7 @@ def test_name_pass_prefers_the_longest_name_and_whole_words():
 
 
 def test_seed_changed_during_the_build_is_a_problem(checkout, monkeypatch):
-    from pak_afghan_diplomacy.pipeline import seeds
+    from pak_afghan_diplomacy.pipeline.read import seeds
 
     real = seeds.read_seeds
 

@@ -86,7 +86,7 @@ def _progress_bar():
 def cmd_build(args: argparse.Namespace) -> int:
     try:
         from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
-        from pak_afghan_diplomacy.pipeline.atomic import OutputRefused
+        from pak_afghan_diplomacy.pipeline.publish.atomic import OutputRefused
     except ImportError:
         return _needs("build")
     root = Path(args.root)
@@ -110,7 +110,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     try:
-        from pak_afghan_diplomacy.pipeline.verify import verify
+        from pak_afghan_diplomacy.pipeline.publish.verify import verify
     except ImportError:
         return _needs("schema")
     import pak_afghan_diplomacy as pad
@@ -136,8 +136,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_new_article(args: argparse.Namespace) -> int:
     try:
         from pak_afghan_diplomacy.pipeline import Layout
-        from pak_afghan_diplomacy.pipeline.new_article import add
         from pak_afghan_diplomacy.pipeline.problems import BuildError
+        from pak_afghan_diplomacy.tools.new_article import add
     except ImportError:
         return _needs("build")
     layout = Layout(Path(args.root))
@@ -158,8 +158,8 @@ def cmd_new_article(args: argparse.Namespace) -> int:
 
 def cmd_draft(args: argparse.Namespace) -> int:
     try:
-        from pak_afghan_diplomacy.pipeline.drafting.checkout import draft_article
         from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
+        from pak_afghan_diplomacy.tools.drafting.checkout import draft_article
     except ImportError:
         return _needs("build")
     out = Path(args.out) if args.out else None
@@ -186,9 +186,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 def _validate_file(args: argparse.Namespace) -> int:
     """Check a user's own CSV or Parquet file against one of our table models."""
-    from pak_afghan_diplomacy.pipeline.checks import schema_problems
     from pak_afghan_diplomacy.pipeline.problems import Problem
-    from pak_afghan_diplomacy.pipeline.verify import read_table
+    from pak_afghan_diplomacy.pipeline.publish.verify import read_table
+    from pak_afghan_diplomacy.pipeline.whole.checks import schema_problems
     from pak_afghan_diplomacy.schema import MODELS
 
     if not (args.table and args.file):

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline import assemble, cells, checks, coverage, curation, publish, reconcile, seeds
+from pak_afghan_diplomacy.pipeline.article import assemble, coverage
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
+from pak_afghan_diplomacy.pipeline.publish import render as publish
+from pak_afghan_diplomacy.pipeline.read import curation, seeds
+from pak_afghan_diplomacy.pipeline.whole import cells, checks, reconcile
 
 
 @dataclass(frozen=True)

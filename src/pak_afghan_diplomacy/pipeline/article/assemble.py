@@ -1,0 +1,214 @@
+"""Step 3: turn the checked curation into the tables, resolving every reference.
+
+`Builder` holds what every record kind shares (the row sinks, the ids seen, the
+problems, evidence spans); the rows of each kind are made by its own module in
+`records/`, like zavod's handlers. Each row remembers the curation file and line it
+came from (`Tables.locate`), so a schema failure later can point a person at the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.read.curation import Article, Span, resolve_evidence
+from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
+from pak_afghan_diplomacy.pipeline.whole.checks import key_text
+from pak_afghan_diplomacy.schema import MODELS
+from pak_afghan_diplomacy.schema.frictionless import keys, polars_schema
+
+REGISTRY_SECTIONS = ("persons", "organizations", "posts", "roles", "meetings", "utterances", "conflicts")
+
+
+@dataclass
+class Tables:
+    frames: dict[str, pl.DataFrame]
+    # per table, row for row: `_where` (the curation file) and `_line` that made the row
+    origins: dict[str, pl.DataFrame]
+    _index: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    def locate(self, table: str, key: str) -> tuple[str, int | None] | None:
+        """(file, line) of the row whose primary key, as `checks.key_text` writes it, is `key` (the first such row).
+
+        The key index of a table is built on first use: only a build that fails pays for it.
+        """
+        if table not in self.frames:
+            return None
+        if table not in self._index:
+            pk = keys(MODELS[table])["primary_key"]
+            index: dict[str, int] = {}
+            for i, row in enumerate(self.frames[table].select(pk).rows()):
+                index.setdefault(key_text(row), i)
+            self._index[table] = index
+        i = self._index[table].get(key)
+        if i is None:
+            return None
+        where, line = self.origins[table].row(i)
+        return where, line
+
+
+class _Sink:
+    """The rows of one table, kept as polars chunks with their origin (file, line) as two extra columns.
+
+    A dict per row costs about half a kilobyte; at a million evidence rows that is what
+    decides whether a large build fits in memory, so rows are buffered as tuples and
+    turned into a compact frame every CHUNK rows.
+    """
+
+    CHUNK = 20_000
+
+    def __init__(self, name: str):
+        self.schema = {**polars_schema(MODELS[name]), "_where": pl.String(), "_line": pl.Int64()}
+        self.columns = list(self.schema)[:-2]
+        self.buffer: list[tuple[Any, ...]] = []
+        self.chunks: list[pl.DataFrame] = []
+
+    def add(self, row: dict[str, Any], where: str, line: int | None) -> None:
+        self.buffer.append((*(row[c] for c in self.columns), where, line))
+        if len(self.buffer) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.chunks.append(pl.DataFrame(self.buffer, schema=self.schema, orient="row"))
+            self.buffer = []
+
+    def frame(self) -> pl.DataFrame:
+        self.flush()
+        if len(self.chunks) > 1:
+            self.chunks = [pl.concat(self.chunks, rechunk=True)]
+        return self.chunks[0] if self.chunks else pl.DataFrame(schema=self.schema)
+
+
+class Builder:
+    """Turns the registry, then one article at a time, into table rows.
+
+    Only ids and small indices of the registry are kept once its rows are made, and an
+    article's curation can be dropped as soon as `article()` returns: memory grows with
+    the rows, not with the parsed YAML.
+    """
+
+    def __init__(self) -> None:
+        self.sinks = {name: _Sink(name) for name in MODELS}
+        self.problems: list[Problem] = []
+        # section -> id -> (file, line) where it is defined
+        self.ids: dict[str, dict[str, tuple[str, int | None]]] = {section: {} for section in REGISTRY_SECTIONS}
+        self.pending: list[tuple[str, Any, str, int | None, str]] = []
+        # meeting -> the participant keys (person ids and group ids) the registry lists
+        self.participants: dict[str, frozenset[str]] = {}
+        self.distinct: dict[str, frozenset[str]] = {}  # meeting -> meetings it is declared distinct from
+        self.conflicts: list[tuple[str, Any]] = []
+        self.canonical_names: set[str] = set()
+        self.posts: dict[str, str] = {}  # post id -> its one title
+        self.post_wordings: dict[str, tuple[str, ...]] = {}  # post id -> its title and aliases
+        self.role_posts: dict[str, str] = {}  # role id -> post id
+        self.published: dict[str, tuple[str, str]] = {}  # article id -> (published date, its basis)
+
+    # -- helpers shared by every record kind ---------------------------------
+    def problem(self, where: str, line: int | None, fieldname: str, check: str, value: Any, message: str) -> None:
+        self.problems.append(
+            Problem(
+                where,
+                line=line,
+                field=fieldname,
+                check=check,
+                value=None if value is None else str(value),
+                message=message,
+            )
+        )
+
+    def registry_ids(self, section: str, items: list[Any]) -> dict[str, Any]:
+        """New records of a section by id; an id seen before (in any registry file) is an error."""
+        known = self.ids[section]
+        out: dict[str, Any] = {}
+        for i, item in enumerate(items):
+            rid = item["id"]
+            if rid in known:
+                src, line = known[rid]
+                at = f"line {line}" + ("" if src == source_of(item) else f" of {src}")
+                self.problem(
+                    source_of(item),
+                    line_of(item, "id"),
+                    f"{section}[{i}].id",
+                    "duplicate id",
+                    rid,
+                    f"{section} id defined twice (first at {at})",
+                )
+                continue
+            known[rid] = (source_of(item), line_of(item, "id"))
+            out[rid] = item
+        return out
+
+    def ref_later(self, section: str, value: Any, where: str, line: int | None, fieldname: str) -> None:
+        """A registry reference that may point at a record of a later registry file."""
+        if value is not None and value not in self.ids[section]:
+            self.pending.append((section, value, where, line, fieldname))
+
+    def ref(self, section: str, value: Any, where: str, line: int | None, fieldname: str) -> bool:
+        if value is None:
+            return True
+        if value not in self.ids[section]:
+            self.problem(where, line, fieldname, "unknown id", value, f"no {section} record with this id")
+            return False
+        return True
+
+    def add(self, table: str, row: dict[str, Any], where: str, line: int | None) -> None:
+        self.sinks[table].add(row, where, line)
+
+    def evidence(self, table: str, record_id: str, article: Article, spans: list[Span], line: int | None) -> None:
+        for s in spans:
+            self.add(
+                "evidence",
+                {
+                    "record_table": table,
+                    "record_id": record_id,
+                    "article_id": article.article_id,
+                    "char_start": s.start,
+                    "char_end": s.end,
+                    "text": s.text,
+                },
+                article.label,
+                line,
+            )
+
+    def spans(self, article: Article, item: Any, fieldname: str) -> list[Span]:
+        spans, problems = resolve_evidence(
+            article, item["evidence"], (article.label, line_of(item, "evidence"), fieldname)
+        )
+        self.problems += problems
+        return spans
+
+    # -- the passes --------------------------------------------------------
+    def registry(self, parts: Iterable[dict[str, Any]]) -> None:
+        """Rows from every registry file, one at a time; then the references between files."""
+        for part in parts:
+            records = {section: self.registry_ids(section, part.get(section) or []) for section in REGISTRY_SECTIONS}
+            for kind in KINDS:
+                kind.registry(self, records)
+        for section, value, where, line, fieldname in self.pending:
+            self.ref(section, value, where, line, fieldname)
+        self.pending = []
+
+    def article(self, a: Article) -> list[tuple[int, int]]:
+        """Rows from one article; returns the spans of its statements (for the coverage check)."""
+        spans: list[tuple[int, int]] = []
+        for kind in KINDS:
+            spans += kind.article(self, a) or []
+        return spans
+
+    def finish(self) -> Tables:
+        """Cross-article rows and checks (evidence for every record, sources of meetings); the tables."""
+        frames = {name: sink.frame() for name, sink in self.sinks.items()}
+        for kind in KINDS:
+            kind.finish(self, frames)
+        frames["conflict_records"] = self.sinks["conflict_records"].frame()
+        origins = {name: frame.select("_where", "_line") for name, frame in frames.items()}
+        return Tables({name: frame.drop("_where", "_line") for name, frame in frames.items()}, origins)
+
+
+# Imported last: each kind's module uses the helpers above.
+from pak_afghan_diplomacy.pipeline.article.records import KINDS  # noqa: E402

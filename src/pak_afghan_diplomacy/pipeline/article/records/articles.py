@@ -1,0 +1,90 @@
+"""Articles: one row per seed, with its body span, its provenance and its publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.read.curation import Article
+from pak_afghan_diplomacy.pipeline.read.origin import line_of
+
+if TYPE_CHECKING:
+    from pak_afghan_diplomacy.pipeline.article.assemble import Builder
+
+EARLIEST_YEAR = 1900  # a publication date before this is a typo, not a diplomatic report
+
+
+def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
+    """Articles have no registry records."""
+
+
+def article(b: Builder, a: Article) -> None:
+    meta = a.doc["article"]
+    published = meta["published_date"]
+    lo, hi = dates.bounds(published)
+    b.published[a.article_id] = (published, meta["published_date_basis"])
+    line = line_of(meta, "published_date")
+    if lo is not None and lo > dt.date.today():
+        b.problem(a.label, line, "article.published_date", "future date", published, "lies in the future: a typo?")
+    if hi is not None and hi.year < EARLIEST_YEAR:
+        b.problem(
+            a.label, line, "article.published_date", "implausible date", published, f"before {EARLIEST_YEAR}: a typo?"
+        )
+    if meta.get("publisher") and not meta.get("publisher_basis"):
+        b.problem(
+            a.label,
+            line_of(meta, "publisher"),
+            "article.publisher_basis",
+            "missing key",
+            None,
+            "say how the publisher is known: printed (in the text) or site (from the page it came from)",
+        )
+    b.add(
+        "articles",
+        {
+            "article_id": a.article_id,
+            "title": meta["title"],
+            "title_basis": meta["title_basis"],
+            "url": meta.get("url"),
+            "publisher": meta.get("publisher"),
+            "publisher_basis": meta.get("publisher_basis") if meta.get("publisher") else None,
+            "language": meta["language"],
+            "accessed": meta.get("accessed"),
+            "published_date": published,
+            "published_earliest": lo,
+            "published_latest": hi,
+            "published_date_basis": meta["published_date_basis"],
+            "published_date_inferred_part": meta.get("published_date_inferred_part")
+            if meta["published_date_basis"] == "inferred"
+            else None,
+            "published_date_note": meta.get("published_date_note"),
+            "body_start": a.body_start,
+            "body_end": a.body_end,
+            "text_length": len(a.seed.text),
+            "sha256": a.seed.sha256,
+            "source_file": a.seed.file_name,
+        },
+        a.label,
+        line_of(meta),
+    )
+    reasons = [ex["reason"] for ex in meta.get("exclusions") or []]
+    for span, reason in zip(a.exclusions, reasons, strict=False):
+        b.add(
+            "body_exclusions",
+            {
+                "article_id": a.article_id,
+                "char_start": span.start,
+                "char_end": span.end,
+                "text": span.text,
+                "reason": reason,
+            },
+            a.label,
+            line_of(meta, "exclusions"),
+        )
+
+
+def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
+    """Nothing across articles."""

@@ -1,0 +1,139 @@
+"""Conflicts: where sources disagree, each side's words as evidence, and every record concerned."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from pak_afghan_diplomacy.pipeline.read.curation import Article
+from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
+from pak_afghan_diplomacy.schema.vocab import EVIDENCED_TABLES
+
+if TYPE_CHECKING:
+    from pak_afghan_diplomacy.pipeline.article.assemble import Builder
+
+# The tables a conflict may point into, with their key column.
+KEYS = {
+    "statements": "statement_id",
+    "persons": "person_id",
+    "person_names": "name_id",
+    "roles": "role_id",
+    "meetings": "meeting_id",
+    "meeting_participants": "participant_id",
+    "conflicts": "conflict_id",
+}
+EVIDENCED_KEYS = {
+    "persons": "person_id",
+    "roles": "role_id",
+    "meetings": "meeting_id",
+    "meeting_participants": "participant_id",
+    "conflicts": "conflict_id",
+}
+
+
+def _record_ids(rec: Any, frames: dict[str, pl.DataFrame]) -> list[str] | str:
+    """The keys a conflict's record names, or why it names none (a message)."""
+    table, parts = rec["table"], {k: rec.get(k) for k in ("meeting", "person", "group", "name")}
+    if rec.get("id") is not None:
+        return [rec["id"]] if not any(parts.values()) else "give either id or the row's parts, not both"
+    if table == "meeting_participants" and parts["meeting"] and bool(parts["person"]) != bool(parts["group"]):
+        return [f"{parts['meeting']}:{parts['person'] or parts['group']}"]
+    if table == "person_names" and parts["person"] and parts["name"]:
+        names = frames["person_names"].filter(
+            (pl.col("person_id") == parts["person"])
+            & (pl.col("name") == parts["name"])
+            & pl.col("article_id").is_not_null()
+        )
+        return list(names["name_id"]) or f"no spelling {parts['name']!r} of {parts['person']} is printed"
+    return "give id, or for person_names person and name, for meeting_participants meeting and person (or group)"
+
+
+def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
+    for i, (cid, c) in enumerate(records["conflicts"].items()):
+        if not c["records"]:
+            b.problem(
+                source_of(c),
+                line_of(c, "records"),
+                f"conflicts[{i}].records",
+                "empty",
+                None,
+                "a conflict lists the records it concerns (table and id of each)",
+            )
+        for j, rec in enumerate(c["records"]):
+            if rec["table"] == "conflicts" and rec["id"] == cid:
+                b.problem(
+                    source_of(c),
+                    line_of(rec, "id"),
+                    f"conflicts[{i}].records[{j}].id",
+                    "self reference",
+                    cid,
+                    "a conflict cannot concern itself: list the records the sources disagree on",
+                )
+        b.conflicts.append((cid, c))
+        b.add(
+            "conflicts",
+            {"conflict_id": cid, "kind": c["kind"], "description": c["description"], "assessment": c.get("assessment")},
+            source_of(c),
+            line_of(c),
+        )
+
+
+def article(b: Builder, a: Article) -> None:
+    for i, c in enumerate(a.doc.get("conflicts") or []):
+        if b.ref("conflicts", c["conflict"], a.label, line_of(c, "conflict"), f"conflicts[{i}].conflict"):
+            b.evidence("conflicts", c["conflict"], a, b.spans(a, c, f"conflicts[{i}].evidence"), line_of(c))
+
+
+def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
+    """Evidence for every evidenced record; then the records each conflict concerns, resolved."""
+
+    ev = frames["evidence"]
+    for table in EVIDENCED_TABLES:
+        key = EVIDENCED_KEYS[table]
+        ids = ev.filter(pl.col("record_table") == table).select(pl.col("record_id").alias(key)).unique()
+        for rid, where, line in frames[table].join(ids, on=key, how="anti").select(key, "_where", "_line").rows():
+            b.problem(where, line, key, "no evidence", rid, f"no article gives evidence for this {table} record")
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for _, c in b.conflicts:
+        for rec in c["records"]:
+            if rec["table"] in KEYS and not isinstance(ids := _record_ids(rec, frames), str):
+                wanted[rec["table"]].update(ids)
+    existing = {
+        t: set(frames[t].filter(pl.col(KEYS[t]).is_in(list(ids)))[KEYS[t]].unique()) for t, ids in wanted.items()
+    }
+    for i, (cid, c) in enumerate(b.conflicts):
+        for j, rec in enumerate(c["records"]):
+            fname = f"conflicts[{i}].records[{j}]"
+            if rec["table"] not in KEYS:
+                b.problem(
+                    source_of(c),
+                    line_of(rec, "table"),
+                    f"{fname}.table",
+                    "choice",
+                    rec["table"],
+                    f"expected one of: {', '.join(sorted(KEYS))}",
+                )
+                continue
+            ids = _record_ids(rec, frames)
+            if isinstance(ids, str):
+                b.problem(source_of(c), line_of(rec), fname, "record", rec.get("id"), ids)
+                continue
+            for rid in ids:
+                if rid not in existing[rec["table"]]:
+                    b.problem(
+                        source_of(c),
+                        line_of(rec, "id"),
+                        f"{fname}.id",
+                        "unknown id",
+                        rid,
+                        f"no {rec['table']} record with this id",
+                    )
+                    continue
+                b.add(
+                    "conflict_records",
+                    {"conflict_id": cid, "record_table": rec["table"], "record_id": rid},
+                    source_of(c),
+                    line_of(rec),
+                )

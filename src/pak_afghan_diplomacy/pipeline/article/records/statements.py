@@ -1,0 +1,210 @@
+"""Statements: quotations and reported speech, each as one article attributes it; utterances link them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.read.curation import Article, Span, wordless
+from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
+
+if TYPE_CHECKING:
+    from pak_afghan_diplomacy.pipeline.article.assemble import Builder
+
+
+def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
+    for uid, u in records["utterances"].items():
+        b.add("utterances", {"utterance_id": uid, "note": u.get("note")}, source_of(u), line_of(u))
+
+
+def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
+    """The attribution kind given or implied, or None (a problem is recorded) where it does not fit."""
+
+    speaker, org, meeting = s.get("speaker"), s.get("speaker_organization"), s.get("meeting")
+    implied = "person" if speaker else "organization" if org else None
+    kind = s.get("attribution_kind") or implied
+    line = line_of(s, "attribution_kind") if s.get("attribution_kind") else line_of(s)
+    if kind is None:
+        b.problem(
+            a.label,
+            line,
+            f"{f}.attribution_kind",
+            "missing key",
+            None,
+            "no speaker named: say attribution_kind: joint (both sides of the meeting) or unattributed",
+        )
+        return None
+    wrong = {
+        "person": None if speaker else "needs speaker (a person id)",
+        "organization": None if org and not speaker else "needs speaker_organization and no speaker",
+        "joint": None if meeting and not speaker and not org else "needs meeting, and neither speaker nor organization",
+        "unattributed": None if not speaker and not org else "takes neither speaker nor speaker_organization",
+    }[kind]
+    if wrong:
+        b.problem(a.label, line, f"{f}.attribution_kind", "attribution", kind, f"attribution_kind {kind} {wrong}")
+        return None
+    return kind
+
+
+def _context(b: Builder, a: Article, s: Any, f: str, words: Span) -> Span | None:
+    """The reported clause a partial quotation sits in: verbatim, and containing the quoted words."""
+    from pak_afghan_diplomacy.pipeline.article.assemble import line_of
+
+    if not s.get("context"):
+        return None
+    where = (a.label, line_of(s, "context"), f"{f}.context")
+    found = wordless(s["context"], where) or a.find(s["context"], s.get("context_occurrence"), where)
+    if isinstance(found, Problem):
+        b.problems.append(found)
+        return None
+    if not (found.start <= words.start and words.end <= found.end):
+        b.problem(a.label, where[1], where[2], "context", s["context"], "the context must contain the statement's text")
+        return None
+    return found
+
+
+def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
+    """Where the words were said agrees with the meeting links; how the article got them with its source."""
+    from pak_afghan_diplomacy.pipeline.article.assemble import line_of
+
+    setting, meeting, about = s.get("setting"), s.get("meeting"), s.get("about_meeting")
+    wrong = None
+    if setting == "meeting" and not meeting:
+        wrong = ("setting", "setting meeting needs meeting: the meeting at which the words were said")
+    elif setting not in (None, "meeting") and meeting:
+        wrong = ("meeting", f"words said in a {setting} were not said at a meeting: use about_meeting")
+    elif meeting and about:
+        wrong = ("about_meeting", "give meeting (said at it) or about_meeting (about it), not both")
+    elif (s.get("reported_via_organization") or s.get("reported_via_text")) and not s.get("reported_via"):
+        wrong = ("reported_via", "reported_via_organization and reported_via_text need reported_via")
+    if wrong:
+        b.problem(a.label, line_of(s, wrong[0]), f"{f}.{wrong[0]}", "channel", s.get(wrong[0]), wrong[1])
+    if s.get("reported_via_text"):
+        where = (a.label, line_of(s, "reported_via_text"), f"{f}.reported_via_text")
+        if isinstance(found := a.find(s["reported_via_text"], None, where), Problem) and found.check == "quote":
+            b.problems.append(found)
+
+
+def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
+    f = f"statements[{i}]"
+    ok = True
+    for key, section in (
+        ("speaker", "persons"),
+        ("speaker_organization", "organizations"),
+        ("meeting", "meetings"),
+        ("about_meeting", "meetings"),
+        ("reported_via_organization", "organizations"),
+        ("utterance", "utterances"),
+    ):
+        ok = b.ref(section, s.get(key), a.label, line_of(s, key), f"{f}.{key}") and ok
+    where = (a.label, line_of(s, "text"), f"{f}.text")
+    found = wordless(s["text"], where) or a.find(s["text"], s.get("occurrence"), where)
+    if isinstance(found, Problem):
+        b.problems.append(found)
+        return None
+    kind = _kind(b, a, s, f)
+    context = _context(b, a, s, f, found) or found
+    _channels(b, a, s, f)
+    if ok and s.get("meeting") and s.get("speaker") and s["speaker"] not in b.participants[s["meeting"]]:
+        b.problem(
+            a.label,
+            line_of(s, "speaker"),
+            f"{f}.speaker",
+            "speaker not a participant",
+            s["speaker"],
+            f"the statement is tied to meeting {s['meeting']} but its speaker is not a participant",
+        )
+    date = s.get("date")
+    if date and not s.get("date_basis"):
+        b.problem(a.label, line_of(s, "date"), f"{f}.date_basis", "missing key", None, "date_basis is required")
+    lo, hi = dates.bounds(date) if date else (None, None)
+    b.add(
+        "statements",
+        {
+            "statement_id": s["id"],
+            "article_id": a.article_id,
+            "attribution_kind": kind or "unattributed",
+            "speaker_id": s.get("speaker"),
+            "speaker_organization_id": s.get("speaker_organization"),
+            "attribution_text": s.get("attribution"),
+            "attribution_basis": s.get("attribution_basis") or "stated",
+            "attribution_note": s.get("attribution_note"),
+            "text": found.text,
+            "char_start": found.start,
+            "char_end": found.end,
+            "context_text": context.text,
+            "context_start": context.start,
+            "context_end": context.end,
+            "mode": s["mode"],
+            "setting": s.get("setting"),
+            "reported_via": s.get("reported_via"),
+            "reported_via_organization_id": s.get("reported_via_organization"),
+            "reported_via_text": s.get("reported_via_text"),
+            "meeting_id": s.get("meeting"),
+            "about_meeting_id": s.get("about_meeting"),
+            "date": date,
+            "date_earliest": lo,
+            "date_latest": hi,
+            "date_precision": dates.precision(date) if date else None,
+            "date_inferred": (s.get("date_basis") == "inferred") if date else None,
+            "date_inferred_part": s.get("date_inferred_part") if date and s.get("date_basis") == "inferred" else None,
+            "date_note": s.get("date_note"),
+            "utterance_id": s.get("utterance"),
+            "note": s.get("note"),
+        },
+        a.label,
+        line_of(s),
+    )
+    _voices(b, a, s, f, kind)
+    return found
+
+
+def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
+    """statement_speakers: the speaker, each named side of joint words, and whom the words were spoken for."""
+    from pak_afghan_diplomacy.pipeline.article.assemble import line_of
+
+    rows: list[tuple[str, str | None, str | None]] = []
+    if s.get("speaker"):
+        rows.append(("speaker", s["speaker"], None))
+    elif s.get("speaker_organization"):
+        rows.append(("speaker", None, s["speaker_organization"]))
+    if kind == "joint" and s.get("meeting") in b.participants:
+        persons = sorted(k for k in b.participants[s["meeting"]] if k in b.ids["persons"])  # groups are unnamed
+        rows += [("joint", p, None) for p in persons]
+    for j, who in enumerate(s.get("on_behalf_of") or []):
+        person, org = who.get("person"), who.get("organization")
+        where = f"{f}.on_behalf_of[{j}]"
+        if (person is None) == (org is None):
+            b.problem(a.label, line_of(who), where, "person or organization", None, "give person or organization")
+            continue
+        if b.ref("persons" if person else "organizations", person or org, a.label, line_of(who), where):
+            rows.append(("on behalf of", person, org))
+    for capacity, person, org in rows:
+        b.add(
+            "statement_speakers",
+            {
+                "statement_id": s["id"],
+                "capacity": capacity,
+                "person_id": person,
+                "organization_id": org,
+                "speaker_key": f"person:{person}" if person else f"organization:{org}",
+            },
+            a.label,
+            line_of(s),
+        )
+
+
+def article(b: Builder, a: Article) -> list[tuple[int, int]]:
+    """The statements' rows; returns their spans (quotations inside them are curated)."""
+    spans = []
+    for i, s in enumerate(a.doc.get("statements") or []):
+        if found := _statement(b, a, i, s):
+            spans.append((found.start, found.end))
+    return spans
+
+
+def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
+    """Nothing across articles."""

@@ -1,0 +1,140 @@
+"""Step 5: publish the validated tables as a Frictionless Data Package, atomically.
+
+`render` makes every file's bytes; `write_atomic` (in `atomic`) puts them in place in one
+step, so a build that fails or is killed anywhere leaves the previous `datasets/` complete.
+Bytes depend only on the data and the pinned writer versions, never on the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pak_afghan_diplomacy._about import RELEASE_DATE, __version__
+from pak_afghan_diplomacy.pipeline.publish.atomic import DESCRIPTOR, OutputRefused, check_target, write_atomic
+from pak_afghan_diplomacy.schema import MODELS
+from pak_afghan_diplomacy.schema.frictionless import arrow_schema, describe, keys, table_schema
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+FORMATS = {
+    # format -> (folder, resource-name suffix, mediatype)
+    "parquet": ("parquet", "", "application/vnd.apache.parquet"),
+    "csv": ("csv", "-csv", "text/csv"),
+}
+
+
+def sort_frame(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows by primary key, columns in schema order: output independent of curation order."""
+    return frame.select(list(MODELS[name].to_schema().columns)).sort(keys(MODELS[name])["primary_key"])
+
+
+def parquet_bytes(name: str, frame: pl.DataFrame) -> bytes:
+    schema = arrow_schema(MODELS[name])
+    # Columnar all the way (no Python row objects); the cast fixes Arrow types and nullability.
+    table = pa.Table.from_arrays(
+        [frame[c].to_arrow().cast(f.type) for c, f in zip(schema.names, schema, strict=True)], schema=schema
+    )
+    buf = io.BytesIO()
+    pq.write_table(
+        table,
+        buf,
+        compression="zstd",
+        compression_level=9,
+        use_dictionary=False,
+        write_statistics=True,
+        row_group_size=1_000_000,
+        store_schema=True,
+    )
+    return buf.getvalue()
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    return frame.write_csv(include_header=True, line_terminator="\n", null_value="").encode("utf-8")
+
+
+def _sources(articles: pl.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for r in articles.iter_rows(named=True):
+        source = {"title": r["title"], "path": r["url"] or f"seeds/{r['source_file']}", "version": r["published_date"]}
+        if r["publisher"]:
+            source["publisher"] = r["publisher"]
+        if r["url"]:
+            source["seed"] = f"seeds/{r['source_file']}"
+        out.append(source)
+    return out
+
+
+def descriptor(frames: Mapping[str, pl.DataFrame], files: Mapping[str, bytes]) -> dict[str, Any]:
+    resources = []
+    for fmt, (folder, suffix, mediatype) in FORMATS.items():
+        for name in MODELS:
+            path = f"{folder}/{name}.{fmt}"
+            data = files[path]
+            resource: dict[str, Any] = {
+                "name": f"{name}{suffix}",
+                "type": "table",
+                "title": f"{name} ({fmt.upper() if fmt == 'csv' else 'Parquet'})",
+                "description": describe(name),
+                "path": path,
+                "format": fmt,
+                "mediatype": mediatype,
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": table_schema(name, resource_suffix=suffix),
+            }
+            if fmt == "parquet":
+                # frictionless-py 5 reads Parquet without its byte-counting loader and so reports
+                # every declared size as wrong; the sha256 `hash` (checked by `validate`) stands.
+                del resource["bytes"]
+            if fmt == "csv":
+                resource["encoding"] = "utf-8"
+                resource["dialect"] = {"header": True, "delimiter": ",", "quoteChar": '"', "doubleQuote": True}
+            resources.append(resource)
+    return {
+        "$schema": PROFILE,
+        "name": "pak-afghan-diplomacy",
+        "title": "Pakistan–Afghanistan diplomatic engagements",
+        "description": (
+            "Persons, roles, meetings and statements in Pakistan–Afghanistan diplomacy, curated from news "
+            "articles. Every row points at the article and the exact characters that support it "
+            "(code-point offsets into the seed text, see `evidence`). Each table is published twice: "
+            "Parquet (resources named after the table) and CSV (the same name with `-csv`). "
+            "Parquet resources carry their sha256 hash but no `bytes`: frictionless-py cannot measure Parquet sizes."
+        ),
+        "version": __version__,
+        "created": f"{RELEASE_DATE}T00:00:00Z",
+        "homepage": "https://pypi.org/project/pak-afghan-diplomacy/",
+        "keywords": ["Pakistan", "Afghanistan", "diplomacy", "special envoy", "Taliban", "events", "quotations"],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "CC BY 4.0 for the curated tables; quoted article text remains its publishers'",
+            }
+        ],
+        "contributors": [{"title": "pak-afghan-diplomacy contributors", "roles": ["creator"]}],
+        "sources": _sources(frames["articles"]),
+        "resources": resources,
+    }
+
+
+def render(frames: Mapping[str, pl.DataFrame]) -> dict[str, bytes]:
+    """Every published file's bytes, keyed by path inside `datasets/`."""
+    files: dict[str, bytes] = {}
+    for name, frame in frames.items():
+        ordered = sort_frame(name, frame)
+        files[f"parquet/{name}.parquet"] = parquet_bytes(name, ordered)
+        files[f"csv/{name}.csv"] = csv_bytes(ordered)
+    desc = descriptor(frames, files)
+    files[DESCRIPTOR] = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
+__all__ = ["DESCRIPTOR", "FORMATS", "OutputRefused", "check_target", "descriptor", "render", "write_atomic"]
