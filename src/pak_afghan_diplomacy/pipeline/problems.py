@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -122,3 +123,8 @@ def write_report(problems: Iterable[Problem], path: Path) -> None:
     writer.writeheader()
     writer.writerows({k: _cell(v) for k, v in item.items()} for item in items)
     path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def key_text(values: Iterable[Any]) -> str:
+    """A row's key as problems name it: the key's values joined by `|`."""
+    return "|".join(str(v) for v in values)

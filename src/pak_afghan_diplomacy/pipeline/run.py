@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline.article import assemble, coverage
+from pak_afghan_diplomacy.pipeline.article import assemble, coverage, records
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.publish import render as publish
 from pak_afghan_diplomacy.pipeline.read import curation, seeds
@@ -66,7 +66,7 @@ def _make_tables(
     found_seeds, problems = seeds.read_seeds(layout.seeds)
     present = {p.stem for p in layout.seeds.glob("*.txt")}
     tick = progress(len(found_seeds)) if progress else None
-    builder: assemble.Builder | None = assemble.Builder()
+    builder: assemble.Builder | None = assemble.Builder(records.KINDS)
     registry_problems: list[Problem] = []
 
     def registry_files() -> Iterator[dict]:

@@ -8,18 +8,26 @@ came from (`Tables.locate`), so a schema failure later can point a person at the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.problems import Problem, key_text
 from pak_afghan_diplomacy.pipeline.read.curation import Article, Span, resolve_evidence
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
-from pak_afghan_diplomacy.pipeline.whole.checks import key_text
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys, polars_schema
+
+
+class Kind(Protocol):
+    """What a record kind's module in `records/` provides (see `records/__init__.py`)."""
+
+    def registry(self, builder: Builder, records: dict[str, dict[str, Any]]) -> None: ...
+    def article(self, builder: Builder, article: Article) -> list[tuple[int, int]] | None: ...
+    def finish(self, builder: Builder, frames: dict[str, pl.DataFrame]) -> None: ...
+
 
 REGISTRY_SECTIONS = ("persons", "organizations", "posts", "roles", "meetings", "utterances", "conflicts")
 
@@ -32,7 +40,7 @@ class Tables:
     _index: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def locate(self, table: str, key: str) -> tuple[str, int | None] | None:
-        """(file, line) of the row whose primary key, as `checks.key_text` writes it, is `key` (the first such row).
+        """(file, line) of the row whose primary key, as `problems.key_text` writes it, is `key` (the first such row).
 
         The key index of a table is built on first use: only a build that fails pays for it.
         """
@@ -89,10 +97,12 @@ class Builder:
 
     Only ids and small indices of the registry are kept once its rows are made, and an
     article's curation can be dropped as soon as `article()` returns: memory grows with
-    the rows, not with the parsed YAML.
+    the rows, not with the parsed YAML. `kinds` are the record kinds' modules in the order
+    they run (`records.KINDS`), passed in so that this module and theirs do not import each other.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kinds: Sequence[Kind]) -> None:
+        self.kinds = tuple(kinds)
         self.sinks = {name: _Sink(name) for name in MODELS}
         self.problems: list[Problem] = []
         # section -> id -> (file, line) where it is defined
@@ -187,7 +197,7 @@ class Builder:
         """Rows from every registry file, one at a time; then the references between files."""
         for part in parts:
             records = {section: self.registry_ids(section, part.get(section) or []) for section in REGISTRY_SECTIONS}
-            for kind in KINDS:
+            for kind in self.kinds:
                 kind.registry(self, records)
         for section, value, where, line, fieldname in self.pending:
             self.ref(section, value, where, line, fieldname)
@@ -196,19 +206,15 @@ class Builder:
     def article(self, a: Article) -> list[tuple[int, int]]:
         """Rows from one article; returns the spans of its statements (for the coverage check)."""
         spans: list[tuple[int, int]] = []
-        for kind in KINDS:
+        for kind in self.kinds:
             spans += kind.article(self, a) or []
         return spans
 
     def finish(self) -> Tables:
         """Cross-article rows and checks (evidence for every record, sources of meetings); the tables."""
         frames = {name: sink.frame() for name, sink in self.sinks.items()}
-        for kind in KINDS:
+        for kind in self.kinds:
             kind.finish(self, frames)
         frames["conflict_records"] = self.sinks["conflict_records"].frame()
         origins = {name: frame.select("_where", "_line") for name, frame in frames.items()}
         return Tables({name: frame.drop("_where", "_line") for name, frame in frames.items()}, origins)
-
-
-# Imported last: each kind's module uses the helpers above.
-from pak_afghan_diplomacy.pipeline.article.records import KINDS  # noqa: E402

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline.problems import REFUSED_CHARS, Problem
-from pak_afghan_diplomacy.pipeline.whole.checks import Locate, key_text
+from pak_afghan_diplomacy.pipeline.problems import REFUSED_CHARS, Problem, key_text
+from pak_afghan_diplomacy.pipeline.whole.checks import Locate
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys
 

@@ -7,23 +7,17 @@ seed's characters at its offsets.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import pandera.errors
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.problems import Problem, key_text
 from pak_afghan_diplomacy.pipeline.whole.wording import check_name, sentence
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import keys
 
 Locate = Callable[[str, str], tuple[str, int | None] | None]
-
-
-def key_text(values: Iterable[Any]) -> str:
-    """A row's key as problems name it: the key's values joined by `|`."""
-    return "|".join(str(v) for v in values)
 
 
 def _key_text(row: Mapping, primary_key: list[str]) -> str:

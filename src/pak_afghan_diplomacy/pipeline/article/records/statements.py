@@ -51,8 +51,6 @@ def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
 
 def _context(b: Builder, a: Article, s: Any, f: str, words: Span) -> Span | None:
     """The reported clause a partial quotation sits in: verbatim, and containing the quoted words."""
-    from pak_afghan_diplomacy.pipeline.article.assemble import line_of
-
     if not s.get("context"):
         return None
     where = (a.label, line_of(s, "context"), f"{f}.context")
@@ -68,8 +66,6 @@ def _context(b: Builder, a: Article, s: Any, f: str, words: Span) -> Span | None
 
 def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
     """Where the words were said agrees with the meeting links; how the article got them with its source."""
-    from pak_afghan_diplomacy.pipeline.article.assemble import line_of
-
     setting, meeting, about = s.get("setting"), s.get("meeting"), s.get("about_meeting")
     wrong = None
     if setting == "meeting" and not meeting:
@@ -164,8 +160,6 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
 
 def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
     """statement_speakers: the speaker, each named side of joint words, and whom the words were spoken for."""
-    from pak_afghan_diplomacy.pipeline.article.assemble import line_of
-
     rows: list[tuple[str, str | None, str | None]] = []
     if s.get("speaker"):
         rows.append(("speaker", s["speaker"], None))
