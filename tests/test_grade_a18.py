@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import pak_afghan_diplomacy as pad
 from pak_afghan_diplomacy import dates
-from pak_afghan_diplomacy.pipeline.article.records.roles import latest_observation
+from pak_afghan_diplomacy.pipeline.article.records.roles import certainly_overlap, latest_observation
 from pak_afghan_diplomacy.pipeline.article.records.statements import joint_voices
 from tests.conftest import build_fails
 
@@ -159,6 +159,23 @@ def test_durranis_start_lies_between_sadiqs_resignation_and_his_first_visit():
     visit = _row("meetings", meeting_id="2023-07-durrani-visit-kabul")
     assert durrani["start_earliest"] >= sadiq["end_earliest"]
     assert durrani["start_latest"] <= visit["date_earliest"]
+
+
+def test_a_durrani_start_before_sadiqs_resignation_is_refused_as_overlapping(checkout):
+    problems = _break(checkout, "registry", 'start_date: "2023-03/2023-07-19"', 'start_date: "2023-01/2023-02"')
+    assert any(
+        p.check == "overlapping holders" and p.value == "asif-durrani/special-representative-afghanistan/2023"
+        for p in problems
+    )
+
+
+@given(_day, _day, _day, _day)
+def test_terms_overlap_only_where_each_began_before_the_other_can_have_ended(s1, e1, s2, e2):
+    a, b = (s1, e1, "ended"), (s2, e2, "ended")
+    assert certainly_overlap(a, b) == certainly_overlap(b, a)
+    if e1 <= s2 or e2 <= s1:
+        assert not certainly_overlap(a, b)
+    assert not certainly_overlap((None, e1, "ended"), b)  # an unknown start proves nothing
 
 
 def test_002s_publication_and_meetings_open_at_the_evening_of_23_december():

@@ -198,6 +198,7 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
                 f"({starts[rid]}): give that article's as_of (the date it shows the role at)",
             )
     single = {pid for pid, holders in frames["posts"].select("post_id", "holders").rows() if holders == "one"}
+    _overlapping_holders(b, roles.filter(pl.col("post_id").is_in(list(single))))
     current = roles.filter(pl.col("status") == "current", pl.col("post_id").is_in(list(single)))
     for (org, post), group in current.group_by("organization_id", "post_id", maintain_order=True):
         if group.height < 2:
@@ -213,3 +214,39 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
                 f"post {post} of {org} has one holder at a time, but {holders} are all current: "
                 f"set the earlier one's status to ended (end_date if a source gives it) or unknown",
             )
+
+
+def certainly_overlap(a: tuple[Any, Any, Any], b: tuple[Any, Any, Any]) -> bool:
+    """Whether two terms `(start_latest, end_earliest, status)` must have been held at once.
+
+    Only a certain overlap counts: each began (at the latest) before the other can have ended
+    (at the earliest). An unknown start proves nothing; an open end is ongoing only if `current`.
+    """
+
+    def end(term: tuple[Any, Any, Any]) -> dt.date | None:
+        return term[1] if term[1] is not None else (dt.date.max if term[2] == "current" else None)
+
+    if a[0] is None or b[0] is None or end(a) is None or end(b) is None:
+        return False
+    return a[0] < end(b) and b[0] < end(a)
+
+
+def _overlapping_holders(b: Builder, roles: pl.DataFrame) -> None:
+    """A post one person holds at a time may not have two terms that must overlap in one organization."""
+    rows = roles.select(
+        "role_id", "organization_id", "post_id", "start_latest", "end_earliest", "status", "_where", "_line"
+    )
+    for (org, post), group in rows.group_by("organization_id", "post_id", maintain_order=True):
+        terms = group.rows()
+        for i, first in enumerate(terms):
+            for second in terms[i + 1 :]:
+                if certainly_overlap(first[3:6], second[3:6]):
+                    b.problem(
+                        second[6],
+                        second[7],
+                        "start_date",
+                        "overlapping holders",
+                        second[0],
+                        f"post {post} of {org} has one holder at a time, but {first[0]} and {second[0]} must "
+                        f"overlap: correct a start or end date (or its bounds)",
+                    )
