@@ -291,6 +291,14 @@ def test_journalists_characterisations_are_not_the_speakers_words():
     )
 
 
+def test_words_said_at_a_meeting_the_article_dates_are_dated():
+    reports = T["meeting_sources"].filter(pl.col("reported_date").is_not_null()).select("meeting_id", "article_id")
+    at = T["statements"].filter(pl.col("meeting_id").is_not_null()).join(reports, on=["meeting_id", "article_id"])
+    assert not at.is_empty()
+    for s in at.iter_rows(named=True):
+        assert s["date"] is not None, s["statement_id"]
+
+
 def test_000s_monday_joint_words_are_dated_to_the_monday():
     for sid in ("000-haqqani-meeting-common-interest", "000-haqqani-meeting-fraternal-relations"):
         assert _row("statements", statement_id=sid)["date"] == "2024-12-23", sid
