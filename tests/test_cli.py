@@ -72,8 +72,114 @@ def test_sqlite_export_has_keys_and_row_counts(tmp_path):
     for view in VIEWS:  # every view runs against the tables as published
         assert con.execute(f"SELECT * FROM {view}").fetchall(), view
     assert json.loads((tmp_path / "pad.metadata.json").read_text(encoding="utf-8"))["title"]
-    ddl = con.execute("SELECT sql FROM sqlite_master WHERE name = 'meetings'").fetchone()[0]
-    assert "-- First day `date` allows; null if open." in ddl
+    assert f"-m {tmp_path / 'pad.metadata.json'}" in run.stdout  # the hint Datasette needs
+    assert db.stat().st_mode & 0o044 == 0o044  # readable by a Datasette run as another user
+
+
+def _package_with_description(tmp_path: Path, text: str) -> Path:
+    import shutil
+
+    from tests.conftest import DATASETS
+
+    copy = tmp_path / "pkg"
+    shutil.copytree(DATASETS, copy)
+    desc = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"][0]["schema"]["fields"][1]["description"] = text
+    (copy / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    return copy
+
+
+def test_export_a_description_with_sql_in_it_adds_no_column(tmp_path, monkeypatch):
+    from pak_afghan_diplomacy.export import to_sqlite
+
+    package = _package_with_description(tmp_path, "x\n  evil TEXT, -- y")
+    monkeypatch.setattr(pad, "data_dir", lambda: package)
+    first = pad.datapackage()["resources"][0]
+    to_sqlite(tmp_path / "out" / "pad.db")
+    con = sqlite3.connect(tmp_path / "out" / "pad.db")
+    columns = [r[1] for r in con.execute(f"PRAGMA table_info({first['name']})")]
+    assert sorted(columns) == sorted(f["name"] for f in first["schema"]["fields"])
+    stored = con.execute(
+        "SELECT description FROM _columns WHERE table_name = ? AND column_name = ?",
+        (first["name"], first["schema"]["fields"][1]["name"]),
+    ).fetchone()[0]
+    assert stored == "x\n  evil TEXT, -- y"
+
+
+def test_export_never_overwrites_a_file_that_is_not_ours(tmp_path):
+    mine = tmp_path / "pad.metadata.json"
+    mine.write_text('{"my": "notes"}', encoding="utf-8")
+    run = _run("export", "sqlite", str(tmp_path / "pad.db"))
+    assert run.returncode == 2 and "--force" in run.stderr
+    assert mine.read_text(encoding="utf-8") == '{"my": "notes"}' and not (tmp_path / "pad.db").exists()
+    (tmp_path / "other.db").write_bytes(b"my own database")
+    run = _run("export", "sqlite", str(tmp_path / "other.db"))
+    assert run.returncode == 2 and (tmp_path / "other.db").read_bytes() == b"my own database"
+    forced = _run("export", "sqlite", str(tmp_path / "other.db"), "--force")
+    assert forced.returncode == 0, forced.stderr
+    again = _run("export", "sqlite", str(tmp_path / "other.db"))  # an earlier export is ours to replace
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db", "other.metadata.json", "pad.metadata.json"]
+
+
+def test_export_never_follows_a_symlink_nor_writes_into_the_package(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    (tmp_path / "pad.db").symlink_to(victim)
+    run = _run("export", "sqlite", str(tmp_path / "pad.db"))
+    assert run.returncode == 2 and "symbolic link" in run.stderr and victim.read_text(encoding="utf-8") == "keep"
+    forced = _run("export", "sqlite", str(tmp_path / "pad.db"), "--force")
+    assert forced.returncode == 2 and victim.read_text(encoding="utf-8") == "keep"
+    inside = Path(str(pad.data_dir())) / "pad.db"
+    run = _run("export", "sqlite", str(inside), "--force")
+    assert run.returncode == 2 and "inside the data package" in run.stderr and not inside.exists()
+    table = Path(str(pad.data_dir())) / "parquet" / "meetings.parquet"
+    before = table.read_bytes()
+    run = _run("export", "sqlite", str(table), "--force")
+    assert run.returncode == 2 and table.read_bytes() == before
+
+
+def test_export_to_a_folder_names_the_folder_not_a_staging_file(tmp_path):
+    run = _run("export", "sqlite", ".", cwd=tmp_path)
+    assert run.returncode == 3 and run.stderr.startswith("export: .: is a folder"), run.stderr
+    assert "staging" not in run.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_export_leaves_no_folder_and_no_staging_file(tmp_path, monkeypatch):
+    from pak_afghan_diplomacy import export
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(export, "write_database", full)
+    target = tmp_path / "new" / "deeper" / "pad.db"
+    with pytest.raises(OSError, match="no space left") as err:
+        export.to_sqlite(target)
+    assert err.value.filename == str(target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_export_leaves_nothing_and_the_next_run_cleans_a_stale_staging_file(tmp_path):
+    import signal
+    import time
+
+    stale = tmp_path / ".pad.db.999999999.abcd.pad-staging"  # a pid that cannot be running
+    stale.write_bytes(b"half")
+    code = (
+        "import os, signal, sys, pak_afghan_diplomacy.export as e\n"
+        "real = e.write_database\n"
+        "def slow(*a):\n    real(*a); print('staged', flush=True); signal.pause()\n"
+        "e.write_database = slow\n"
+        f"e.to_sqlite({str(tmp_path / 'pad.db')!r})\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "staged"
+    assert not stale.exists()  # the run removed the dead run's leftovers
+    assert any(p.name.endswith(".pad-staging") for p in tmp_path.iterdir())
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    time.sleep(0.1)
+    assert list(tmp_path.iterdir()) == [], list(tmp_path.iterdir())
 
 
 def test_plot_timeline_renders_a_figure(tmp_path):

@@ -89,7 +89,7 @@ def test_each_extra_set_runs_the_readme_commands_it_should(venvs, tmp_path, name
         if needs is None or needs in SETS[name]:
             assert run.returncode == 0, (example, run.stderr)
         else:
-            assert run.returncode == 2, (example, run.returncode, run.stderr)
+            assert run.returncode == 3, (example, run.returncode, run.stderr)
             _one_line_naming(run, needs)
     for example, (code, needs) in PYTHON.items():
         run = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=work)

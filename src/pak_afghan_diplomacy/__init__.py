@@ -4,13 +4,19 @@
     pad.tables()                              # ['articles', 'persons', ...]
     meetings = pad.load("meetings")           # a polars DataFrame
     meetings = pad.load("meetings", backend="pandas")
+    pad.load("meetings", columns=["meeting_id", "date"], filters={"country": "Afghanistan"})
+    pad.scan("statements")                    # a polars LazyFrame
+    pad.search("Durani")                      # persons and posts by any spelling
 
 Nothing is read, and neither polars nor pandas is imported, until a table is asked for.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import os
+from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -54,6 +60,8 @@ __all__ = [
     "describe",
     "doc",
     "load",
+    "scan",
+    "search",
     "tables",
 ]
 
@@ -67,52 +75,193 @@ def data_dir() -> Traversable:
     return Path(__file__).resolve().parents[2] / "datasets"
 
 
+_DESCRIPTORS: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+
+def _descriptor() -> dict[str, Any]:
+    """The descriptor, parsed once per file version (keyed on path, size and mtime): `load()` reads it often."""
+    path = data_dir().joinpath("datapackage.json")
+    try:
+        st = os.stat(str(path))
+        key = (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:  # not on a file system (a zipped install): read it every time
+        return json.loads(path.read_text(encoding="utf-8"))
+    if key not in _DESCRIPTORS:
+        _DESCRIPTORS.clear()
+        _DESCRIPTORS[key] = json.loads(path.read_text(encoding="utf-8"))
+    return _DESCRIPTORS[key]
+
+
 def datapackage() -> dict[str, Any]:
-    """The Frictionless descriptor (`datapackage.json`) as a dict."""
-    return json.loads(data_dir().joinpath("datapackage.json").read_text(encoding="utf-8"))
+    """The Frictionless descriptor (`datapackage.json`) as a dict (a fresh copy: edit it freely)."""
+    return copy.deepcopy(_descriptor())
 
 
 def tables() -> list[str]:
     """Names of the published tables, in publication order."""
-    return [r["name"] for r in datapackage()["resources"] if r["format"] == "parquet"]
+    return [r["name"] for r in _descriptor()["resources"] if r["format"] == "parquet"]
+
+
+Filters = Mapping[str, Any]
 
 
 @overload
-def load(name: TableName, backend: Literal["polars"] = "polars") -> polars.DataFrame: ...
+def load(
+    name: TableName,
+    backend: Literal["polars"] = "polars",
+    *,
+    columns: Sequence[str] | None = None,
+    filters: Filters | None = None,
+    verify: bool = True,
+) -> polars.DataFrame: ...
 @overload
-def load(name: TableName, backend: Literal["pandas"]) -> pandas.DataFrame: ...
+def load(
+    name: TableName,
+    backend: Literal["pandas"],
+    *,
+    columns: Sequence[str] | None = None,
+    filters: Filters | None = None,
+    verify: bool = True,
+) -> pandas.DataFrame: ...
 
 
-def load(name: TableName, backend: Literal["polars", "pandas"] = "polars") -> Any:
-    """Load one table from its Parquet file, as a polars (default) or pandas DataFrame."""
-    known = tables()
-    if name not in known:
-        raise KeyError(f"no table {name!r}; tables are: {', '.join(known)}")
-    path = data_dir().joinpath("parquet", f"{name}.parquet")
-    if backend == "polars":
-        import polars as pl
+def load(
+    name: TableName,
+    backend: Literal["polars", "pandas"] = "polars",
+    *,
+    columns: Sequence[str] | None = None,
+    filters: Filters | None = None,
+    verify: bool = True,
+) -> Any:
+    """Load one table from its Parquet file, as a polars (default) or pandas DataFrame.
 
-        with path.open("rb") as fh:
-            return pl.read_parquet(fh)
+    columns: only these columns, e.g. `columns=["meeting_id", "date"]`.
+    filters: rows whose column equals a value, or is in a list/set/tuple of values, e.g.
+        `filters={"country": "Afghanistan", "kind": ["visit", "bilateral meeting"]}`; for anything
+        else use `scan(name)` and polars expressions.
+    verify: check cheaply that the file is the one the descriptor describes (inside the package,
+        its columns and their types); `verify=False` skips it.
+    """
+    if backend not in ("polars", "pandas"):
+        raise ValueError(f"backend must be 'polars' or 'pandas', not {backend!r}")
+    resource = _resource(name)
+    path = _table_path(resource, verify)
     if backend == "pandas":
+        if columns is not None or filters:
+            frame = _read(path, resource, columns, filters, verify)
+            return _to_pandas(frame.to_arrow())
         return _pandas(path)
-    raise ValueError(f"backend must be 'polars' or 'pandas', not {backend!r}")
+    return _read(path, resource, columns, filters, verify)
+
+
+def scan(name: TableName) -> polars.LazyFrame:
+    """A table as a polars LazyFrame: filter and select before anything is read.
+
+    pad.scan("statements").filter(pl.col("text").str.contains("border")).collect()
+    """
+    import polars as pl
+
+    path = _table_path(_resource(name), True)
+    return pl.scan_parquet(str(path)) if isinstance(path, Path) else pl.read_parquet(path.read_bytes()).lazy()
+
+
+def _resource(name: str) -> dict[str, Any]:
+    for r in _descriptor()["resources"]:
+        if r["name"] == name and r["format"] == "parquet":
+            return r
+    raise KeyError(f"no table {name!r}; tables are: {', '.join(tables())}")
+
+
+def _table_path(resource: dict[str, Any], verify: bool) -> Traversable:
+    folder = data_dir()
+    path = folder.joinpath(*resource["path"].split("/"))
+    if verify and isinstance(path, Path):
+        if not path.resolve().is_relative_to(Path(folder).resolve()):
+            raise ValueError(f"{path}: the table file lies outside the data package (a link?); refusing to read it")
+        size = resource.get("bytes")
+        if size is not None and path.stat().st_size != size:
+            raise ValueError(f"{path}: {path.stat().st_size} bytes, the descriptor says {size}")
+    return path
+
+
+_DTYPES = {"string": "String", "integer": "Int64", "boolean": "Boolean", "date": "Date"}
+
+
+def _read(
+    path: Traversable,
+    resource: dict[str, Any],
+    columns: Sequence[str] | None,
+    filters: Filters | None,
+    verify: bool,
+) -> polars.DataFrame:
+    import polars as pl
+
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    for column in [*(columns or []), *(filters or {})]:
+        if column not in names:
+            raise KeyError(f"{resource['name']} has no column {column!r}; columns are: {', '.join(names)}")
+    source: Any = str(path) if isinstance(path, Path) else path.read_bytes()
+    if columns is None and not filters:
+        frame = pl.read_parquet(source)
+    else:
+        lazy = pl.scan_parquet(source) if isinstance(source, str) else pl.read_parquet(source).lazy()
+        for column, value in (filters or {}).items():
+            if isinstance(value, (list, tuple, set, frozenset)):
+                lazy = lazy.filter(pl.col(column).is_in(list(value)))
+            elif value is None:
+                lazy = lazy.filter(pl.col(column).is_null())
+            else:
+                lazy = lazy.filter(pl.col(column) == value)
+        frame = lazy.select(list(columns) if columns is not None else pl.all()).collect()
+    if verify:
+        wanted = {f["name"]: _DTYPES[f["type"]] for f in resource["schema"]["fields"]}
+        got = {c: str(t) for c, t in frame.schema.items()}
+        expected = {c: wanted[c] for c in (columns if columns is not None else names)}
+        if got != expected:
+            extra = [c for c in got if c not in expected]
+            wrong = [f"{c} is {got[c]}, not {t}" for c, t in expected.items() if c in got and got[c] != t]
+            missing = [c for c in expected if c not in got]
+            said = "; ".join(
+                [*(f"unexpected column {c!r}" for c in extra), *wrong, *(f"missing column {c!r}" for c in missing)]
+            )
+            raise ValueError(
+                f"{path}: the file does not match the descriptor ({said}); "
+                "run `pak-afghan-diplomacy validate`, or load(..., verify=False) to read it anyway"
+            )
+    return frame
 
 
 def _pandas(path: Traversable) -> pandas.DataFrame:
     """Typed for analysis: real dates as datetime64, nullable Int64, boolean and string columns."""
+    import pyarrow.parquet as pq
+
+    _need_pandas()
+    with path.open("rb") as fh:
+        table = pq.read_table(fh)
+    return _to_pandas(table)
+
+
+def _need_pandas() -> None:
     try:
-        import pandas as pd
+        import pandas  # noqa: F401
     except ImportError:
         raise ModuleNotFoundError(
             "backend='pandas' needs the 'pandas' extra: pip install 'pak-afghan-diplomacy[pandas]'"
         ) from None
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    mapping = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
-    with path.open("rb") as fh:
-        table = pq.read_table(fh)
+
+def _to_pandas(table: Any) -> pandas.DataFrame:
+    _need_pandas()
+    import pandas as pd
+    import pyarrow as pa
+
+    mapping = {
+        pa.int64(): pd.Int64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+        pa.string(): pd.StringDtype(),
+        pa.large_string(): pd.StringDtype(),
+        pa.string_view(): pd.StringDtype(),
+    }
     frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
     for column in table.schema:
         if pa.types.is_date(column.type):
@@ -120,14 +269,22 @@ def _pandas(path: Traversable) -> pandas.DataFrame:
     return frame
 
 
+def search(text: str, limit: int = 10, min_score: float = 60) -> polars.DataFrame:
+    """Persons and posts whose name, any spelling of it, or any wording of the post resembles `text`.
+
+    pad.search("Durani")   # finds a person spelt "Durrani", with the spelling matched and a score (0–100)
+    Fuzzy (rapidfuzz), case- and accent-insensitive; the best match per person or post, best first.
+    """
+    return metadata.search(load, text, limit, min_score)
+
+
 def describe(name: str) -> metadata.TableDescription:
     """A table's description, columns (type, required, meaning), keys and row count; `print()` it."""
-    import polars as pl
+    import pyarrow.parquet as pq
 
-    path = data_dir().joinpath("parquet", f"{name}.parquet")
-    resource = metadata.describe(datapackage(), name, 0)  # raises KeyError naming the tables
-    with path.open("rb") as fh:
-        rows = pl.scan_parquet(fh).select(pl.len()).collect().item()
+    resource = metadata.describe(_descriptor(), name, 0)  # raises KeyError naming the tables
+    with _table_path(_resource(name), True).open("rb") as fh:
+        rows = pq.ParquetFile(fh).metadata.num_rows
     return metadata.TableDescription(**{**resource.__dict__, "rows": rows})
 
 
@@ -136,7 +293,7 @@ def cite(*record_ids: str) -> metadata.Citation:
 
     pad.cite("2024-12-sadiq-haqqani-kabul").articles   # title, publisher, date and URL of each source
     """
-    return metadata.cite(datapackage(), load, record_ids)
+    return metadata.cite(_descriptor(), load, record_ids)
 
 
 def csv_schema(name: str) -> dict[str, Any]:
@@ -145,7 +302,7 @@ def csv_schema(name: str) -> dict[str, Any]:
     import polars as pl
 
     types = {"string": pl.String, "integer": pl.Int64, "boolean": pl.Boolean, "date": pl.Date}
-    fields = metadata.describe(datapackage(), name, 0).columns
+    fields = metadata.describe(_descriptor(), name, 0).columns
     return {c.name: types[c.type]() for c in fields}
 
 

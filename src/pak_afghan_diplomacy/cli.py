@@ -34,8 +34,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 
 
 
 def _needs(extra: str):
+    """A missing extra is the environment's problem (exit 3), in one line saying what to install."""
     print(f"this command needs the '{extra}' extra: pip install 'pak-afghan-diplomacy[{extra}]'", file=sys.stderr)
-    return 2
+    return EXIT_ENVIRONMENT
 
 
 def _say(message: str) -> None:
@@ -217,10 +218,19 @@ def _validate_file(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pak_afghan_diplomacy.export import to_sqlite
+    import shlex
 
-    counts = to_sqlite(Path(args.path))
-    print(f"wrote {args.path}: {len(counts)} tables, {sum(counts.values())} rows (browse: datasette {args.path})")
+    from pak_afghan_diplomacy.export import ExportRefused, to_sqlite
+
+    path = Path(args.path)
+    try:
+        counts = to_sqlite(path, force=args.force)
+    except ExportRefused as err:
+        _say(f"export: {err}")
+        return EXIT_USAGE
+    meta = path.with_name(f"{path.stem}.metadata.json")
+    print(f"wrote {path} and {meta}: {len(counts)} tables, {sum(counts.values())} rows")
+    print(f"browse: datasette {shlex.quote(str(path))} -m {shlex.quote(str(meta))}")
     return 0
 
 
@@ -359,13 +369,15 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "export",
         help="export the tables to SQLite",
-        description="Write every table to SQLite with primary and foreign keys and column descriptions "
-        "(in the DDL, and as rows of _tables and _columns).",
-        epilog="example:\n  pak-afghan-diplomacy export sqlite pad.db && datasette pad.db",
+        description="Write every table to SQLite with primary and foreign keys, full-text search on statements, "
+        "name spellings, post wordings and evidence, views for common questions, descriptions as rows of "
+        "_tables and _columns; and Datasette's <name>.metadata.json beside it.",
+        epilog="example:\n  pak-afghan-diplomacy export sqlite pad.db && datasette pad.db -m pad.metadata.json",
         formatter_class=raw,
     )
     e.add_argument("format", choices=["sqlite"], help="the target format")
-    e.add_argument("path", help="the file to write (replaced whole)")
+    e.add_argument("path", help="the file to write (an earlier export there is replaced whole)")
+    e.add_argument("--force", action="store_true", help="replace the file (and metadata.json) even if not ours")
     e.set_defaults(func=cmd_export)
 
     pl_ = sub.add_parser(
