@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 import pak_afghan_diplomacy as pad
@@ -204,3 +206,77 @@ def test_progress_bar_only_for_long_builds_on_a_terminal(monkeypatch):
     tick = start(cli.PROGRESS_FROM)
     for i in range(cli.PROGRESS_FROM):
         tick(f"article-{i}")
+
+
+def _planted_meetings(path: Path) -> dict[int, str]:
+    """Our meetings CSV with one failure planted per line; returns line -> the column planted."""
+    from tests.conftest import DATASETS
+
+    frame = pl.read_csv(DATASETS / "csv" / "meetings.csv", infer_schema=False)
+    plants = {
+        0: ("date_earliest", "2024-13-01"),
+        1: ("source_count", "two"),
+        2: ("kind", "party"),
+        4: ("meeting_id", frame["meeting_id"][3]),
+        5: ("part_of", "no-such-visit"),
+        6: ("date_precision", None),
+        7: ("description", '=HYPERLINK("x")'),
+        8: ("date_inferred", "yes please"),
+        9: ("note", "hidden \u202e text"),
+    }
+    index = pl.int_range(pl.len())
+    frame = frame.with_columns(
+        [pl.when(index == i).then(pl.lit(v, dtype=pl.String)).otherwise(c).alias(c) for i, (c, v) in plants.items()]
+    )
+    frame.write_csv(path)
+    return {i + 2: c for i, (c, _) in plants.items()}
+
+
+def test_validate_table_reports_every_planted_failure_with_its_line(tmp_path):
+    bad = tmp_path / "mine.csv"
+    planted = _planted_meetings(bad)
+    report = tmp_path / "problems.csv"
+    run = _run("validate", "--table", "meetings", str(bad), "--report", str(report))
+    assert run.returncode == 1 and "Traceback" not in run.stderr and "ignore_errors" not in run.stderr
+    found = list(csv.DictReader(report.open(encoding="utf-8")))
+    located = {(int(p["line"]), p["field"]) for p in found}
+    assert set(planted.items()) <= located, found
+    duplicate = next(p for p in found if p["check"] == "duplicate key")
+    assert duplicate["value"] in duplicate["message"] and "line 5" in duplicate["message"]
+
+
+def test_validate_table_finds_what_frictionless_finds(tmp_path):
+    frictionless = pytest.importorskip("frictionless")
+    bad = tmp_path / "mine.csv"
+    _planted_meetings(bad)
+    schema = json.loads((Path(__file__).parents[1] / "schema" / "meetings.json").read_text(encoding="utf-8"))
+    # A Table Schema resolves a self-reference in the file itself (resource ""); others need a package.
+    schema["foreignKeys"] = [
+        {**fk, "reference": {**fk["reference"], "resource": ""}}
+        for fk in schema.get("foreignKeys", [])
+        if fk["reference"]["resource"] == "meetings"
+    ]
+    resource = frictionless.Resource(
+        bad.name, basepath=str(tmp_path), schema=frictionless.Schema.from_descriptor(schema)
+    )
+    theirs = resource.validate().flatten(["rowNumber", "fieldName", "type", "note"])
+    assert theirs and all(row is not None for row, *_ in theirs), theirs
+    report = tmp_path / "problems.json"
+    _run("validate", "--table", "meetings", str(bad), "--report", str(report))
+    ours = json.loads(report.read_text(encoding="utf-8"))
+    for row, field, kind, note in theirs:
+        field = field or ("part_of" if kind == "foreign-key" else "meeting_id")
+        assert any(p["line"] == row and field in p["field"] for p in ours), (row, field, kind, note, ours)
+
+
+def test_validate_table_writes_a_report_on_success_and_refuses_a_parquet_missing_a_column(tmp_path):
+    from tests.conftest import DATASETS
+
+    report = tmp_path / "problems.csv"
+    run = _run("validate", "--table", "meetings", str(DATASETS / "csv" / "meetings.csv"), "--report", str(report))
+    assert run.returncode == 0, run.stderr
+    assert report.read_text(encoding="utf-8").startswith("where,line,row,field")
+    short = tmp_path / "short.parquet"
+    pl.read_parquet(DATASETS / "parquet" / "meetings.parquet").drop("kind").write_parquet(short)
+    run = _run("validate", "--table", "meetings", str(short))
+    assert run.returncode == 1 and "column kind is missing" in run.stderr

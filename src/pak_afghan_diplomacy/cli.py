@@ -126,6 +126,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         _report(problems, args.report)
         return 1
+    if args.report is not None:
+        from pak_afghan_diplomacy.pipeline.problems import write_report
+
+        write_report([], args.report)  # CI keeps an artefact either way
     print(
         f"valid: {folder} ({len(counts)} tables, {sum(counts.values())} rows"
         + (", spans checked against seeds/" if seeds.is_dir() else "")
@@ -186,10 +190,10 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def _validate_file(args: argparse.Namespace) -> int:
-    """Check a user's own CSV or Parquet file against one of our table models."""
-    from pak_afghan_diplomacy.pipeline.problems import Problem
-    from pak_afghan_diplomacy.pipeline.publish.verify import read_table
-    from pak_afghan_diplomacy.pipeline.whole.checks import schema_problems
+    """Check a user's own CSV or Parquet file against one of our tables: every failure, with its line."""
+    import pak_afghan_diplomacy as pad
+    from pak_afghan_diplomacy.pipeline.problems import write_report
+    from pak_afghan_diplomacy.pipeline.publish.userfile import check_file
     from pak_afghan_diplomacy.schema import MODELS
 
     if not (args.table and args.file):
@@ -199,21 +203,14 @@ def _validate_file(args: argparse.Namespace) -> int:
         print(f"validate: no table {args.table!r}; tables are: {', '.join(MODELS)}", file=sys.stderr)
         return 2
     path = Path(args.file)
-    fmt = "parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv"
     data = path.read_bytes()  # an OSError is an environment problem (exit 3), not bad data
-    try:
-        frame = read_table(args.table, data, fmt)
-    except Exception as exc:
-        problems = [Problem(str(path), check="readable", message=f"cannot read as {args.table} {fmt}: {exc}")]
-    else:
-        problems = [
-            Problem(str(path), row=p.row, field=p.field, check=p.check, value=p.value, message=p.message)
-            for p in schema_problems(args.table, frame)
-        ]
+    problems, rows = check_file(args.table, path, data, pad.load)
     if problems:
         _report(problems, args.report)
         return 1
-    print(f"valid: {path} ({frame.height} rows of {args.table})")
+    if args.report is not None:
+        write_report([], args.report)  # CI keeps an artefact either way
+    print(f"valid: {path} ({rows} rows of {args.table})")
     return 0
 
 
