@@ -257,24 +257,42 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     import json
+    import shutil
 
     import polars as pl
+    from rich.console import Console
+    from rich.table import Table
 
     import pak_afghan_diplomacy as pad
 
     folder = Path(args.path) if args.path else pad.data_dir()
     desc = json.loads(folder.joinpath("datapackage.json").read_text(encoding="utf-8"))
-    print(f"{desc['title']} ({desc['name']}) version {desc['version']}, created {desc['created']}")
-    print(f"data: {folder}")
-    print("\ntables (rows):")
+    # Rich wraps every cell to the terminal (or 100 columns in a pipe): nothing runs off the edge.
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+    console = Console(file=sys.stdout, width=width, highlight=False, markup=False, emoji=False)
+    console.print(f"{desc['title']} ({desc['name']}) version {desc['version']}, created {desc['created']}")
+    console.print(f"data: {folder}")
+    tables = Table(title="tables", title_justify="left", expand=True)
+    tables.add_column("table", no_wrap=True)
+    tables.add_column("rows", justify="right", no_wrap=True)
+    tables.add_column("what it holds", overflow="fold", ratio=1)
     for r in desc["resources"]:
         if r["format"] == "parquet":
             with folder.joinpath(r["path"]).open("rb") as fh:
                 rows = pl.scan_parquet(fh).select(pl.len()).collect().item()
-            print(f"  {r['name']:<22}{rows:>6}  {r['description']}")
-    print(f"\nsources ({len(desc['sources'])} articles):")
-    for s in desc["sources"]:
-        print(f"  {s['path']:<36}{s['version']:<12}{s['title']}")
+            tables.add_row(r["name"], str(rows), r.get("description", ""))
+    console.print(tables)
+    with folder.joinpath("parquet", "articles.parquet").open("rb") as fh:
+        articles = pl.read_parquet(fh).sort("article_id")
+    sources = Table(title=f"sources ({articles.height} articles)", title_justify="left", expand=True)
+    sources.add_column("article", no_wrap=True)
+    sources.add_column("published", no_wrap=True)
+    sources.add_column("title, publisher, where to read it", overflow="fold", ratio=1)
+    for a in articles.iter_rows(named=True):
+        by = f" ({a['publisher']})" if a.get("publisher") else ""
+        where = a.get("url") or "no URL recorded"
+        sources.add_row(a["article_id"], str(a["published_date"]), f"{a['title']}{by}\n{where}")
+    console.print(sources)
     return 0
 
 
