@@ -219,3 +219,12 @@ def test_load_reads_the_descriptor_once_per_version(tmp_path, monkeypatch):
     desc.write_text(desc.read_text(encoding="utf-8").replace('"persons"', '"persons" '), encoding="utf-8")
     pad.load("persons")
     assert len(reads) == before + 1  # an edited descriptor is read again
+
+
+def test_the_changelog_entry_of_this_version_names_every_table_the_wheel_ships():
+    text = pad.doc("changelog").read_text(encoding="utf-8")
+    assert f"## {pad.__version__} — " in text
+    entry = text.split(f"## {pad.__version__} — ", 1)[1].split("\n## ", 1)[0]
+    for table in pad.tables():
+        assert f"`{table}`" in entry, table
+    assert pad.datapackage()["version"] == pad.__version__
