@@ -232,13 +232,17 @@ def _read(
 
 
 def _pandas(path: Traversable) -> pandas.DataFrame:
-    """Typed for analysis: real dates as datetime64, nullable Int64, boolean and string columns."""
-    import pyarrow.parquet as pq
+    """Typed for analysis: real dates as datetime64, nullable Int64, boolean and string columns.
+
+    Read by polars (Rust threads), converted without Arrow's C++ thread pool: a pool still tearing
+    down at interpreter exit aborts the process ("terminate called without an active exception",
+    apache/arrow#34314, seen once in tests/test_extras.py under load), and our tables are small.
+    """
+    import polars as pl
 
     _need_pandas()
-    with path.open("rb") as fh:
-        table = pq.read_table(fh)
-    return _to_pandas(table)
+    source: Any = str(path) if isinstance(path, Path) else path.read_bytes()
+    return _to_pandas(pl.read_parquet(source).to_arrow())
 
 
 def _need_pandas() -> None:
@@ -262,7 +266,7 @@ def _to_pandas(table: Any) -> pandas.DataFrame:
         pa.large_string(): pd.StringDtype(),
         pa.string_view(): pd.StringDtype(),
     }
-    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False, use_threads=False)
     for column in table.schema:
         if pa.types.is_date(column.type):
             frame[column.name] = pd.to_datetime(frame[column.name])
