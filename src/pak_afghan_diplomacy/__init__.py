@@ -14,6 +14,7 @@ Nothing is read, and neither polars nor pandas is imported, until a table is ask
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -68,6 +69,12 @@ __all__ = [
 
 def data_dir() -> Traversable:
     """The published data package: inside the installed wheel, or `datasets/` of a source checkout."""
+    return _found_data_dir()
+
+
+@functools.cache
+def _found_data_dir() -> Traversable:
+    """Where the package is, looked up once (importlib.resources is slow to ask on every load)."""
     packaged = files(__name__) / "datasets"
     if packaged.joinpath("datapackage.json").is_file():
         return packaged
@@ -75,21 +82,34 @@ def data_dir() -> Traversable:
     return Path(__file__).resolve().parents[2] / "datasets"
 
 
-_DESCRIPTORS: dict[tuple[str, int, int], dict[str, Any]] = {}
+_DESCRIPTORS: dict[tuple[str, int, int], tuple[dict[str, Any], Traversable, Path | None]] = {}
+
+
+def _package() -> tuple[dict[str, Any], Traversable, Path | None]:
+    """(descriptor, folder, the folder resolved) parsed once per descriptor version (keyed on path, size and
+    mtime): `load()` needs them on every call, and must cost little more than reading the Parquet file."""
+    folder = data_dir()
+    path = _joined(folder, "datapackage.json")
+    try:
+        st = os.stat(_text(path))
+        key = (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:  # not on a file system (a zipped install): read it every time
+        return json.loads(path.read_text(encoding="utf-8")), folder, None
+    if key not in _DESCRIPTORS:
+        _DESCRIPTORS.clear()
+        resolved = Path(folder).resolve() if isinstance(folder, Path) else None
+        _DESCRIPTORS[key] = (json.loads(path.read_text(encoding="utf-8")), folder, resolved)
+    return _DESCRIPTORS[key]
 
 
 def _descriptor() -> dict[str, Any]:
-    """The descriptor, parsed once per file version (keyed on path, size and mtime): `load()` reads it often."""
-    path = data_dir().joinpath("datapackage.json")
-    try:
-        st = os.stat(str(path))
-        key = (str(path), st.st_size, st.st_mtime_ns)
-    except OSError:  # not on a file system (a zipped install): read it every time
-        return json.loads(path.read_text(encoding="utf-8"))
-    if key not in _DESCRIPTORS:
-        _DESCRIPTORS.clear()
-        _DESCRIPTORS[key] = json.loads(path.read_text(encoding="utf-8"))
-    return _DESCRIPTORS[key]
+    return _package()[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _text(path: Any) -> str:
+    """`str(path)`, remembered: pathlib's str is slow enough to matter on every load."""
+    return str(path)
 
 
 def datapackage() -> dict[str, Any]:
@@ -173,18 +193,44 @@ def _resource(name: str) -> dict[str, Any]:
 
 
 def _table_path(resource: dict[str, Any], verify: bool) -> Traversable:
-    folder = data_dir()
-    path = folder.joinpath(*resource["path"].split("/"))
-    if verify and isinstance(path, Path):
-        if not path.resolve().is_relative_to(Path(folder).resolve()):
-            raise ValueError(f"{path}: the table file lies outside the data package (a link?); refusing to read it")
+    _, folder, resolved = _package()
+    path = _joined(folder, resource["path"])
+    if verify and isinstance(path, Path) and resolved is not None:
+        # A link is only followed inside the package (a resolve costs a syscall per link, so ask first).
+        linked = os.path.islink(_text(path)) or os.path.islink(_text(path.parent))
+        if linked and not path.resolve().is_relative_to(resolved):
+            raise ValueError(f"{path}: the table file lies outside the data package (a link); refusing to read it")
         size = resource.get("bytes")
         if size is not None and path.stat().st_size != size:
             raise ValueError(f"{path}: {path.stat().st_size} bytes, the descriptor says {size}")
     return path
 
 
+@functools.lru_cache(maxsize=256)
+def _joined(folder: Any, relative: str) -> Any:
+    return folder.joinpath(*relative.split("/"))
+
+
 _DTYPES = {"string": "String", "integer": "Int64", "boolean": "Boolean", "date": "Date"}
+_EXPECTED: dict[int, tuple[dict[str, Any], dict[str, Any], list[type]]] = {}
+
+
+def _classes(resource: dict[str, Any]) -> list[type]:
+    _expected(resource)
+    return _EXPECTED[id(resource)][2]
+
+
+def _expected(resource: dict[str, Any]) -> dict[str, Any]:
+    """Column -> polars dtype the descriptor gives, built once per resource object (the descriptor is cached)."""
+    import polars as pl
+
+    hit = _EXPECTED.get(id(resource))
+    if hit is None or hit[0] is not resource:
+        types = {"string": pl.String, "integer": pl.Int64, "boolean": pl.Boolean, "date": pl.Date}
+        dtypes = {f["name"]: types[f["type"]]() for f in resource["schema"]["fields"]}
+        hit = (resource, dtypes, [type(t) for t in dtypes.values()])
+        _EXPECTED[id(resource)] = hit
+    return hit[1]
 
 
 def _read(
@@ -200,7 +246,7 @@ def _read(
     for column in [*(columns or []), *(filters or {})]:
         if column not in names:
             raise KeyError(f"{resource['name']} has no column {column!r}; columns are: {', '.join(names)}")
-    source: Any = str(path) if isinstance(path, Path) else path.read_bytes()
+    source: Any = _text(path) if isinstance(path, Path) else path.read_bytes()
     if columns is None and not filters:
         frame = pl.read_parquet(source)
     else:
@@ -214,9 +260,12 @@ def _read(
                 lazy = lazy.filter(pl.col(column) == value)
         frame = lazy.select(list(columns) if columns is not None else pl.all()).collect()
     if verify:
-        wanted = {f["name"]: _DTYPES[f["type"]] for f in resource["schema"]["fields"]}
+        wanted = _expected(resource)
+        # The common case, checked in microseconds: our four dtypes have no parameters, so their classes say it.
+        if columns is None and frame.columns == names and list(map(type, frame.dtypes)) == _classes(resource):
+            return frame
         got = {c: str(t) for c, t in frame.schema.items()}
-        expected = {c: wanted[c] for c in (columns if columns is not None else names)}
+        expected = {c: str(wanted[c]) for c in (columns if columns is not None else names)}
         if got != expected:
             extra = [c for c in got if c not in expected]
             wrong = [f"{c} is {got[c]}, not {t}" for c, t in expected.items() if c in got and got[c] != t]
