@@ -151,3 +151,15 @@ def test_metadata_is_written_for_readers(tmp_path):
     assert db["description_html"] and "`" not in json.dumps(db["tables"])  # Markdown rendered, not raw
     assert all(not v.get("description", "").startswith("View:") for v in db["tables"].values())
     assert Path(tmp_path / "pad.db").stat().st_mode & 0o444 == 0o444
+
+
+def test_joint_words_name_both_speakers_in_the_statements_view(client):
+    speakers = pad.load("statement_speakers").filter(pl.col("capacity") == "joint")
+    if not speakers.height:
+        pytest.skip("no joint statement in this package")
+    statement_id = speakers["statement_id"][0]
+    names = pad.load("persons").filter(
+        pl.col("person_id").is_in(speakers.filter(pl.col("statement_id") == statement_id)["person_id"].implode())
+    )["name"]
+    (row,) = _rows(client(f"/pad/statements_with_speakers.json?statement_id={statement_id}&_shape=objects"))
+    assert all(name in row["speaker"] for name in names), row["speaker"]

@@ -82,7 +82,13 @@ VIEWS: dict[str, tuple[str, str]] = {
         "Who said what, when, and where it was reported: each statement with its speaker's name (or "
         "organization), the words, the article's title and link, and whether the record is disputed.",
         """
-        SELECT s.statement_id, s.date, coalesce(pe.name, o.name, s.attribution_text) AS speaker,
+        SELECT s.statement_id, s.date,
+               coalesce(pe.name, o.name,
+                        (SELECT group_concat(coalesce(vp.name, vo.name), ' and ') FROM statement_speakers v
+                         LEFT JOIN persons vp ON vp.person_id = v.person_id
+                         LEFT JOIN organizations vo ON vo.organization_id = v.organization_id
+                         WHERE v.statement_id = s.statement_id AND v.capacity IN ('speaker', 'joint')),
+                        '(not attributed)') AS speaker,
                s.text, s.mode, s.setting, s.attribution_kind, s.meeting_id,
                a.title AS article, a.publisher, a.url AS source_url, a.published_date,
                CASE WHEN EXISTS (SELECT 1 FROM conflict_records c
@@ -147,7 +153,8 @@ WHERE c.kind = 'date' ORDER BY c.conflict_id, r.record_table""",
 # Datasette sizes columns by content: give the words room (an inline stylesheet, nothing fetched).
 CSS = "data:text/css," + quote(
     "td.col-text, td.col-description, td.col-context_text, td.col-assessment { min-width: 28em } "
-    "td.col-article_id, td.col-attribution_text { min-width: 12em } details dl { margin: 0.5em 1em }"
+    "td.col-article_id, td.col-attribution_text, td.col-article { min-width: 14em } td.col-sources { min-width: 22em } "
+    "details dl { margin: 0.5em 1em }"
 )
 
 # Written by us, hence ours to replace.
