@@ -38,6 +38,8 @@ def _rows(response) -> list[dict]:
 def test_every_page_a_reader_opens_renders(client):
     home = client("/").text
     assert pad.datapackage()["title"] in home
+    for view in ("meetings_with_participants", "statements_with_speakers", "posts_held"):
+        assert f'href="/pad/{view}"' in home  # readers land on the questions, not on the helper tables
     database = client("/pad").text
     for article in pad.load("articles")["title"]:
         assert article in database  # the articles are listed where readers land

@@ -230,7 +230,11 @@ def datasette_metadata(package: dict[str, Any], database: str, articles: list[di
     meta: dict[str, Any] = {
         "title": package["title"],
         "extra_css_urls": [CSS],
-        "description_html": _markdown(package.get("description", "").split(". ")[0] + "."),
+        "description_html": f"<p>{_markdown(package.get('description', '').split('. ')[0] + '.')}</p>"
+        f'<p>Start here: <a href="/{database}/meetings_with_participants">who met whom, when and where</a> · '
+        f'<a href="/{database}/statements_with_speakers">who said what</a> · '
+        f'<a href="/{database}/posts_held">who held which post</a> · '
+        f'<a href="/{database}/statements">search the statements</a></p>',
         "license": licence.get("name", "").replace("CC-BY-", "CC BY "),
         "license_url": licence.get("path"),
         "source": f"{package['name']} {package['version']}",
