@@ -128,6 +128,8 @@ def test_search_finds_a_person_by_a_misspelling_and_a_post_by_a_wording():
     assert found.height <= 10
     assert post_id in pad.search(alias).filter(pl.col("kind") == "post")["id"].to_list()
     assert pad.search("zzqqxxwv").height == 0
+    accented = spelling.replace("a", "á").replace("i", "í")  # accents typed or not, the same person
+    assert person_id in pad.search(accented)["id"].to_list()
 
 
 def test_describe_has_notebook_displays():

@@ -322,7 +322,7 @@ def _to_pandas(table: Any) -> pandas.DataFrame:
     return frame
 
 
-def search(text: str, limit: int = 10, min_score: float = 60) -> polars.DataFrame:
+def search(text: str, limit: int = 10, min_score: float = 75) -> polars.DataFrame:
     """Persons and posts whose name, any spelling of it, or any wording of the post resembles `text`.
 
     pad.search("Durani")   # finds a person spelt "Durrani", with the spelling matched and a score (0–100)

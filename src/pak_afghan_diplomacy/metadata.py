@@ -7,6 +7,7 @@ pandas, nothing but the core install.
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -244,17 +245,28 @@ def search(load: Any, text: str, limit: int, min_score: float) -> Any:
         ("post", pid, posts.get(pid, pid), alias)
         for pid, alias in load("post_aliases").select("post_id", "alias").iter_rows()
     ]
+
+    def fold(value: str) -> str:  # case, punctuation and accents ignored: "Nooruddín" finds "Nooruddin"
+        decomposed = unicodedata.normalize("NFKD", value)
+        return utils.default_process("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+    # Each wording is compared whole and word by word (words of four letters or more), so that a
+    # misspelt surname alone ("Kair") finds its person as well as a misspelt full name does.
+    compared: list[tuple[int, str]] = []
+    for i, c in enumerate(candidates):
+        compared.append((i, c[3]))
+        compared += [(i, word) for word in c[3].split() if len(word) >= 4]
     scored = process.extract(
         text,
-        [c[3] for c in candidates],
+        [w for _, w in compared],
         scorer=fuzz.WRatio,
-        processor=utils.default_process,
+        processor=fold,
         limit=None,
         score_cutoff=min_score,
     )
     best: dict[tuple[str, str], tuple[float, str, str]] = {}
     for _, score, index in scored:
-        kind, rid, name, wording = candidates[index]
+        kind, rid, name, wording = candidates[compared[index][0]]
         if (kind, rid) not in best or score > best[(kind, rid)][0]:
             best[(kind, rid)] = (score, name, wording)
     rows = sorted(((k, r, n, w, s) for (k, r), (s, n, w) in best.items()), key=lambda row: (-row[4], row[0], row[1]))
