@@ -308,3 +308,20 @@ def test_the_timeline_is_readable_and_honest():
         assert left <= first and right >= last and left >= first - slack and right <= last + slack
     finally:
         plt.close(drawn.figure)
+
+
+def test_problems_on_a_terminal_are_a_wrapped_table(monkeypatch, capsys):
+    from pak_afghan_diplomacy import cli
+    from pak_afghan_diplomacy.pipeline.problems import Problem
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "80")
+    long = "a sentence long enough to need more than one line of a narrow terminal " * 3
+    cli._report([Problem("mine.csv", line=7, field="kind", check="isin", value="party\x1b[2J", message=long)], None)
+    import re
+
+    err = capsys.readouterr().err
+    assert "\x1b[2J" not in err  # the value's escape is shown, not run
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", err)  # rich's own colours take no room on screen
+    assert max(len(line) for line in shown.splitlines()) <= 80  # wrapped, never off the edge
+    assert "\x1b[2J" not in err and "1 problem(s)" in err and "7" in err

@@ -49,10 +49,38 @@ def _say(message: str) -> None:
 def _report(problems, report: Path | None) -> None:
     from pak_afghan_diplomacy.pipeline.problems import format_problems, write_report
 
-    print(format_problems(problems), file=sys.stderr)
+    if sys.stderr.isatty():  # a person reads it: a table wrapped to the terminal, nothing off the edge
+        _rich_problems(problems)
+    else:  # a log or a pipe: one problem a line, for grep
+        print(format_problems(problems), file=sys.stderr)
     if report is not None:
         write_report(problems, report)
         _say(f"full list written to {report}")
+
+
+def _rich_problems(problems, limit: int = 50) -> None:
+    """The problems as a rich table on the terminal, each cell wrapped, controls and bidi shown escaped."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pak_afghan_diplomacy.pipeline.problems import Problem, printable
+
+    items = sorted(problems, key=lambda p: (p.where, p.line or 0, p.row or "", p.field or "", p.check))
+    table = Table(expand=True, show_lines=False)
+    table.add_column("where", overflow="fold", ratio=2)
+    table.add_column("line/row", overflow="fold", min_width=4, ratio=1)
+    for name in ("field", "check", "value"):
+        table.add_column(name, overflow="fold", min_width=8, ratio=2)
+    table.add_column("message", overflow="fold", min_width=20, ratio=5)
+    for p in items[:limit]:
+        assert isinstance(p, Problem)
+        where = str(p.line) if p.line is not None else (p.row or "")
+        table.add_row(*(printable(c or "") for c in (p.where, where, p.field, p.check, p.value, p.message)))
+    console = Console(stderr=True, highlight=False, markup=False, emoji=False)
+    console.print(table)
+    if len(items) > limit:
+        console.print(f"... and {len(items) - limit} more (write them all with --report PATH)")
+    console.print(f"{len(items)} problem(s)")
 
 
 PROGRESS_FROM = 50  # articles; a smaller build finishes before a bar would be read
