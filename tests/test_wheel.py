@@ -70,7 +70,8 @@ def test_wheel_installs_and_loads_every_table_outside_the_repo(wheel, tmp_path):
     assert f"sources ({articles} articles)" in info.stdout
 
 
-def test_core_install_needs_only_polars_and_pyarrow(wheel):
+def test_core_install_is_what_the_readme_says(wheel):
+    """Loading, searching (rapidfuzz), exporting (sqlite-utils) and `info` (rich) need no extra; nothing else."""
     meta = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
     requires = [
         line.split(":", 1)[1].strip()
@@ -78,7 +79,9 @@ def test_core_install_needs_only_polars_and_pyarrow(wheel):
         if line.startswith("Requires-Dist:")
     ]
     core = sorted(r.split(">")[0].split("=")[0].strip() for r in requires if "extra ==" not in r)
-    assert core == ["polars", "pyarrow"]
+    assert core == ["polars", "pyarrow", "rapidfuzz", "rich", "sqlite-utils"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install pak-afghan-diplomacy            # polars, pyarrow, sqlite-utils, rapidfuzz, rich" in readme
 
 
 def test_sdist_is_built(wheel):

@@ -34,8 +34,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 
 
 
 def _needs(extra: str):
+    """A missing extra is the environment's problem (exit 3), in one line saying what to install."""
     print(f"this command needs the '{extra}' extra: pip install 'pak-afghan-diplomacy[{extra}]'", file=sys.stderr)
-    return 2
+    return EXIT_ENVIRONMENT
 
 
 def _say(message: str) -> None:
@@ -48,10 +49,38 @@ def _say(message: str) -> None:
 def _report(problems, report: Path | None) -> None:
     from pak_afghan_diplomacy.pipeline.problems import format_problems, write_report
 
-    print(format_problems(problems), file=sys.stderr)
+    if sys.stderr.isatty():  # a person reads it: a table wrapped to the terminal, nothing off the edge
+        _rich_problems(problems)
+    else:  # a log or a pipe: one problem a line, for grep
+        print(format_problems(problems), file=sys.stderr)
     if report is not None:
         write_report(problems, report)
         _say(f"full list written to {report}")
+
+
+def _rich_problems(problems, limit: int = 50) -> None:
+    """The problems as a rich table on the terminal, each cell wrapped, controls and bidi shown escaped."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pak_afghan_diplomacy.pipeline.problems import Problem, printable
+
+    items = sorted(problems, key=lambda p: (p.where, p.line or 0, p.row or "", p.field or "", p.check))
+    table = Table(expand=True, show_lines=False)
+    table.add_column("where", overflow="fold", ratio=2)
+    table.add_column("line/row", overflow="fold", min_width=4, ratio=1)
+    for name in ("field", "check", "value"):
+        table.add_column(name, overflow="fold", min_width=8, ratio=2)
+    table.add_column("message", overflow="fold", min_width=20, ratio=5)
+    for p in items[:limit]:
+        assert isinstance(p, Problem)
+        where = str(p.line) if p.line is not None else (p.row or "")
+        table.add_row(*(printable(c or "") for c in (p.where, where, p.field, p.check, p.value, p.message)))
+    console = Console(stderr=True, highlight=False, markup=False, emoji=False)
+    console.print(table)
+    if len(items) > limit:
+        console.print(f"... and {len(items) - limit} more (write them all with --report PATH)")
+    console.print(f"{len(items)} problem(s)")
 
 
 PROGRESS_FROM = 50  # articles; a smaller build finishes before a bar would be read
@@ -125,6 +154,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         _report(problems, args.report)
         return 1
+    if args.report is not None:
+        from pak_afghan_diplomacy.pipeline.problems import write_report
+
+        write_report([], args.report)  # CI keeps an artefact either way
     print(
         f"valid: {folder} ({len(counts)} tables, {sum(counts.values())} rows"
         + (", spans checked against seeds/" if seeds.is_dir() else "")
@@ -185,10 +218,10 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def _validate_file(args: argparse.Namespace) -> int:
-    """Check a user's own CSV or Parquet file against one of our table models."""
-    from pak_afghan_diplomacy.pipeline.problems import Problem
-    from pak_afghan_diplomacy.pipeline.publish.verify import read_table
-    from pak_afghan_diplomacy.pipeline.whole.checks import schema_problems
+    """Check a user's own CSV or Parquet file against one of our tables: every failure, with its line."""
+    import pak_afghan_diplomacy as pad
+    from pak_afghan_diplomacy.pipeline.problems import write_report
+    from pak_afghan_diplomacy.pipeline.publish.userfile import check_file
     from pak_afghan_diplomacy.schema import MODELS
 
     if not (args.table and args.file):
@@ -198,29 +231,31 @@ def _validate_file(args: argparse.Namespace) -> int:
         print(f"validate: no table {args.table!r}; tables are: {', '.join(MODELS)}", file=sys.stderr)
         return 2
     path = Path(args.file)
-    fmt = "parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv"
     data = path.read_bytes()  # an OSError is an environment problem (exit 3), not bad data
-    try:
-        frame = read_table(args.table, data, fmt)
-    except Exception as exc:
-        problems = [Problem(str(path), check="readable", message=f"cannot read as {args.table} {fmt}: {exc}")]
-    else:
-        problems = [
-            Problem(str(path), row=p.row, field=p.field, check=p.check, value=p.value, message=p.message)
-            for p in schema_problems(args.table, frame)
-        ]
+    problems, rows = check_file(args.table, path, data, pad.load)
     if problems:
         _report(problems, args.report)
         return 1
-    print(f"valid: {path} ({frame.height} rows of {args.table})")
+    if args.report is not None:
+        write_report([], args.report)  # CI keeps an artefact either way
+    print(f"valid: {path} ({rows} rows of {args.table})")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pak_afghan_diplomacy.export import to_sqlite
+    import shlex
 
-    counts = to_sqlite(Path(args.path))
-    print(f"wrote {args.path}: {len(counts)} tables, {sum(counts.values())} rows (browse: datasette {args.path})")
+    from pak_afghan_diplomacy.export import ExportRefused, to_sqlite
+
+    path = Path(args.path)
+    try:
+        counts = to_sqlite(path, force=args.force)
+    except ExportRefused as err:
+        _say(f"export: {err}")
+        return EXIT_USAGE
+    meta = path.with_name(f"{path.stem}.metadata.json")
+    print(f"wrote {path} and {meta}: {len(counts)} tables, {sum(counts.values())} rows")
+    print(f"browse: datasette {shlex.quote(str(path))} -m {shlex.quote(str(meta))}")
     return 0
 
 
@@ -250,24 +285,42 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     import json
+    import shutil
 
     import polars as pl
+    from rich.console import Console
+    from rich.table import Table
 
     import pak_afghan_diplomacy as pad
 
     folder = Path(args.path) if args.path else pad.data_dir()
     desc = json.loads(folder.joinpath("datapackage.json").read_text(encoding="utf-8"))
-    print(f"{desc['title']} ({desc['name']}) version {desc['version']}, created {desc['created']}")
-    print(f"data: {folder}")
-    print("\ntables (rows):")
+    # Rich wraps every cell to the terminal (or 100 columns in a pipe): nothing runs off the edge.
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+    console = Console(file=sys.stdout, width=width, highlight=False, markup=False, emoji=False)
+    console.print(f"{desc['title']} ({desc['name']}) version {desc['version']}, created {desc['created']}")
+    console.print(f"data: {folder}")
+    tables = Table(title="tables", title_justify="left", expand=True)
+    tables.add_column("table", no_wrap=True)
+    tables.add_column("rows", justify="right", no_wrap=True)
+    tables.add_column("what it holds", overflow="fold", ratio=1)
     for r in desc["resources"]:
         if r["format"] == "parquet":
             with folder.joinpath(r["path"]).open("rb") as fh:
                 rows = pl.scan_parquet(fh).select(pl.len()).collect().item()
-            print(f"  {r['name']:<22}{rows:>6}  {r['description']}")
-    print(f"\nsources ({len(desc['sources'])} articles):")
-    for s in desc["sources"]:
-        print(f"  {s['path']:<36}{s['version']:<12}{s['title']}")
+            tables.add_row(r["name"], str(rows), r.get("description", ""))
+    console.print(tables)
+    with folder.joinpath("parquet", "articles.parquet").open("rb") as fh:
+        articles = pl.read_parquet(fh).sort("article_id")
+    sources = Table(title=f"sources ({articles.height} articles)", title_justify="left", expand=True)
+    sources.add_column("article", no_wrap=True)
+    sources.add_column("published", no_wrap=True)
+    sources.add_column("title, publisher, where to read it", overflow="fold", ratio=1)
+    for a in articles.iter_rows(named=True):
+        by = f" ({a['publisher']})" if a.get("publisher") else ""
+        where = a.get("url") or "no URL recorded"
+        sources.add_row(a["article_id"], str(a["published_date"]), f"{a['title']}{by}\n{where}")
+    console.print(sources)
     return 0
 
 
@@ -359,13 +412,15 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "export",
         help="export the tables to SQLite",
-        description="Write every table to SQLite with primary and foreign keys and column descriptions "
-        "(in the DDL, and as rows of _tables and _columns).",
-        epilog="example:\n  pak-afghan-diplomacy export sqlite pad.db && datasette pad.db",
+        description="Write every table to SQLite with primary and foreign keys, full-text search on statements, "
+        "name spellings, post wordings and evidence, views for common questions, descriptions as rows of "
+        "_tables and _columns; and Datasette's <name>.metadata.json beside it.",
+        epilog="example:\n  pak-afghan-diplomacy export sqlite pad.db && datasette pad.db -m pad.metadata.json",
         formatter_class=raw,
     )
     e.add_argument("format", choices=["sqlite"], help="the target format")
-    e.add_argument("path", help="the file to write (replaced whole)")
+    e.add_argument("path", help="the file to write (an earlier export there is replaced whole)")
+    e.add_argument("--force", action="store_true", help="replace the file (and metadata.json) even if not ours")
     e.set_defaults(func=cmd_export)
 
     pl_ = sub.add_parser(

@@ -110,7 +110,6 @@ def descriptor(frames: Mapping[str, pl.DataFrame], files: Mapping[str, bytes]) -
         ),
         "version": __version__,
         "created": f"{RELEASE_DATE}T00:00:00Z",
-        "homepage": "https://pypi.org/project/pak-afghan-diplomacy/",
         "keywords": ["Pakistan", "Afghanistan", "diplomacy", "special envoy", "Taliban", "events", "quotations"],
         "licenses": [
             {

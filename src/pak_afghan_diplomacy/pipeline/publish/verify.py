@@ -30,11 +30,16 @@ _COMPRESSED = {
 }
 
 
+def compressed(data: bytes) -> str | None:
+    """The compression a file's bytes start with (gzip, zstd, …), or None for a plain file."""
+    return next((kind for magic, kind in _COMPRESSED.items() if data.startswith(magic)), None)
+
+
 def read_table(name: str, data: bytes, fmt: str) -> pl.DataFrame:
     """A table from the bytes of its CSV or Parquet file, with the model's column types."""
-    for magic, kind in _COMPRESSED.items():
-        if data.startswith(magic):
-            raise ValueError(f"the file is {kind}-compressed; decompress it first")
+    kind = compressed(data)
+    if kind:
+        raise ValueError(f"the file is {kind}-compressed; decompress it first")
     if fmt == "parquet":
         return pl.read_parquet(io.BytesIO(data))
     return pl.read_csv(io.BytesIO(data), schema=polars_schema(MODELS[name]), encoding="utf8")
