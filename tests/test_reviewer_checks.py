@@ -32,8 +32,8 @@ EDITS = [
     Edit(
         "text ending on its reporting words",
         ARTICLE,
-        "to pose a threat to other’s security\"",
-        "to pose a threat to other’s security, Baloch said\"",
+        'to pose a threat to other’s security"',
+        'to pose a threat to other’s security, Baloch said"',
         "reporting words in text",
         ".text",
     ),
@@ -73,7 +73,7 @@ EDITS = [
     Edit(
         "body starting on page furniture",
         ARTICLE,
-        '    start: "Pakistani envoy meets Afghan Taliban leaders in Kabul, shares Islamabad’s concerns over militancy"',
+        '    start: "Pakistani envoy meets Afghan Taliban leaders in Kabul, shares',
         '    start: "Short Url"',
         "body bounded by furniture",
         "article.body.start",
