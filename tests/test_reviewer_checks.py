@@ -73,7 +73,8 @@ EDITS = [
     Edit(
         "body starting on page furniture",
         ARTICLE,
-        '    start: "Pakistani envoy meets Afghan Taliban leaders in Kabul, shares',
+        '    start: "Pakistani envoy meets Afghan Taliban leaders in Kabul, shares Islamabad’s concerns'
+        ' over militancy"',
         '    start: "Short Url"',
         "body bounded by furniture",
         "article.body.start",
