@@ -6,9 +6,14 @@ expects a located problem (file, line, field) whose message names a fix that des
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from pak_afghan_diplomacy.pipeline import Layout, build
+from tests.conftest import ROOT, build_fails
 from tests.test_bad_inputs import ARTICLE, Edit, assert_located
+from tests.test_reconcile import Sixth
 
 OTHER = "build/002_0d9ee7f76d7cf8bd.yaml"
 
@@ -85,3 +90,152 @@ EDITS = [
 @pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.name)
 def test_a_rubber_stamped_mistake_is_refused(checkout, edit):
     assert_located(checkout, edit)
+
+
+# --------------------------------------------------------------------------- across records
+
+FX_VISIT = "  - id: fx-2025-04-fictus-visit-kabul\n"
+AFTER_FX = "  - id: fx-rail-talks\n"  # the registry part's last meeting: a curator appends after it
+
+
+@pytest.fixture
+def sixth(checkout: Layout, tmp_path) -> Sixth:
+    """The fictional article (tests/fixtures/fictional/) added to a scratch checkout, as curated."""
+    return Sixth(checkout, tmp_path)
+
+
+def _hits(problems, check):
+    return [p for p in problems if p.check == check]
+
+
+def test_a_new_person_with_a_name_part_added_is_a_near_duplicate_unless_declared_distinct(sixth):
+    sixth.edit(
+        sixth.registry,
+        "  - {id: habib-exemplar,",
+        "  - {id: zarak-ali-fictus, name: Zarak Ali Fictus}\n  - {id: habib-exemplar,",
+    )
+    (hit,) = _hits(build_fails(sixth.layout), "near-duplicate person")
+    assert hit.where == "build/registry/zz-fictional.yaml" and hit.line == sixth.line_of(
+        sixth.registry, "zarak-ali-fictus"
+    )
+    assert hit.value == "zarak-ali-fictus" and "zarak-fictus" in hit.message and "part added or dropped" in hit.message
+    assert "distinct_from: [zarak-fictus]" in hit.message  # the fix for two real people; never a deletion alone
+    sixth.edit(
+        sixth.registry,
+        "  - {id: zarak-ali-fictus, name: Zarak Ali Fictus}",
+        '  - {id: zarak-ali-fictus, name: Zarak Ali Fictus, distinct_from: [zarak-fictus], note: "His cousin."}',
+    )
+    assert not _hits(build_fails(sixth.layout), "near-duplicate person")  # (fails on: he has no evidence)
+
+
+@pytest.mark.parametrize(
+    ("printed", "how"),
+    [("Zarak Fictus Khan", "part added"), ("Zarrak Fiktus", "transliteration"), ("Mr Zarak Fictus", "title")],
+)
+def test_a_near_duplicate_name_is_found_by_its_parts(sixth, printed, how):
+    slug = printed.lower().replace(" ", "-")
+    sixth.edit(
+        sixth.registry, "  - {id: habib-exemplar,", f"  - {{id: {slug}, name: {printed}}}\n  - {{id: habib-exemplar,"
+    )
+    hits = _hits(build_fails(sixth.layout), "near-duplicate person")
+    assert [h.value for h in hits] == [slug], (how, hits)
+
+
+VISIT_AGAIN = """  - id: fx-fictus-visit-islamabad
+    kind: visit
+    date: "2025-04-14/.."
+    date_basis: inferred
+    date_inferred_part: end
+    date_note: "Drafted from the dateline."
+    city: Islamabad
+    country: AFG
+    place_basis: stated
+    description: A drafted second visit.
+    participants:
+      - {person: zarak-fictus, side: PAK, participation: visitor}
+"""
+
+
+def test_a_duplicate_visit_is_found_by_its_visitor_and_overlap_not_by_place_or_exact_participants(sixth, tmp_path):
+    sixth.edit(sixth.registry, AFTER_FX, VISIT_AGAIN + AFTER_FX)
+    sixth.edit(
+        sixth.article,
+        "\nparticipants:\n",
+        '  - {meeting: fx-fictus-visit-islamabad, date: null, evidence: "arrived in Kabul on Sunday"}\n'
+        "\nparticipants:\n"
+        '  - {meeting: fx-fictus-visit-islamabad, person: zarak-fictus, evidence: "Zarak Fictus arrived"}\n',
+    )
+    (dup,) = _hits(build_fails(sixth.layout), "duplicate meeting")
+    assert dup.value == "fx-fictus-visit-islamabad" and dup.line == sixth.line_of(
+        sixth.registry, "fx-fictus-visit-islamabad"
+    )
+    assert "looks like fx-2025-04-fictus-visit-kabul" in dup.message and "zarak-fictus" in dup.message
+
+
+OPEN_VISIT = """  - id: fx-open-visit
+    kind: visit
+    date: "2024-12-20/.."
+    date_basis: inferred
+    date_inferred_part: end
+    date_note: "Began on 20 December 2024; the end is not printed."
+    city: Kabul
+    country: AFG
+    place_basis: inferred
+    place_note: "For the test."
+    description: An earlier visit, open-ended.
+    participants:
+      - {person: zarak-fictus, side: PAK, participation: visitor}
+"""
+
+
+def test_an_open_ended_visit_is_closed_by_its_articles_date_and_overlaps_nothing_later(sixth, tmp_path):
+    """Reported by 000 (December 2024): it cannot be the April 2025 visit's twin, though open at the end."""
+    sixth.edit(sixth.registry, FX_VISIT, OPEN_VISIT + FX_VISIT)
+    older = sixth.layout.curation / "000_a18c864ded8c9230.yaml"
+    sixth.edit(
+        older,
+        "\nparticipants:\n",
+        '\n  - {meeting: fx-open-visit, date: null, evidence: "A Pakistani delegation"}\n\nparticipants:\n'
+        '  - {meeting: fx-open-visit, person: zarak-fictus, evidence: "A Pakistani delegation"}\n',
+    )
+    build(sixth.layout, tmp_path / "out")  # no duplicate: 2024-12-20..2024-12-31 and 2025-04-13..14 do not overlap
+
+
+def test_a_host_does_not_visit_his_own_country(sixth):
+    text = sixth.registry.read_text(encoding="utf-8")
+    at = text.index(FX_VISIT)
+    old = "      - {person: zarak-fictus, side: PAK, participation: visitor}"
+    sixth.registry.write_text(text[:at] + text[at:].replace(old, old.replace("PAK", "AFG"), 1), encoding="utf-8")
+    (hit,) = _hits(build_fails(sixth.layout), "host visiting")
+    assert hit.line == sixth.line_of(sixth.registry, "fx-2025-04-fictus-visit-kabul")
+    assert "participation: host" in hit.message and "correct the side" in hit.message
+
+
+@pytest.fixture
+def heldout(tmp_path) -> Layout:
+    for name in ("seeds", "build"):
+        shutil.copytree(ROOT / "benchmarks" / "heldout" / name, tmp_path / name)
+    (tmp_path / "datasets").mkdir()
+    return Layout(tmp_path)
+
+
+def test_the_heldout_reports_build_as_curated(heldout, tmp_path):
+    build(heldout, tmp_path / "out")
+
+
+def test_a_place_printed_only_in_the_dateline_is_not_a_stated_place(heldout):
+    registry = heldout.curation / "registry.yaml"
+    text = registry.read_text(encoding="utf-8")
+    at = text.index("  - id: 2015-01-13-jadoon-karimzai-kabul")
+    text = text[:at] + text[at:].replace("    city: Kabul\n", "    city: Islamabad\n", 1)
+    registry.write_text(
+        text.replace(
+            'country: AFG\n    place_basis: stated\n    place_note: "Filed',
+            'country: PAK\n    place_basis: stated\n    place_note: "Filed',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    (hit,) = _hits(build_fails(heldout), "dateline place")
+    assert hit.value == "Islamabad" and "002_73af723b58082116" in hit.message and "dateline" in hit.message
+    assert hit.where == "build/registry.yaml" and hit.field == "meetings.city"

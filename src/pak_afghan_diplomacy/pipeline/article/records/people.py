@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+from rapidfuzz import fuzz
 
 from pak_afghan_diplomacy.pipeline.read.curation import Article
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
@@ -17,6 +20,19 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
     b.canonical_names.update(p["name"] for p in records["persons"].values())
     for pid, p in records["persons"].items():
         b.add("persons", {"person_id": pid, "name": p["name"]}, source_of(p), line_of(p))
+        distinct = [d for d in p.get("distinct_from") or [] if isinstance(d, str)]
+        for j, other in enumerate(distinct):
+            b.ref_later("persons", other, source_of(p), line_of(p, "distinct_from"), f"persons.distinct_from[{j}]")
+        if distinct and not p.get("note"):
+            b.problem(
+                source_of(p),
+                line_of(p, "distinct_from"),
+                "persons.note",
+                "distinct without note",
+                pid,
+                "say in note why this person is not the one whose name resembles theirs",
+            )
+        b.distinct_persons[pid] = frozenset(distinct)
         b.add(
             "person_names",
             {
@@ -64,5 +80,67 @@ def article(b: Builder, a: Article) -> None:
         b.evidence("persons", n["person"], a, spans, line_of(n))
 
 
+# Two spellings with as many parts are one name in two transliterations when the whole is this close
+# (rapidfuzz ratio, as coverage's FUZZY_MIN) and no part is further apart than PART_MIN: short parts
+# vary more ("Nooristani"/"Nuristani" 84, "Ahmed"/"Ahmad" 80), a different name does not ("Ali"/"Ahmad").
+WHOLE_MIN = 85
+PART_MIN = 75
+# Words printed before a name that are not part of it (a draft may glue one on): titles, honorifics.
+_NOT_A_NAME_PART = re.compile(
+    r"^(?:mr|mrs|ms|dr|h\.?e\.?|sir|haji|hajji|mawlawi|maulvi|molvi|mullah|maulana|sheikh|shaikh|khalifa|"
+    r"sardar|syed|sayed|mian|engineer|eng|general|gen|ambassador|minister|secretary|envoy|president|"
+    r"premier|deputy|acting|foreign|interior|prime|spokesperson|spokesman|spokeswoman)\.?$",
+    re.IGNORECASE,
+)
+
+
+def _parts(name: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in re.findall(r"[^\W\d_][\w’'-]*", name))
+
+
+def _close(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
+    """How two spellings are one name: a part added or dropped, another transliteration, a title glued on."""
+    core_a = tuple(w for w in a if not _NOT_A_NAME_PART.match(w)) or a
+    core_b = tuple(w for w in b if not _NOT_A_NAME_PART.match(w)) or b
+    if core_a == core_b:
+        return "the same name with a title or honorific" if a != b else "the same name"
+    short, long = sorted((core_a, core_b), key=len)
+    if len(short) >= 2 and len(short) < len(long) and set(short) <= set(long):
+        return "the same name with a part added or dropped"
+    pairs = zip(core_a, core_b, strict=False)
+    if (
+        len(core_a) == len(core_b) >= 2
+        and fuzz.ratio(" ".join(core_a), " ".join(core_b)) >= WHOLE_MIN
+        and all(fuzz.ratio(x, y) >= PART_MIN for x, y in pairs)
+    ):
+        return "the same name in another transliteration"
+    return None
+
+
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
-    """Nothing across articles."""
+    """A new person whose name is a registry person's with a part added or dropped, another
+    transliteration or a title glued on is most likely that person drafted twice."""
+    spellings: dict[str, set[tuple[str, ...]]] = {}
+    for pid, name in frames["person_names"].select("person_id", "name").rows():
+        spellings.setdefault(pid, set()).add(_parts(name))
+    persons = frames["persons"].select("person_id", "name", "_where", "_line").rows()
+    for (a, a_name, _, _), (c, c_name, where, line) in combinations(persons, 2):
+        if c in b.distinct_persons.get(a, ()) or a in b.distinct_persons.get(c, ()):
+            continue
+        how = next(
+            (h for x in spellings.get(a, ()) for y in spellings.get(c, ()) if len(x) > 1 and (h := _close(x, y))),
+            None,
+        )
+        if how is None:
+            continue
+        b.problem(
+            where,
+            line,
+            "persons",
+            "near-duplicate person",
+            c,
+            f"{c} ({c_name}) and {a} ({a_name}) look like one person ({how}): if they are, delete {c} and "
+            f"give its spellings to {a} in each article's names (person: {a}), with the roles, meetings and "
+            f"statements drafted for {c}; if they are two people, add distinct_from: [{a}] to {c} with a note "
+            f"saying how they differ",
+        )
