@@ -239,3 +239,16 @@ def test_a_place_printed_only_in_the_dateline_is_not_a_stated_place(heldout):
     (hit,) = _hits(build_fails(heldout), "dateline place")
     assert hit.value == "Islamabad" and "002_73af723b58082116" in hit.message and "dateline" in hit.message
     assert hit.where == "build/registry.yaml" and hit.field == "meetings.city"
+
+
+def test_a_name_that_is_not_a_persons_is_refused_unless_the_curator_says_it_is(sixth):
+    sixth.edit(
+        sixth.registry,
+        "  - {id: habib-exemplar,",
+        "  - {id: fictus-wire-app, name: Fictus Wire App}\n  - {id: habib-exemplar,",
+    )
+    (hit,) = _hits(build_fails(sixth.layout), "not a person")
+    assert hit.line == sixth.line_of(sixth.registry, "fictus-wire-app") and hit.field == "persons.name"
+    assert "dismissed" in hit.message and "note" in hit.message
+    sixth.edit(sixth.registry, "name: Fictus Wire App}", 'name: Fictus Wire App, note: "A person: so named."}')
+    assert not _hits(build_fails(sixth.layout), "not a person")

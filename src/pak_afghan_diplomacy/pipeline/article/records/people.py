@@ -16,10 +16,42 @@ if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.article.assemble import Builder
 
 
+# Head words of names that are not people's: products, media, events, series, projects, places, bodies.
+# A draft that takes every capitalised run for a person proposes these ("Frontier Wire App").
+_NOT_PERSONAL = re.compile(
+    r"\b(?:app|application|website|wire|news|agency|agencies|media|tv|television|radio|channel|newspaper|"
+    r"dialogue|dialog|talks|conference|summit|forum|meeting|series|round|process|initiative|plan|project|"
+    r"programme|program|corridor|pipeline|highway|motorway|railway|road|airport|port|gate|bridge|square|"
+    r"crossing|border|province|district|valley|city|state|republic|kingdom|ministry|office|council|"
+    r"committee|commission|assembly|parliament|senate|government|party|movement|front|army|force|forces|"
+    r"police|bank|fund|company|corporation|group|institute|university|school|hospital|mosque|embassy|"
+    r"consulate|mission|organisation|organization|union|nations|accord|agreement|treaty|declaration)\b",
+    re.IGNORECASE,
+)
+
+
+def not_a_person(name: str) -> str | None:
+    """The word that makes `name` read as something other than a person's name, if any."""
+    m = _NOT_PERSONAL.search(name)
+    return m.group() if m else None
+
+
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
     b.canonical_names.update(p["name"] for p in records["persons"].values())
     for pid, p in records["persons"].items():
         b.add("persons", {"person_id": pid, "name": p["name"]}, source_of(p), line_of(p))
+        if (word := not_a_person(p["name"])) and not p.get("note"):
+            b.problem(
+                source_of(p),
+                line_of(p),
+                "persons.name",
+                "not a person",
+                p["name"],
+                f"“{p['name']}” reads as the name of something other than a person (“{word}”: a product, "
+                f"medium, event, project, place or body): if it is not a person, delete it with its names "
+                f"entries and put its words in each article's dismissed (reason: not a person); if it is "
+                f"one, say so in the person's note",
+            )
         distinct = [d for d in p.get("distinct_from") or [] if isinstance(d, str)]
         for j, other in enumerate(distinct):
             b.ref_later("persons", other, source_of(p), line_of(p, "distinct_from"), f"persons.distinct_from[{j}]")
