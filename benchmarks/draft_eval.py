@@ -95,7 +95,14 @@ def _span(article: Article, quote: str, occurrence: int | None) -> tuple[int, in
     return (found.start, found.end) if isinstance(found, curation.Span) else None
 
 
-def compare(article: Article, registry: dict[str, list[Any]], draft: Draft, scores: dict[str, Score]) -> None:
+def compare(
+    article: Article,
+    registry: dict[str, list[Any]],
+    draft: Draft,
+    scores: dict[str, Score],
+    known: frozenset[str] = frozenset(),
+) -> None:
+    """Score `draft`; `known`: the persons the drafts' registry already had (proposing one as new is wrong)."""
     doc, _text, aid = article.doc, article.seed.text, article.article_id
     # persons: a drafted cluster is right when one of its spellings is curated for the person it resolves to
     curated: dict[str, set[str]] = defaultdict(set)
@@ -104,7 +111,7 @@ def compare(article: Article, registry: dict[str, list[Any]], draft: Draft, scor
     mapping: dict[str, str] = {}
     for p in draft.persons:
         owner = next((c for c, names in curated.items() if names & set(p.spellings)), None)
-        if owner and (p.new or p.person == owner):
+        if owner and ((p.new and owner not in known) or p.person == owner):
             mapping[p.person] = owner
     s = scores["persons"]
     hit = set(mapping.values())
@@ -294,7 +301,7 @@ def evaluate(root: Path, only: set[str] | None = None, mode: str = "realistic") 
         else:
             context = replace(context, excluded=tuple((s.start, s.end) for s in article.exclusions))
             draft = extractor.draft(aid, article.seed.text, (article.body_start, article.body_end), context)
-        compare(article, cur.registry, draft, scores)
+        compare(article, cur.registry, draft, scores, frozenset(p["id"] for p in context.registry.get("persons", [])))
         done.append(aid)
     return scores, done
 
