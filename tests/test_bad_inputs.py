@@ -52,7 +52,7 @@ EDITS = [
         "    post: ambassador-afghanistan\n",
         "",
         "missing key",
-        "roles[0].post",
+        "].post",  # a role's post, whichever index the registry gives that role
         located=False,
     ),
     Edit("wrong type", ARTICLE, "    inferred: false", "    inferred: nope", "type", ".inferred"),
