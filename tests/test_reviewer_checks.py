@@ -252,3 +252,17 @@ def test_a_name_that_is_not_a_persons_is_refused_unless_the_curator_says_it_is(s
     assert "dismissed" in hit.message and "note" in hit.message
     sixth.edit(sixth.registry, "name: Fictus Wire App}", 'name: Fictus Wire App, note: "A person: so named."}')
     assert not _hits(build_fails(sixth.layout), "not a person")
+
+
+def test_a_long_message_prints_whole_in_the_terminal_wrapped_under_its_column():
+    from pak_afghan_diplomacy.pipeline.problems import MESSAGE_WIDTH, Problem, format_problems
+
+    advice = " ".join(f"word{i}" for i in range(120))  # ~700 characters of advice
+    shown = format_problems([Problem("build/x.yaml", line=3, field="f", check="c", value="v", message=advice)])
+    assert " ".join(shown.split()).count("word") == 120 and "word119" in shown and "…" not in shown
+    lines = shown.splitlines()[2:-1]
+    column = lines[0].index("word0")
+    assert len(lines) > 1 and all(
+        line[:column].strip() == "" and line[column:].startswith("word") for line in lines[1:]
+    )
+    assert all(len(line) - column <= MESSAGE_WIDTH for line in lines)
