@@ -23,6 +23,8 @@ from pak_afghan_diplomacy.tools.drafting import page, render
 from pak_afghan_diplomacy.tools.drafting.checkout import context as drafting_context
 from pak_afghan_diplomacy.tools.drafting.model import Context, Extractor
 
+NO_HEADLINE = "the headline as printed; the first line reads as the lede, so if none is printed write a short title"
+
 
 def q(value: str) -> str:
     """A YAML scalar for any text: JSON's double-quoted strings are valid YAML, with nothing appended."""
@@ -73,7 +75,7 @@ def prefill(
         "# to dismissed). The build names each one left (file, line, field).",
         "# Set body.end to the article's last words if a teaser or another article follows.",
         "article:",
-        f"  title: {q(head)}",
+        f"  title: {q(head) if proposed.title else todo(NO_HEADLINE)}",
         "  title_basis: stated          # stated (printed headline) | curated",
         "  url: null                    # where it was published online, if known",
         "  publisher: null              # the newspaper or site, if known",

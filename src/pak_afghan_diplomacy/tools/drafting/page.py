@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.article.records import furniture
 from pak_afghan_diplomacy.tools.drafting.checkout import printed_publication
 from pak_afghan_diplomacy.tools.drafting.model import Context, Draft, Extractor
 from pak_afghan_diplomacy.tools.drafting.rules import RuleBasedExtractor
@@ -26,13 +27,25 @@ class Head:
 
 
 def head(text: str) -> Head:
-    """The headline, body bounds and printed publication date proposed for a page as it comes."""
+    """The headline, body bounds and printed publication date proposed for a page as it comes.
+
+    Section labels ("WORLD") before the headline and credits, teasers and page prompts after the
+    report ("(Reporting by …)", "Read more: …", "Get the … App") are left outside the body. A first
+    line that reads as a sentence of the report (the lede) is no headline: the title is left to ask.
+    """
     lines = [(i, line) for i, line in _lines(text) if line.strip()]
-    first, last = lines[0], lines[-1]
+    top = 0
+    while top < len(lines) - 1 and furniture.is_label(lines[top][1]):
+        top += 1
+    bottom = len(lines) - 1
+    while bottom > top and furniture.is_credit(lines[bottom][1]):
+        bottom -= 1
+    first, last = lines[top], lines[bottom]
     start = first[0] + len(first[1]) - len(first[1].lstrip())
     end = last[0] + len(last[1].rstrip())
+    title = first[1].strip()
     return Head(
-        first[1].strip(),
+        None if furniture.is_lede(title) else title,
         (start, end),
         printed_publication(text),
         " ".join(first[1].split()[:6]),

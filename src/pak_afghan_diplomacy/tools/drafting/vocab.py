@@ -36,6 +36,7 @@ HONORIFICS = {
     "Spokesperson",
     "Spokesman",
     "Chief",
+    "Secretary",
 }
 # Capitalised words that are never part of a person's name in these reports.
 NOT_NAMES = {
@@ -127,6 +128,9 @@ NOT_NAMES = {
     "Administration",
     "Prime",
     "Acting",
+    "Secretary",
+    "Additional",
+    "Vice",
     "Deputy",
     "Special",
     "Representative",

@@ -126,11 +126,11 @@ _NOT_A_NAME_PART = re.compile(
 )
 
 
-def _parts(name: str) -> tuple[str, ...]:
+def name_parts(name: str) -> tuple[str, ...]:
     return tuple(w.casefold() for w in re.findall(r"[^\W\d_][\w’'-]*", name))
 
 
-def _close(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
+def close_names(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     """How two spellings are one name: a part added or dropped, another transliteration, a title glued on."""
     core_a = tuple(w for w in a if not _NOT_A_NAME_PART.match(w)) or a
     core_b = tuple(w for w in b if not _NOT_A_NAME_PART.match(w)) or b
@@ -154,13 +154,13 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     transliteration or a title glued on is most likely that person drafted twice."""
     spellings: dict[str, set[tuple[str, ...]]] = {}
     for pid, name in frames["person_names"].select("person_id", "name").rows():
-        spellings.setdefault(pid, set()).add(_parts(name))
+        spellings.setdefault(pid, set()).add(name_parts(name))
     persons = frames["persons"].select("person_id", "name", "_where", "_line").rows()
     for (a, a_name, _, _), (c, c_name, where, line) in combinations(persons, 2):
         if c in b.distinct_persons.get(a, ()) or a in b.distinct_persons.get(c, ()):
             continue
         how = next(
-            (h for x in spellings.get(a, ()) for y in spellings.get(c, ()) if len(x) > 1 and (h := _close(x, y))),
+            (h for x in spellings.get(a, ()) for y in spellings.get(c, ()) if len(x) > 1 and (h := close_names(x, y))),
             None,
         )
         if how is None:
