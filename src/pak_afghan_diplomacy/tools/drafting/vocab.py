@@ -250,7 +250,8 @@ POSITIONS = (
     r"stressed|stresses|emphasi[sz]ed|emphasi[sz]es|urged|urges|highlighted|highlights|underscored|underscores|"
     r"reaffirmed|reaffirms|expressed|expresses|conveyed|conveys|claimed|claims|alleged|alleges|denied|denies|"
     r"maintained|maintains|warned|warns|assured|assures|called for|condemned|pledged|vowed|alleging|claiming|"
-    r"agreed to|decided to|linked|defend|defends|defended|demanded|rejected|recommended|reiterated"
+    r"agreed to|decided to|linked|defend|defends|defended|demanded|rejected|recommended|reiterated|"
+    r"offered to|promised|proposed"
 )
 MEET = (
     r"met(?: with)?|meets(?: with)?|meeting with|met up with|held talks|holds talks|held a (?:separate |bilateral )?"
