@@ -149,30 +149,60 @@ def close_names(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     return None
 
 
+def _core(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in parts if not _NOT_A_NAME_PART.match(w)) or parts
+
+
+def _keys(parts: tuple[str, ...]) -> set[tuple]:
+    """Blocking keys: two spellings that can be close share one (a subset of parts, or the initials)."""
+    core = _core(parts)
+    keys: set[tuple] = {("initials", tuple(w[0] for w in core))}
+    if len(core) <= 6:
+        for n in range(2, len(core) + 1):
+            keys.update(("parts", frozenset(sub)) for sub in combinations(core, n))
+    return keys
+
+
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """A new person whose name is a registry person's with a part added or dropped, another
-    transliteration or a title glued on is most likely that person drafted twice."""
+    transliteration or a title glued on is most likely that person drafted twice.
+
+    Compared by canonical name, not person by person: persons of one canonical name are the same
+    spelling twice, which no draft proposes (it resolves an exact name), so they are left to the
+    curator; and the candidate pairs come from shared blocking keys, so the check stays linear.
+    """
+    canonical = dict(frames["persons"].select("person_id", "name").rows())
+    groups: dict[str, list[tuple]] = {}
+    for pid, name, where, line in frames["persons"].select("person_id", "name", "_where", "_line").rows():
+        groups.setdefault(name, []).append((pid, where, line))
     spellings: dict[str, set[tuple[str, ...]]] = {}
     for pid, name in frames["person_names"].select("person_id", "name").rows():
-        spellings.setdefault(pid, set()).add(name_parts(name))
-    persons = frames["persons"].select("person_id", "name", "_where", "_line").rows()
-    for (a, a_name, _, _), (c, c_name, where, line) in combinations(persons, 2):
-        if c in b.distinct_persons.get(a, ()) or a in b.distinct_persons.get(c, ()):
-            continue
-        how = next(
-            (h for x in spellings.get(a, ()) for y in spellings.get(c, ()) if len(x) > 1 and (h := close_names(x, y))),
-            None,
-        )
+        if pid in canonical and len(parts := name_parts(name)) > 1:
+            spellings.setdefault(canonical[pid], set()).add(parts)
+    index: dict[tuple, set[str]] = {}
+    for name, forms in spellings.items():
+        for parts in forms:
+            for key in _keys(parts):
+                index.setdefault(key, set()).add(name)
+    pairs = {tuple(sorted(pair)) for names in index.values() if len(names) > 1 for pair in combinations(names, 2)}
+    order = {name: i for i, name in enumerate(groups)}
+    for first, second in sorted(pairs, key=lambda p: (order[p[0]], order[p[1]])):
+        old, new = sorted((first, second), key=order.__getitem__)  # the later-listed is reported
+        how = next((h for x in spellings[old] for y in spellings[new] if (h := close_names(x, y))), None)
         if how is None:
             continue
-        b.problem(
-            where,
-            line,
-            "persons",
-            "near-duplicate person",
-            c,
-            f"{c} ({c_name}) and {a} ({a_name}) look like one person ({how}): if they are, delete {c} and "
-            f"give its spellings to {a} in each article's names (person: {a}), with the roles, meetings and "
-            f"statements drafted for {c}; if they are two people, add distinct_from: [{a}] to {c} with a note "
-            f"saying how they differ",
-        )
+        a = groups[old][0][0]
+        for c, where, line in groups[new]:
+            if c in b.distinct_persons.get(a, ()) or a in b.distinct_persons.get(c, ()):
+                continue
+            b.problem(
+                where,
+                line,
+                "persons",
+                "near-duplicate person",
+                c,
+                f"{c} ({new}) and {a} ({old}) look like one person ({how}): if they are, delete {c} and "
+                f"give its spellings to {a} in each article's names (person: {a}), with the roles, meetings and "
+                f"statements drafted for {c}; if they are two people, add distinct_from: [{a}] to {c} with a note "
+                f"saying how they differ",
+            )
