@@ -79,24 +79,30 @@ def duplicate_meetings(tables: Tables, distinct: Mapping[str, frozenset[str]]) -
         reports[mid].append(article)
     newer = {mid: (min(reports[mid], default=""), -len(reports[mid]), i) for i, mid in enumerate(order)}
     twins: dict[str, list[tuple]] = defaultdict(list)
-    for i, a in enumerate(order):
+    # candidate pairs share a named participant: indexed by person, so the check stays near linear
+    by_person: dict[str, list[int]] = defaultdict(list)
+    for i, mid in enumerate(order):
+        for person in persons[mid]:
+            by_person[person].append(i)
+    pairs = sorted({(i, j) for ms in by_person.values() for k, i in enumerate(ms) for j in ms[k + 1 :]})
+    for i, j in pairs:
+        a, b = order[i], order[j]
         a_lo, a_hi, a_kind, a_part = bounds[a]
-        for b in order[i + 1 :]:
-            b_lo, b_hi, b_kind, b_part = bounds[b]
-            if (a_kind == "visit") != (b_kind == "visit") or a_lo is None or b_lo is None:
-                continue  # a visit is not its meetings' twin; an open start can be judged by no date
-            related = a_part == b or b_part == a or a in distinct.get(b, ()) or b in distinct.get(a, ())
-            if related or not dates.overlap((a_lo, a_hi), (b_lo, b_hi)):
-                continue
-            shared = persons[a] & persons[b]
-            if a_kind == "visit" and not visitors[a] & visitors[b]:
-                continue
-            if a_kind != "visit" and len(shared) < 2:
-                continue
-            # the newer record (fewer sources; then the later one) is the one reported
-            new, old = (a, b) if newer[a] > newer[b] else (b, a)
-            gap = abs((a_lo - b_lo).days) + (abs((a_hi - b_hi).days) if a_hi and b_hi else 0)
-            twins[new].append((-len(shared), gap, old))
+        b_lo, b_hi, b_kind, b_part = bounds[b]
+        if (a_kind == "visit") != (b_kind == "visit") or a_lo is None or b_lo is None:
+            continue  # a visit is not its meetings' twin; an open start can be judged by no date
+        related = a_part == b or b_part == a or a in distinct.get(b, ()) or b in distinct.get(a, ())
+        if related or not dates.overlap((a_lo, a_hi), (b_lo, b_hi)):
+            continue
+        shared = persons[a] & persons[b]
+        if a_kind == "visit" and not visitors[a] & visitors[b]:
+            continue
+        if a_kind != "visit" and len(shared) < 2:
+            continue
+        # the newer record (first reported later, then fewer sources, then listed later) is reported
+        new, old = (a, b) if newer[a] > newer[b] else (b, a)
+        gap = abs((a_lo - b_lo).days) + (abs((a_hi - b_hi).days) if a_hi and b_hi else 0)
+        twins[new].append((-len(shared), gap, old))
     problems = []
     for new, found in twins.items():
         _, _, old = min(found)

@@ -58,6 +58,19 @@ def _dateline(city: str) -> re.Pattern[str]:
     return re.compile(rf"(?im)^[ \t]*{re.escape(city)}\b(?=[ \t]*(?:,|:|\(|–|—|-))")
 
 
+def _printed(body: str, city: str) -> bool | None:
+    """Whether `city` is printed in `body` outside a dateline (False: only in one; None: not at all)."""
+    lines = {m.start() for m in _dateline(city).finditer(body)}
+    found = None
+    for m in re.finditer(rf"(?i)\b{re.escape(city)}\b", body):
+        at = body.rfind("\n", 0, m.start()) + 1
+        if any(at <= d <= m.start() for d in lines) and body[at : m.start()].strip() == "":
+            found = False if found is None else found
+        else:
+            return True
+    return found
+
+
 def dateline_places(tables: Tables, texts: Mapping[str, str]) -> list[Problem]:
     frames = tables.frames
     bodies = {a: (s, e) for a, s, e in frames["articles"].select("article_id", "body_start", "body_end").rows()}
@@ -65,20 +78,23 @@ def dateline_places(tables: Tables, texts: Mapping[str, str]) -> list[Problem]:
     for mid, article in frames["meeting_sources"].select("meeting_id", "article_id").rows():
         sources[mid].append(article)
     stated = frames["meetings"].filter(pl.col("place_basis") == "stated", pl.col("city").is_not_null())
-    problems = []
-    for mid, city in stated.select("meeting_id", "city").rows():
-        dated, printed = [], False
+    cities = dict(stated.select("meeting_id", "city").rows())
+    # each article's text is read once: (article, city) -> printed outside a dateline? (None: not printed)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for mid, city in cities.items():
         for article in sources.get(mid, []):
-            start, end = bodies[article]
-            body = texts[article][start:end]
-            lines = {m.start() for m in _dateline(city).finditer(body)}
-            for m in re.finditer(rf"(?i)\b{re.escape(city)}\b", body):
-                at = body.rfind("\n", 0, m.start()) + 1
-                if any(at <= d <= m.start() for d in lines) and body[at : m.start()].strip() == "":
-                    dated.append(article)
-                else:
-                    printed = True
-        if printed or not dated:
+            wanted[article].add(city)
+    seen: dict[tuple[str, str], bool | None] = {}
+    for article, names in wanted.items():
+        start, end = bodies[article]
+        body = texts[article][start:end]
+        for city in names:
+            seen[(article, city)] = _printed(body, city)
+    problems = []
+    for mid, city in cities.items():
+        found = [(a, seen[(a, city)]) for a in sources.get(mid, [])]
+        dated = [a for a, printed in found if printed is False]
+        if not dated or any(printed for _, printed in found):
             continue
         where, line = _where(tables, mid)
         problems.append(
