@@ -58,7 +58,8 @@ $(BENCH_VENV)/.synced: $(UV) uv.lock pyproject.toml
 bench: $(BENCH_VENV)/.synced
 	$(BENCH_VENV)/bin/python benchmarks/bench.py $(BENCH_ARGS)
 
-# How good the drafting pass is: leave-one-out on every curated seed; writes benchmarks/DRAFTS.md.
+# How good the drafting pass is: each curated seed and held-out report drafted as new-article drafts it
+# (realistic mode; --mode curated for the easier in-sample run); writes benchmarks/DRAFTS.md.
 draft-eval: env
 	$(BIN)/python benchmarks/draft_eval.py
 

@@ -1,11 +1,15 @@
-"""How good are the drafts? Leave-one-out on every curated seed, compared with the curated files.
+"""How good are the drafts? Each curated seed drafted again and compared with its curated file.
 
-For each article the registry is stripped of every record only that article supports
-(persons, roles, meetings), and of the spellings only it prints, so what it introduces
-must be found, not looked up. The drafts are compared with the curation: precision and
-recall per kind, printed and written to benchmarks/DRAFTS.md with what each rule missed.
+Realistic mode (the default) drafts each article exactly as `new-article` does: the page
+as it comes (no curated body, exclusions or publication date: the proposed title, body
+bounds and printed date are scored too), against the registry as it stood before the
+article (stripped of every person, role and meeting only it or a later article supports,
+and of the spellings only they print). `--mode curated` hands the drafts the curated body,
+exclusions and publication date, and strips only the article itself (leave-one-out): an
+easier test, kept for comparison. Precision and recall per kind are printed and written to
+benchmarks/DRAFTS.md with what each rule missed.
 
-    .venv/bin/python benchmarks/draft_eval.py [--root .] [--out benchmarks/DRAFTS.md]
+    .venv/bin/python benchmarks/draft_eval.py [--mode realistic|curated] [--root .] [--out benchmarks/DRAFTS.md]
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from typing import Any
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.read import curation, seeds
 from pak_afghan_diplomacy.pipeline.read.curation import Article
-from pak_afghan_diplomacy.tools.drafting import Context, Draft, RuleBasedExtractor
+from pak_afghan_diplomacy.tools.drafting import Context, Draft, RuleBasedExtractor, page
 
 KINDS = ["persons", "roles", "statements", "speakers", "meetings", "participants", "meeting dates"]
+HEAD_KINDS = ["titles", "bodies", "publication dates"]
+# Realistic mode: every kind, the issue's bar (#17): precision >= 0.9 and recall >= 0.8.
+REALISTIC = (0.9, 0.8)
 TARGETS = {
     "persons": ("recall", 0.95),
     "statements": ("recall", 0.95),
@@ -54,24 +61,29 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def leave_one_out(registry: dict[str, list[Any]], articles: dict[str, Article], article_id: str) -> Context:
-    """The registry and spellings as they were before `article_id` was curated."""
-    others = [a for i, a in articles.items() if i != article_id]
+def leave_one_out(
+    registry: dict[str, list[Any]], articles: dict[str, Article], article_id: str, before: bool = False
+) -> Context:
+    """The registry and spellings without what only `article_id` supports (`before`: or a later article)."""
+    others = [a for i, a in articles.items() if (i < article_id if before else i != article_id)]
     used = {
         "persons": {n["person"] for a in others for n in a.doc.get("names") or []},
         "roles": {r["role"] for a in others for r in a.doc.get("roles") or []},
         "meetings": {m["meeting"] for a in others for m in a.doc.get("meetings") or []},
     }
     mine = articles[article_id].doc
+    later = [a.doc for i, a in articles.items() if i == article_id or (before and i > article_id)]
     own = {
-        "persons": {n["person"] for n in mine.get("names") or []} - used["persons"],
-        "roles": {r["role"] for r in mine.get("roles") or []} - used["roles"],
-        "meetings": {m["meeting"] for m in mine.get("meetings") or []} - used["meetings"],
+        "persons": {n["person"] for d in later for n in d.get("names") or []} - used["persons"],
+        "roles": {r["role"] for d in later for r in d.get("roles") or []} - used["roles"],
+        "meetings": {m["meeting"] for d in later for m in d.get("meetings") or []} - used["meetings"],
     }
     stripped = {k: [r for r in v if r.get("id") not in own.get(k, set())] for k, v in registry.items()}
     stripped["roles"] = [r for r in stripped.get("roles", []) if r["person"] not in own["persons"]]
     spellings = {n["name"]: n["person"] for a in others for n in a.doc.get("names") or []}
     spellings.update({p["name"]: p["id"] for p in stripped.get("persons", [])})
+    if before:  # new-article knows no publication date but the one printed on the page (page.draft finds it)
+        return Context(stripped, spellings)
     published = mine["article"]["published_date"]
     lo, hi = dates.bounds(published)  # an open-ended publication date gives the drafts no anchor
     bounds = (lo, hi) if lo and hi else None
@@ -83,7 +95,14 @@ def _span(article: Article, quote: str, occurrence: int | None) -> tuple[int, in
     return (found.start, found.end) if isinstance(found, curation.Span) else None
 
 
-def compare(article: Article, registry: dict[str, list[Any]], draft: Draft, scores: dict[str, Score]) -> None:
+def compare(
+    article: Article,
+    registry: dict[str, list[Any]],
+    draft: Draft,
+    scores: dict[str, Score],
+    known: frozenset[str] = frozenset(),
+) -> None:
+    """Score `draft`; `known`: the persons the drafts' registry already had (proposing one as new is wrong)."""
     doc, _text, aid = article.doc, article.seed.text, article.article_id
     # persons: a drafted cluster is right when one of its spellings is curated for the person it resolves to
     curated: dict[str, set[str]] = defaultdict(set)
@@ -92,7 +111,7 @@ def compare(article: Article, registry: dict[str, list[Any]], draft: Draft, scor
     mapping: dict[str, str] = {}
     for p in draft.persons:
         owner = next((c for c, names in curated.items() if names & set(p.spellings)), None)
-        if owner and (p.new or p.person == owner):
+        if owner and ((p.new and owner not in known) or p.person == owner):
             mapping[p.person] = owner
     s = scores["persons"]
     hit = set(mapping.values())
@@ -112,6 +131,36 @@ def compare(article: Article, registry: dict[str, list[Any]], draft: Draft, scor
     _sets(scores["roles"], aid, want, got)
     _statements(article, draft, mapping, scores)
     _meetings(article, registry, draft, mapping, scores)
+
+
+def compare_head(article: Article, proposed: page.Head, scores: dict[str, Score]) -> None:
+    """Title, body bounds and publication date as proposed, against the curated ones."""
+    head, aid = article.doc["article"], article.article_id
+    said = " ".join((proposed.title or "").split())
+    body = (article.body_start, article.body_end)
+    printed = proposed.published[0] if proposed.published else None
+    for kind, want, got, shown in (
+        ("titles", " ".join(head["title"].split()), said or None, said),
+        ("bodies", body, proposed.body, f"{proposed.start!r}…{proposed.end!r}"),
+        ("publication dates", head["published_date"], printed, printed),
+    ):
+        s = scores[kind]
+        if got is None:
+            s.fn += 1
+            s.misses.append(f"{aid}: none proposed (curated {want!r})")
+        elif got == want:
+            s.tp += 1
+        else:
+            s.fp += 1
+            s.fn += 1
+            s.misses.append(f"{aid}: proposed {shown!r}, curated {_shown(article, kind, want)!r}")
+
+
+def _shown(article: Article, kind: str, want: Any) -> Any:
+    if kind != "bodies":
+        return want
+    text = article.seed.text
+    return f"{' '.join(text[want[0] :].split()[:6])!r}…{' '.join(text[: want[1]].split()[-6:])!r}"
 
 
 def _sets(s: Score, aid: str, want: set, got: set) -> None:
@@ -213,8 +262,17 @@ def _meetings(
 
 def table(scores: dict[str, Score]) -> str:
     rows = ["| kind | precision | recall | F1 | target | met |", "|---|---|---|---|---|---|"]
-    for kind in KINDS:
+    for kind in KINDS + HEAD_KINDS:
+        if kind not in scores:
+            continue
         s = scores[kind]
+        if kind in HEAD_KINDS or HEAD_KINDS[0] in scores:  # realistic mode: one bar for every kind
+            met = s.precision >= REALISTIC[0] and s.recall >= REALISTIC[1]
+            goal = f"precision ≥ {REALISTIC[0]}, recall ≥ {REALISTIC[1]}"
+            rows.append(
+                f"| {kind} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {goal} | {'yes' if met else 'no'} |"
+            )
+            continue
         target = TARGETS.get(kind)
         values = {"recall": s.recall, "f1": s.f1, "accuracy": s.recall, "precision": s.precision}
         met_goal = target is None or values[target[0]] >= target[1]
@@ -224,25 +282,35 @@ def table(scores: dict[str, Score]) -> str:
     return "\n".join(rows)
 
 
-def evaluate(root: Path, only: set[str] | None = None) -> tuple[dict[str, Score], list[str]]:
+def evaluate(root: Path, only: set[str] | None = None, mode: str = "realistic") -> tuple[dict[str, Score], list[str]]:
     found, problems = seeds.read_seeds(root / "seeds")
     cur, more = curation.read(root / "build", found)
     if cur is None or problems or more:
         raise SystemExit(f"the curation does not read cleanly: {[p.message for p in problems + more][:3]}")
-    scores = {k: Score() for k in KINDS}
+    realistic = mode == "realistic"
+    scores = {k: Score() for k in KINDS + (HEAD_KINDS if realistic else [])}
     extractor = RuleBasedExtractor()
     done = []
     for aid, article in sorted(cur.articles.items()):
         if only is not None and aid not in only:
             continue
-        context = leave_one_out(cur.registry, cur.articles, aid)
-        context = replace(context, excluded=tuple((s.start, s.end) for s in article.exclusions))
-        draft = extractor.draft(aid, article.seed.text, (article.body_start, article.body_end), context)
-        compare(article, cur.registry, draft, scores)
+        context = leave_one_out(cur.registry, cur.articles, aid, before=realistic)
+        if realistic:
+            proposed, draft = page.draft(aid, article.seed.text, context, extractor)
+            compare_head(article, proposed, scores)
+        else:
+            context = replace(context, excluded=tuple((s.start, s.end) for s in article.exclusions))
+            draft = extractor.draft(aid, article.seed.text, (article.body_start, article.body_end), context)
+        compare(article, cur.registry, draft, scores, frozenset(p["id"] for p in context.registry.get("persons", [])))
         done.append(aid)
     return scores, done
 
 
+# The held-out set's first realistic run (#17), before any drafting rule was changed for its reports:
+# recorded once in this file, never recomputed, so the report shows the out-of-sample estimate beside today's.
+FIRST_RUN = Path(__file__).parent / "heldout" / "FIRST_RUN.md"
+
+# The first (curated-mode) run of the two held-out reports of the growth issue, for the record.
 FIRST_HELDOUT_RUN = """\
 | kind | precision | recall | F1 | target | met |
 |---|---|---|---|---|---|
@@ -278,88 +346,129 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=Path("."))
     ap.add_argument("--heldout", type=Path, default=Path("benchmarks/heldout"), help="a second checkout to score")
+    ap.add_argument("--mode", choices=("realistic", "curated"), default="realistic", help="what the drafts are handed")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/DRAFTS.md"))
     args = ap.parse_args(argv)
-    scores, done = evaluate(args.root)
-    fixture = args.root / "tests" / "fixtures" / "fictional"
+    heldout = args.heldout if args.heldout and (args.heldout / "build").is_dir() else None
+    runs: dict[str, dict[str, tuple[dict[str, Score], list[str]]]] = {}
+    for mode in (args.mode, "curated" if args.mode == "realistic" else "realistic"):
+        runs[mode] = {"seeds": evaluate(args.root, mode=mode)}
+        if heldout:
+            runs[mode]["heldout"] = evaluate(heldout, mode=mode)
     note = "The fixture article of the growth issue (tests/fixtures/fictional/) was not there: skipped."
+    fixture = args.root / "tests" / "fixtures" / "fictional"
     if (fixture / "article.yaml").is_file():
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
             article_id = with_fixture(args.root, fixture, Path(tmp))
-            fx, _ = evaluate(Path(tmp), only={article_id})
+            fx, _ = evaluate(Path(tmp), only={article_id}, mode="curated")
         note = (
             "The fictional fixture article of the growth issue (tests/fixtures/fictional/), "
             "leave-one-out against the real registry plus its own part:\n\n" + table(fx)
         )
-    print(f"Drafts compared with the curation, leave-one-out on {len(done)} articles:\n")
-    print(table(scores))
-    held = None
-    if args.heldout and (args.heldout / "build").is_dir():
-        held = evaluate(args.heldout)
-        print(f"\nHeld-out invented reports ({args.heldout}), leave-one-out on {len(held[1])} articles:\n")
-        print(table(held[0]))
-    print(f"\n{note}")
+    for name, (scores, done) in runs[args.mode].items():
+        where = args.root if name == "seeds" else heldout
+        print(f"{args.mode} mode, {where} ({len(done)} articles):\n\n{table(scores)}\n")
     if args.out:
-        write(args.out, scores, done, note, held)
+        write(args.out, runs, note)
         print(f"written to {args.out}")
     return 0
 
 
-def write(
-    path: Path,
-    scores: dict[str, Score],
-    done: list[str],
-    note: str,
-    held: tuple[dict[str, Score], list[str]] | None = None,
-) -> None:
+def _first_run() -> str:
+    """The recorded first run, without its own heading (it sits under one here)."""
+    if not FIRST_RUN.is_file():
+        return "(not recorded: benchmarks/heldout/FIRST_RUN.md is missing)"
+    return FIRST_RUN.read_text(encoding="utf-8").split("\n", 2)[2].strip()
+
+
+def _misses(scores: dict[str, Score]) -> list[str]:
+    parts: list[str] = []
+    for kind in KINDS + HEAD_KINDS:
+        if kind in scores and scores[kind].misses:
+            parts += ["", f"### {kind}", "", *[f"- {m}" for m in scores[kind].misses]]
+    return parts or ["", "- nothing"]
+
+
+def write(path: Path, runs: dict[str, dict[str, tuple[dict[str, Score], list[str]]]], note: str) -> None:
+    real, cur = runs["realistic"], runs["curated"]
     parts = [
         "# Drafting pass: how good the drafts are",
         "",
-        "`make draft-eval` (`benchmarks/draft_eval.py`) drafts each curated seed leave-one-out (the registry",
-        "stripped of every person, role and meeting only that article supports, and of the spellings only it",
-        "prints) and compares the drafts with the curated files. Statements match by span overlap; speakers",
-        "are scored on matched statements (person, organization, or joint, with the same id); meetings match",
-        "by registry id or by at least two shared participants (the visitor, for a visit); a meeting date is",
-        "right when the drafted bounds lie inside the curated ones. Roles compare as (person, post) pairs. The",
-        "body and its exclusions are the curated ones; the publication date is the curated one.",
+        "`make draft-eval` (`benchmarks/draft_eval.py`) drafts each curated article again and compares the",
+        "drafts with its curated file. **Realistic mode** (the default, and the figures that count) drafts",
+        "each article exactly as `new-article` does (`tools/drafting/page.py`): the page as it comes, with no",
+        "curated body, exclusions or publication date; the proposed title, body bounds and printed",
+        "publication date are scored too; the registry is the one that stood before the article (every",
+        "person, role and meeting only it or a later article supports removed, and the spellings only they",
+        "print). Statements match by span overlap; speakers are scored on matched statements (person,",
+        "organization, or joint, with the same id); meetings match by registry id or by at least two shared",
+        "participants (the visitor, for a visit); a meeting date is right when the drafted bounds lie inside",
+        "the curated ones; roles compare as (person, post) pairs; a title must equal the curated one, a body",
+        "both its curated bounds, a publication date the curated value. A title, body or publication date",
+        "the draft does not propose (left as a TODO question) costs recall, never precision; a matched",
+        "meeting left undated counts against both, as before. Target for every kind: precision ≥ 0.9,",
+        "recall ≥ 0.8.",
         "",
-        "**Read these figures as in-sample.** The rules were written while reading these five seeds and",
-        "their misses: every general rule that fixed a miss here was kept. No seed string is in the code",
-        "(names, sentences), but the vocabularies and patterns were shaped by these articles, so new",
-        "reports will score lower. The first run on the held-out reports below is the honest estimate.",
+        "## Held-out invented reports (realistic mode)",
         "",
-        f"## The five seeds\n\nArticles: {', '.join(done)}. {note}",
-        "",
-        table(scores),
     ]
-    if held:
+    if "heldout" in real:
+        scores, done = real["heldout"]
+        parts += [
+            f"`benchmarks/heldout/` holds {len(done)} invented reports about invented persons, each written and",
+            "curated by hand before the drafting pass was run on it, in the styles of the pages that fooled",
+            "the drafts (#17): wire copy with a section label, dateline and credit; a spokesperson's briefing;",
+            "a host who receives; a registry name printed with a part added, and in another transliteration;",
+            "a three-party meeting; a dialogue series and an economic corridor in capitals; a standfirst that",
+            "repeats the lede; talks between delegations with an unnamed side; a new holder of a one-holder",
+            "post; an unattributed report; a page cut mid-sentence; a “Read more” teaser.",
+            "",
+            "### First run, before any rule was changed for these reports",
+            "",
+            _first_run(),
+            "",
+            "### Now",
+            "",
+            "After the rules below were changed for the first run's misses (general rules: labels, credits and",
+            "teasers outside the body, a lede is no title, no person for an app, series or corridor, name-part",
+            "resolution, reported clauses without “that”, unattributed reports, a dateline is no meeting",
+            "place, “talks between”): **these figures are in-sample now**; the first run is the honest",
+            "estimate for unseen reports. Meeting dates stay below target: a report that prints no",
+            "publication date (wire copy with only “Jan 14”, an undated page) leaves every weekday unresolved.",
+            "",
+            table(scores),
+        ]
+    parts += ["", "## The five seeds (realistic mode)", "", table(real["seeds"][0])]
+    parts += [
+        "",
+        "## Curated mode (in-sample, easier)",
+        "",
+        "The drafts handed the curated body, exclusions and publication date, leave-one-out (only the",
+        "article's own records stripped). The rules were written while reading the five seeds and their",
+        "misses, so these figures are in-sample; kept for comparison with earlier reports.",
+        "",
+        f"The five seeds ({', '.join(cur['seeds'][1])}):",
+        "",
+        table(cur["seeds"][0]),
+        "",
+        note,
+    ]
+    if "heldout" in cur:
         parts += [
             "",
-            "## Held-out invented reports",
-            "",
-            "`benchmarks/heldout/` is a small checkout of two invented reports about invented persons, written",
-            "and curated by hand before the drafting pass was first run on them. Its first run gave:",
+            "The held-out reports, curated mode. The first run of its first two reports (the growth issue) was:",
             "",
             FIRST_HELDOUT_RUN,
             "",
-            "Its misses then (a visit told as “arrived on a two-day visit”, a position after a quotation",
-            "(“…” and urged …), a clause reported without “that”, a date taken from an aside about something",
-            "else (“who was appointed in January”)) were fixed by general rules, and the scoring of visits was",
-            "corrected to match a visit by its visitor, as documented; so the current figures are in-sample too:",
+            f"and all {len(cur['heldout'][1])} reports now give:",
             "",
-            table(held[0]),
+            table(cur["heldout"][0]),
         ]
-    parts += ["", "## What the rules missed (five seeds)"]
-    for kind in KINDS:
-        parts += ["", f"### {kind}", ""]
-        parts += [f"- {m}" for m in scores[kind].misses] or ["- nothing"]
-    if held:
-        parts += ["", "## What the rules missed (held-out reports)"]
-        for kind in KINDS:
-            if held[0][kind].misses:
-                parts += ["", f"### {kind}", "", *[f"- {m}" for m in held[0][kind].misses]]
+    parts += ["", "## What the rules miss now: held-out reports (realistic mode)"]
+    parts += _misses(real["heldout"][0]) if "heldout" in real else ["", "- (no held-out set)"]
+    parts += ["", "## What the rules miss now: the five seeds (realistic mode)", *_misses(real["seeds"][0])]
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ class Edit:
     check: str
     field: str | None = None  # the end of the problem's field, where one is named
     located: bool = True  # whether the problem carries the line of the edit
+    # The registry record (`- id: X`) the edit is made in: `old` is then a regular expression searched
+    # inside that record only, so the edit names a fact, not the registry's order or another record's text.
+    within: str | None = None
 
 
 EDITS = [
@@ -48,7 +52,7 @@ EDITS = [
         "    post: ambassador-afghanistan\n",
         "",
         "missing key",
-        "roles[0].post",
+        "].post",  # a role's post, whichever index the registry gives that role
         located=False,
     ),
     Edit("wrong type", ARTICLE, "    inferred: false", "    inferred: nope", "type", ".inferred"),
@@ -136,10 +140,26 @@ EDITS = [
 def _edit(root: Path, edit: Edit) -> int:
     path = root / edit.file
     text = path.read_text(encoding="utf-8")
+    if edit.within is not None:
+        return _edit_within(path, text, edit)
     assert edit.old in text, f"fixture drift: {edit.old!r} not in {edit.file}"
     at = text.index(edit.old)
     path.write_text(text[:at] + edit.new + text[at + len(edit.old) :], encoding="utf-8")
     return text.count("\n", 0, at) + 1 + (edit.new.count("\n") if edit.name == "duplicate id" else 0)
+
+
+def _edit_within(path: Path, text: str, edit: Edit) -> int:
+    """Substitute the first match of `edit.old` inside the record `- id: <edit.within>`."""
+    head = re.search(rf"^(\s*)- id: {re.escape(edit.within)}\n", text, re.M)
+    assert head, f"fixture drift: no record {edit.within!r} in {edit.file}"
+    # the record runs to the next line indented no deeper than its dash (the next record, a comment, a section)
+    nxt = re.compile(rf"^(?:{head.group(1)}[-#]|\S)", re.M).search(text, head.end())
+    end = nxt.start() if nxt else len(text)
+    found = re.compile(edit.old, re.M).search(text, head.start(), end)
+    assert found, f"fixture drift: {edit.old!r} not in record {edit.within!r} of {edit.file}"
+    new = found.expand(edit.new)
+    path.write_text(text[: found.start()] + new + text[found.end() :], encoding="utf-8")
+    return text.count("\n", 0, found.start()) + 1
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.name)

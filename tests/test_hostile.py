@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 import pak_afghan_diplomacy as pad
 from pak_afghan_diplomacy import cli
@@ -115,10 +116,12 @@ def test_problem_values_are_shown_from_a_bounded_view():
     ],
 )
 def test_control_and_bidi_characters_in_curation_are_refused_with_position(checkout, escaped, code):
+    roles = yaml.safe_load((checkout.root / REGISTRY).read_text(encoding="utf-8"))["roles"]
+    index = next(i for i, r in enumerate(roles) if r.get("note") and r["note"].startswith("Ended by his resignation"))
     line = _replace(checkout.root, REGISTRY, ROLE_NOTE, f'    note: "Ended {escaped}"\n')
     problems = build_fails(checkout)
     found = [p for p in problems if p.check == "control character"]
-    assert [(p.where, p.line, p.field) for p in found] == [(REGISTRY, line, "roles[1].note")]
+    assert [(p.where, p.line, p.field) for p in found] == [(REGISTRY, line, f"roles[{index}].note")]
     assert code in found[0].message
 
 
@@ -198,9 +201,11 @@ def test_two_pins_for_one_seed_are_refused(checkout):
 
 def test_pins_not_utf8_are_located(checkout):
     pins = checkout.seeds / "SHA256SUMS"
-    pins.write_bytes(pins.read_bytes() + b"\xff\xfe  bad.txt\n")
+    before = pins.read_bytes()
+    pins.write_bytes(before + (b"" if before.endswith(b"\n") else b"\n") + b"\xff\xfe  bad.txt\n")
+    bad_line = len(pins.read_bytes().splitlines())  # the line just appended, however many pins precede it
     problems = build_fails(checkout)
-    assert ("seeds/SHA256SUMS", 6, "encoding") in [(p.where, p.line, p.check) for p in problems]
+    assert ("seeds/SHA256SUMS", bad_line, "encoding") in [(p.where, p.line, p.check) for p in problems]
 
 
 # --------------------------------------------------------------------------- validate

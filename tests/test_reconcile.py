@@ -180,7 +180,33 @@ def test_two_current_holders_of_a_one_holder_post_are_refused(sixth):
     )
     hits = [p for p in build_fails(sixth.layout) if p.check == "two current holders"]
     assert {p.value for p in hits} == {"habib-exemplar/commerce-minister", "nooruddin-azizi/commerce-minister"}
-    assert all("set the earlier one's status to ended" in p.message for p in hits)
+    # both shown current on 14 April 2025: the message asks about a duplicate person or a misdrafted title first,
+    # and never advises ending a role an article shows current
+    assert all("duplicate" in p.message and "wrong name" in p.message for p in hits)
+    assert not any("status to ended" in p.message for p in hits)
+
+
+def test_a_later_holder_of_a_one_holder_post_asks_for_an_ended_observation_not_a_changed_one(sixth):
+    """Judged as of each observation: Azizi current in 2025-04, a new minister shown current in 2026."""
+    sixth.edit(
+        sixth.registry,
+        "\nmeetings:\n",
+        "\n  - {id: habib-exemplar/commerce-minister, person: habib-exemplar, organization: afg-commerce-ministry, "
+        "post: commerce-minister, status: current}\n\nmeetings:\n",
+    )
+    sixth.edit(
+        sixth.article,
+        "\nmeetings:\n",
+        '\n  - {role: habib-exemplar/commerce-minister, status: current, as_of: "2026-01", as_of_basis: stated, '
+        'evidence: "Commerce Minister Nooruddin Azizi, Mawlawi Habib Exemplar"}'
+        "\n\nmeetings:\n",
+    )
+    problems = build_fails(sixth.layout)
+    hits = [p for p in problems if p.check == "two current holders"]
+    assert [p.value for p in hits] == ["nooruddin-azizi/commerce-minister"], hits  # the earlier holder, once
+    (hit,) = hits
+    assert f"add to {sixth.label} an observation of nooruddin-azizi/commerce-minister with status: ended" in hit.message
+    assert "Keep the observation as of" in hit.message and "duplicate person" in hit.message
 
 
 def test_a_straight_apostrophe_is_shown_against_the_articles_curly_one(sixth):

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -76,6 +77,9 @@ def _clip(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+MESSAGE_WIDTH = 100  # characters of a message per line in the terminal table
+
+
 def format_problems(problems: Iterable[Problem], *, limit: int = 50) -> str:
     """A compact table, grouped by file or table, capped at `limit` rows with a count of the rest."""
     items = sorted(problems, key=_sort_key)
@@ -87,14 +91,20 @@ def format_problems(problems: Iterable[Problem], *, limit: int = 50) -> str:
             _clip(p.field, 80),
             p.check,
             _clip(p.value, 40),
-            _clip(p.message, 120),
+            printable(p.message),
         )
         for p in items[:limit]
     ]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    # the message is the advice: printed whole, wrapped at MESSAGE_WIDTH under its column, never cut
+    wrapped = [textwrap.wrap(r[-1], MESSAGE_WIDTH, break_on_hyphens=False) or [""] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header[:-1])]
+    widths.append(max([len(header[-1])] + [len(w) for lines in wrapped for w in lines]))
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    indent = " " * (sum(widths[:-1]) + 2 * (len(widths) - 1))
+    for r, message in zip(rows, wrapped, strict=True):
+        lines.append("  ".join(c.ljust(w) for c, w in zip((*r[:-1], message[0]), widths, strict=True)).rstrip())
+        lines += [indent + more for more in message[1:]]
     if len(items) > limit:
         lines.append(f"... and {len(items) - limit} more (write them all with --report PATH)")
     lines.append(f"{len(items)} problem(s)")

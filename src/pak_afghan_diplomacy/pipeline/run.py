@@ -97,7 +97,7 @@ def _make_tables(
     texts = seeds.Texts(found_seeds)
     problems = builder.problems + later
     problems += coverage.names(marks, texts, coverage.spellings(builder.canonical_names | names))
-    problems += reconcile.problems(tables, builder.distinct)
+    problems += reconcile.problems(tables, builder.distinct, texts)
     if problems:
         raise BuildError(problems)
     problems += checks.all_problems(tables.frames, texts, locate=tables.locate)

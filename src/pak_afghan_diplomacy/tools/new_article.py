@@ -12,27 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
 from pathlib import Path
 
-from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.article import candidates, coverage
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.read import curation
 from pak_afghan_diplomacy.pipeline.read.seeds import PINS, read_seeds
 from pak_afghan_diplomacy.pipeline.read.unfinished import PLACEHOLDER, PROPOSED
-from pak_afghan_diplomacy.tools.drafting import RuleBasedExtractor, render
+from pak_afghan_diplomacy.tools.drafting import page, render
 from pak_afghan_diplomacy.tools.drafting.checkout import context as drafting_context
-from pak_afghan_diplomacy.tools.drafting.checkout import printed_publication
 from pak_afghan_diplomacy.tools.drafting.model import Context, Extractor
 
-
-def _first_words(text: str, n: int = 6) -> str:
-    return " ".join(text.split()[:n])
-
-
-def _last_words(text: str, n: int = 6) -> str:
-    return " ".join(text.split()[-n:])
+NO_HEADLINE = "the headline as printed; the first line reads as the lede, so if none is printed write a short title"
 
 
 def q(value: str) -> str:
@@ -68,11 +59,8 @@ def prefill(
     With a `context` (the registry and known spellings) the drafting pass proposes every
     section; without one, or for what it leaves out, the candidates are listed as TODOs.
     """
-    lines = [line for line in text.splitlines() if line.strip()]
-    head, tail = lines[0].strip(), lines[-1].strip()
-    printed = printed_publication(text)
-    if context is not None and printed:
-        context = replace(context, published=dates.closed_bounds(printed[0]), published_text=printed[0])
+    proposed = page.head(text)
+    head, printed = proposed.title or "", proposed.published
     published = (
         todo(f"reduced ISO date: {printed[0]}? printed as {printed[1]!r}")
         if printed
@@ -87,7 +75,7 @@ def prefill(
         "# to dismissed). The build names each one left (file, line, field).",
         "# Set body.end to the article's last words if a teaser or another article follows.",
         "article:",
-        f"  title: {q(head)}",
+        f"  title: {q(head) if proposed.title else todo(NO_HEADLINE)}",
         "  title_basis: stated          # stated (printed headline) | curated",
         "  url: null                    # where it was published online, if known",
         "  publisher: null              # the newspaper or site, if known",
@@ -98,8 +86,8 @@ def prefill(
         "  published_date_basis: stated # stated (printed) | inferred (then give published_date_note)",
         "  published_date_note: null",
         "  body:",
-        f"    start: {q(_first_words(head))}",
-        f"    end: {q(_last_words(tail))}",
+        f"    start: {q(proposed.start)}",
+        f"    end: {q(proposed.end)}",
         "  exclusions: []               # page furniture inside the body: {quote: ..., reason: ...}",
         "",
         "# Date candidates (resolve into published_date, meetings, roles, statements; never guess narrow):",
@@ -108,8 +96,8 @@ def prefill(
     out.append("")
     if context is None:
         return "\n".join(out + _undrafted(article_id, text, known_names))
-    draft = (extractor or RuleBasedExtractor()).draft(article_id, text, (0, len(text)), context)
-    drafted = render.sections(draft, text, (0, len(text)), article_id[:3])
+    _, draft = page.draft(article_id, text, context, extractor)
+    drafted = render.sections(draft, text, proposed.body, article_id[:3])
     spelled = {m.text for m in draft.mentions}
     missing = [c for c in candidates.name_mentions(text, 0, len(text), known_names) if c.text not in spelled]
     at = drafted.index("") if missing else 0

@@ -112,6 +112,7 @@ class Builder:
         self.participants: dict[str, frozenset[str]] = {}
         self.inferred_participants: dict[str, frozenset[str]] = {}  # meeting -> keys whose presence is inferred
         self.distinct: dict[str, frozenset[str]] = {}  # meeting -> meetings it is declared distinct from
+        self.distinct_persons: dict[str, frozenset[str]] = {}  # person -> persons declared distinct from it
         self.conflicts: list[tuple[str, Any]] = []
         self.canonical_names: set[str] = set()
         self.posts: dict[str, str] = {}  # post id -> its one title

@@ -29,7 +29,7 @@ _BASIS = F("str", choices=vocab.BASES)
 _PART = F("str", nullable=True, choices=vocab.INFERRED_PARTS)  # which part of an inferred date is inferred
 
 REGISTRY_SPEC: dict[str, F] = {
-    "persons": F("list", item={"id": _ID, "name": F("str", required=True), "note": _NOTE}),
+    "persons": F("list", item={"id": _ID, "name": F("str", required=True), "distinct_from": F("list"), "note": _NOTE}),
     "posts": F(
         "list",
         item={

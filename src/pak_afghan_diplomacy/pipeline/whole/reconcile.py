@@ -1,8 +1,9 @@
 """Checks across records that catch what a curator gets wrong when reconciling articles.
 
-- A meeting that duplicates another (overlapping dates, same place, the same named
-  persons on each side) under a new id, unless one is declared `distinct_from` the other
-  or part of it.
+- A meeting that duplicates another (overlapping dates, an open end closed by the reporting
+  article's date; the same visitor, or two named participants in common) under a new id,
+  unless one is declared `distinct_from` the other or part of it.
+- A host visiting his own country, a place stated only by a dateline (`review`).
 - An article giving a meeting date outside that meeting's bounds, or showing a role at a
   date outside its span, with no conflict recorded: either the record's bounds or the
   article's reading is wrong, and a real disagreement must be a `date` conflict.
@@ -18,6 +19,7 @@ import polars as pl
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.article.assemble import Tables
 from pak_afghan_diplomacy.pipeline.problems import Problem
+from pak_afghan_diplomacy.pipeline.whole import review
 
 
 def _conflicted(frames: Mapping[str, pl.DataFrame], table: str, kinds: tuple[str, ...]) -> set[str]:
@@ -31,40 +33,97 @@ def _span(lo, hi) -> str:
     return f"{lo or '..'}..{hi or '..'}"
 
 
+def _closed(frames: Mapping[str, pl.DataFrame]) -> dict[str, tuple]:
+    """Each meeting's bounds, an open end closed by its latest reporting article's publication date.
+
+    A meeting "from 22 March 2022 on" was reported by an article of a known date at the latest:
+    it did not happen after that, so it overlaps only what began before it. An open start stays open.
+    """
+    published = {
+        a: hi or lo
+        for a, lo, hi in frames["articles"].select("article_id", "published_earliest", "published_latest").rows()
+    }
+    latest: dict[str, object] = {}
+    for mid, article in frames["meeting_sources"].select("meeting_id", "article_id").rows():
+        day = published.get(article)
+        if day is not None and (mid not in latest or day > latest[mid]):
+            latest[mid] = day
+    return {
+        mid: (lo, hi if hi is not None else latest.get(mid), kind, part_of)
+        for mid, lo, hi, kind, part_of in frames["meetings"]
+        .select("meeting_id", "date_earliest", "date_latest", "kind", "part_of")
+        .rows()
+    }
+
+
 def duplicate_meetings(tables: Tables, distinct: Mapping[str, frozenset[str]]) -> list[Problem]:
+    """Meetings that overlap in time and share their visitor (visits) or two named participants (talks).
+
+    Participants, not places or exact participant lists, make the twin: a draft may put one meeting
+    in the dateline's city, or give it one participant more. Each meeting is reported once, pointing
+    at its most likely twin (most persons in common, then the nearest dates).
+    """
     frames = tables.frames
     people = frames["meeting_participants"].filter(pl.col("person_id").is_not_null())
-    sides: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for mid, person, side in people.select("meeting_id", "person_id", "side").rows():
-        sides[mid].add((person, side))
-    groups: dict[tuple, list[tuple]] = defaultdict(list)
-    for mid, lo, hi, city, country, part_of in (
-        frames["meetings"].select("meeting_id", "date_earliest", "date_latest", "city", "country", "part_of").rows()
-    ):
-        if sides.get(mid):
-            groups[(city, country, frozenset(sides[mid]))].append((mid, lo, hi, part_of))
+    persons: dict[str, set[str]] = defaultdict(set)
+    visitors: dict[str, set[str]] = defaultdict(set)
+    for mid, person, participation in people.select("meeting_id", "person_id", "participation").rows():
+        persons[mid].add(person)
+        if participation == "visitor":
+            visitors[mid].add(person)
+    bounds = _closed(frames)
+    order = list(bounds)  # registry order
+    # which of two twins is the newer record: first reported by a later article, then fewer sources, then listed later
+    reports: dict[str, list[str]] = defaultdict(list)
+    for mid, article in frames["meeting_sources"].select("meeting_id", "article_id").rows():
+        reports[mid].append(article)
+    newer = {mid: (min(reports[mid], default=""), -len(reports[mid]), i) for i, mid in enumerate(order)}
+    twins: dict[str, list[tuple]] = defaultdict(list)
+    # candidate pairs share a named participant: indexed by person, so the check stays near linear
+    by_person: dict[str, list[int]] = defaultdict(list)
+    for i, mid in enumerate(order):
+        for person in persons[mid]:
+            by_person[person].append(i)
+    pairs = sorted({(i, j) for ms in by_person.values() for k, i in enumerate(ms) for j in ms[k + 1 :]})
+    for i, j in pairs:
+        a, b = order[i], order[j]
+        a_lo, a_hi, a_kind, a_part = bounds[a]
+        b_lo, b_hi, b_kind, b_part = bounds[b]
+        if (a_kind == "visit") != (b_kind == "visit") or a_lo is None or b_lo is None:
+            continue  # a visit is not its meetings' twin; an open start can be judged by no date
+        related = a_part == b or b_part == a or a in distinct.get(b, ()) or b in distinct.get(a, ())
+        if related or not dates.overlap((a_lo, a_hi), (b_lo, b_hi)):
+            continue
+        shared = persons[a] & persons[b]
+        if a_kind == "visit" and not visitors[a] & visitors[b]:
+            continue
+        if a_kind != "visit" and len(shared) < 2:
+            continue
+        # the newer record (first reported later, then fewer sources, then listed later) is reported
+        new, old = (a, b) if newer[a] > newer[b] else (b, a)
+        gap = abs((a_lo - b_lo).days) + (abs((a_hi - b_hi).days) if a_hi and b_hi else 0)
+        twins[new].append((-len(shared), gap, old))
     problems = []
-    for members in groups.values():
-        for i, (a, a_lo, a_hi, a_part) in enumerate(members):
-            for b, b_lo, b_hi, b_part in members[i + 1 :]:
-                related = a_part == b or b_part == a or a in distinct.get(b, ()) or b in distinct.get(a, ())
-                if related or not dates.overlap((a_lo, a_hi), (b_lo, b_hi)):
-                    continue
-                where, line = tables.locate("meetings", b) or ("meetings", None)
-                problems.append(
-                    Problem(
-                        where,
-                        line=line,
-                        field="meetings",
-                        check="duplicate meeting",
-                        value=b,
-                        message=(
-                            f"looks like {a}: same place, same persons on each side, overlapping dates "
-                            f"({_span(a_lo, a_hi)} and {_span(b_lo, b_hi)}). Report the existing meeting, or add "
-                            f"distinct_from: [{a}] with a note saying why they differ"
-                        ),
-                    )
-                )
+    for new, found in twins.items():
+        _, _, old = min(found)
+        (n_lo, n_hi, _, _), (o_lo, o_hi, _, _) = bounds[new], bounds[old]
+        common = ", ".join(sorted(persons[new] & persons[old]))
+        where, line = tables.locate("meetings", new) or ("meetings", None)
+        problems.append(
+            Problem(
+                where,
+                line=line,
+                field="meetings",
+                check="duplicate meeting",
+                value=new,
+                message=(
+                    f"looks like {old}: {common} in both, overlapping dates ({_span(o_lo, o_hi)} and "
+                    f"{_span(n_lo, n_hi)}, an open end taken at the reporting article's date). Report the existing "
+                    f"meeting (meeting: {old} in the article's meetings and participants), or add "
+                    f"distinct_from: [{old}] with a note saying why they differ"
+                ),
+            )
+        )
     return problems
 
 
@@ -122,5 +181,7 @@ def dates_outside(tables: Tables) -> list[Problem]:
     return problems
 
 
-def problems(tables: Tables, distinct: Mapping[str, frozenset[str]]) -> list[Problem]:
-    return duplicate_meetings(tables, distinct) + dates_outside(tables)
+def problems(
+    tables: Tables, distinct: Mapping[str, frozenset[str]], texts: Mapping[str, str] | None = None
+) -> list[Problem]:
+    return duplicate_meetings(tables, distinct) + dates_outside(tables) + review.problems(tables, texts)

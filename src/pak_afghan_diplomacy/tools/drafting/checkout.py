@@ -41,7 +41,7 @@ def context(curation_dir: Path, published: str | None = None, excluded: tuple[tu
 
 
 _PRINTED = re.compile(
-    r"^\s*(?:(?:Updated|Published|Posted|Last updated)[: ]+)?"
+    r"^\s*(?:(?:Updated|Published|Posted|Last updated)[: ]+|[A-Z][A-Za-z]+,[ \t]+)?"
     r"(?P<d>\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},\s+\d{4})\s*$",
     re.MULTILINE,
 )

@@ -23,7 +23,6 @@ _MEET = re.compile(rf"\b(?:{MEET}|meetings? (?:took place |was held |were held )
 _VISIT = re.compile(rf"\b(?:{VISIT}|were (?:\w+ly )?received|led (?:his|her|the|a) [\w’' -]*?(?:team|delegation))\b")
 _PRESENT = re.compile(r"\b(?:was|were) (?:also )?present\b|\battended\b|\baccompanied\b")
 _PLACE = re.compile(r"\b(?:in|to|visited|visits)\s+(?P<p>[A-Z][a-z]+)\b")
-_DATELINE = re.compile(r"^\s*(?P<c>[A-Z]{3,})(?:,\s*[A-Z ]+)?\s*[–:—-]")
 
 
 def meets(clause: str) -> bool:
@@ -32,11 +31,11 @@ def meets(clause: str) -> bool:
 
 
 def _place(text: str, a: int, b: int, body_start: int) -> tuple[str | None, str]:
+    # printed in the sentence only: a dateline ("ISLAMABAD, Jan 14 -") says where the report was filed,
+    # not where the talks were held, so it is never proposed as the place
     for m in _PLACE.finditer(text, a, b):
         if m.group("p").lower() in CAPITALS:
             return CAPITALS[m.group("p").lower()][0], "stated"
-    if (d := _DATELINE.match(text[body_start : body_start + 60])) and d.group("c").lower() in CAPITALS:
-        return CAPITALS[d.group("c").lower()][0], "dateline"
     return None, ""
 
 
@@ -75,6 +74,11 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
                     made.append(_draft("visit", subject, s, city, basis, "visit verb"))
                 continue
             counterpart = list(dict.fromkeys(x.person for x in others))
+            if "between" in m.group() and not subject and len(counterpart) >= 2:
+                # "talks in Kabul between A and B": the meeting of the persons named after it
+                kinds = "bilateral meeting" if len(counterpart) == 2 else "multilateral meeting"
+                made.append(_draft(kinds, counterpart, s, city, basis, "talks between"))
+                continue
             how = "internal briefing" if "briefed" in m.group() or "chaired" in m.group() else "bilateral meeting"
             for c in counterpart or ([None] if "chaired" in m.group() else []):
                 people = [p for p in dict.fromkeys([*subject, c]) if p]
@@ -83,10 +87,13 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
                 if people:
                     made.append(_draft(how, people, s, city, basis, "meeting verb"))
         if not made and _PRESENT.search(s.text) and drafts:
+            # "The meeting was also attended by …" joins the last meeting, not the visit around it
+            talks = [d for d in drafts if d.kind != "visit"] if re.search(r"\bmeeting\b", s.text) else []
+            target = (talks or drafts)[-1]
             for x in tracker.persons_in(s.start, s.end):
-                if x.person not in drafts[-1].persons:
-                    drafts[-1].persons.append(x.person)
-                    drafts[-1].evidence.append((s.start, s.end))
+                if x.person not in target.persons:
+                    target.persons.append(x.person)
+                    target.evidence.append((s.start, s.end))
         tracker.advance(s.text, s.start, s.end)
         verbs = {k for k, v in (("visit", _VISIT), ("meeting", _MEET)) if v.search(s.text)}
         for d in made:

@@ -7,6 +7,7 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
+from pak_afghan_diplomacy.pipeline.article.records.people import close_names, name_parts, not_a_person
 from pak_afghan_diplomacy.tools.drafting.model import Context, Mention, PersonDraft
 from pak_afghan_diplomacy.tools.drafting.text import NameCandidate, name_candidates
 
@@ -43,6 +44,13 @@ def resolve(name: str, context: Context) -> tuple[str, bool, str] | None:
         best = process.extractOne(name, list(choices), scorer=fuzz.ratio)
         if best and best[1] >= FUZZY_MIN:
             return choices[best[0]], False, f"fuzzy {best[1] / 100:.2f}"
+    # a registry name with a part added or dropped, another transliteration, a title glued on: that
+    # person (the build refuses it as a near-duplicate if it is proposed new), scored by whole-name ratio
+    parts = name_parts(name)
+    close = [(fuzz.ratio(name, known), pid) for known, pid in choices.items() if close_names(parts, name_parts(known))]
+    if len(parts) > 1 and close and len({pid for _, pid in close}) == 1:
+        score, pid = max(close)
+        return pid, False, f"name parts {score / 100:.2f}"
     return None
 
 
@@ -67,6 +75,8 @@ def find(text: str, body: tuple[int, int], context: Context) -> tuple[list[Perso
                 pending.append((c, lead))
                 continue
         else:
+            if not_a_person(c.text):  # an app, a dialogue series, a corridor: not a person
+                continue
             found = resolve(c.text, context)
             if found is None:
                 if _headline(_line(text, c.start)) and not c.titled:

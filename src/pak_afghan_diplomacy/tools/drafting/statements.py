@@ -21,6 +21,7 @@ _CLAUSE = r"(?!(?:on|in|at|to|by|after|before|during|from|with|for|without|earli
 _REPORTED = re.compile(
     rf"\b(?:(?:{POSITIONS})\b|(?:{SAID})(?:\s+[\w’'-]+){{0,5}}?\s+that\b|(?:{SAID})\s+(?=(?:it|they|he|she|we)\s)"
     rf"|(?:has|have|had)\s+(?:{SAID})\s+(?={_CLAUSE})"
+    rf"|(?<=\w\s)(?:said|says|added)\s+(?={_CLAUSE}\w)"
     rf"|(?<=[’']s\s)(?:{_CLAIMS})\b)",
     re.IGNORECASE,
 )
@@ -116,10 +117,28 @@ def _statement(a: int, b: int, mode: str, who: Speaker | None, attribution: str 
     return StatementDraft(a, b, mode, kind, who.id if who else None, attribution, channel(s.text), rule, score)
 
 
+# "It is understood that …", "It is said that …": a report with no named source (attribution_kind unattributed)
+_UNNAMED = re.compile(
+    r"^\s*(?:it\s+(?:is|was|has\s+been)\s+(?:said|understood|believed|reported|learnt|learned)|"
+    r"there\s+(?:are|were)\s+reports)\s+that\s+",
+    re.IGNORECASE,
+)
+
+
 def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[StatementDraft]:
     """Reported speech: a subject, a reporting verb, and what it reports, up to any quotation."""
+    if (m := _UNNAMED.match(s.text)) and not quotes:
+        a, b = s.start + m.end(), s.end
+        while b > a and text[b - 1] in " ,.":
+            b -= 1
+        who = Speaker("unattributed", None, "no source named")
+        draft = _statement(a, b, "indirect", who, m.group().strip(), s, who.rule)
+        draft.score = 0.5
+        return [draft] if len(text[a:b].split()) >= MIN_WORDS else []
     if m := _REPORTED.search(s.text):
         a = s.start + (m.end() if m.group().lower().endswith("that") else m.start())
+        if m.group().lower().startswith(("said", "says", "added")) and not m.group().lower().endswith("that"):
+            a = s.start + m.end()  # "X said the talks …": the reported clause starts after the verb
         who = tracker.subject(text, s.start, s.start + m.start())
         attribution = text[s.start : s.start + m.start()].strip(" ,")
         rule = who.rule if who else ""

@@ -36,6 +36,7 @@ HONORIFICS = {
     "Spokesperson",
     "Spokesman",
     "Chief",
+    "Secretary",
 }
 # Capitalised words that are never part of a person's name in these reports.
 NOT_NAMES = {
@@ -127,6 +128,9 @@ NOT_NAMES = {
     "Administration",
     "Prime",
     "Acting",
+    "Secretary",
+    "Additional",
+    "Vice",
     "Deputy",
     "Special",
     "Representative",
@@ -246,12 +250,13 @@ POSITIONS = (
     r"stressed|stresses|emphasi[sz]ed|emphasi[sz]es|urged|urges|highlighted|highlights|underscored|underscores|"
     r"reaffirmed|reaffirms|expressed|expresses|conveyed|conveys|claimed|claims|alleged|alleges|denied|denies|"
     r"maintained|maintains|warned|warns|assured|assures|called for|condemned|pledged|vowed|alleging|claiming|"
-    r"agreed to|decided to|linked|defend|defends|defended|demanded|rejected|recommended|reiterated"
+    r"agreed to|decided to|linked|defend|defends|defended|demanded|rejected|recommended|reiterated|"
+    r"offered to|promised|proposed"
 )
 MEET = (
     r"met(?: with)?|meets(?: with)?|meeting with|met up with|held talks|holds talks|held a (?:separate |bilateral )?"
     r"meeting|held (?:meaningful |wide-ranging )?discussions|talks (?:in \w+ )?with|called on|calls on|"
-    r"discussion with|discussions with|received|receives|hosted|hosts|briefed"
+    r"discussion with|discussions with|received|receives|hosted|hosts|briefed|talks (?:in \w+ )?between"
 )
 VISIT = (
     r"visited|visits|arrived|arrives|a (?:[\w-]+ )*visit to|on an? (?:[\w-]+ )*visit\b|trip to|is in|was in|"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.article.records import furniture
 from pak_afghan_diplomacy.pipeline.read.curation import Article, Span
 from pak_afghan_diplomacy.pipeline.read.origin import line_of
 from pak_afghan_diplomacy.schema import vocab
@@ -22,8 +23,44 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
     """Articles have no registry records."""
 
 
+def _page(b: Builder, a: Article, meta: Any) -> None:
+    """A title that is a section label or the lede, a body that starts or ends on a label or credit line."""
+    title = meta["title"]
+    if meta.get("title_basis") == "stated" and (furniture.is_label(title) or furniture.is_lede(title)):
+        what = "a section label" if furniture.is_label(title) else "a sentence of the report (the lede), not a headline"
+        b.problem(
+            a.label,
+            line_of(meta, "title"),
+            "article.title",
+            "title not a headline",
+            title,
+            f"the title reads as {what}: quote the page's headline, or, if it prints none, write a short "
+            "title yourself and set title_basis: curated",
+        )
+    body = a.seed.text[a.body_start : a.body_end].strip().splitlines()
+    if not body:
+        return
+    body_meta = meta.get("body") or {}
+    for key, line, first in (("start", body[0], True), ("end", body[-1], False)):
+        label = furniture.is_label(line) and (first or len(body) > 1)
+        if not (label or furniture.is_credit(line)):
+            continue
+        what = "a section label" if label else "a credit, teaser or page prompt"
+        move = "the headline (or first sentence) after it" if first else "the last sentence of the report before it"
+        b.problem(
+            a.label,
+            line_of(body_meta, key) if isinstance(body_meta, dict) else line_of(meta, "body"),
+            f"article.body.{key}",
+            "body bounded by furniture",
+            line.strip(),
+            f"the body {'starts' if first else 'ends'} on {what}, “{line.strip()}”: "
+            f"set body.{key} to {move}; furniture inside the body goes to exclusions",
+        )
+
+
 def article(b: Builder, a: Article) -> None:
     meta = a.doc["article"]
+    _page(b, a, meta)
     published = meta["published_date"]
     lo, hi = dates.bounds(published)
     b.published[a.article_id] = (published, meta["published_date_basis"])

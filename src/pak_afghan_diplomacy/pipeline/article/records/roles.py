@@ -200,20 +200,11 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     single = {pid for pid, holders in frames["posts"].select("post_id", "holders").rows() if holders == "one"}
     _overlapping_holders(b, roles.filter(pl.col("post_id").is_in(list(single))))
     current = roles.filter(pl.col("status") == "current", pl.col("post_id").is_in(list(single)))
+    spans = _observed(observations)
     for (org, post), group in current.group_by("organization_id", "post_id", maintain_order=True):
         if group.height < 2:
             continue
-        holders = ", ".join(f"{r} (as of {d})" for r, d in group.select("role_id", "observed_date").rows())
-        for rid, where, line in group.select("role_id", "_where", "_line").rows():
-            b.problem(
-                where,
-                line,
-                "status",
-                "two current holders",
-                rid,
-                f"post {post} of {org} has one holder at a time, but {holders} are all current: "
-                f"set the earlier one's status to ended (end_date if a source gives it) or unknown",
-            )
+        _holders(b, org, post, list(group.select("role_id", "observed_date", "_where", "_line").rows()), spans)
 
 
 def certainly_overlap(a: tuple[Any, Any, Any], b: tuple[Any, Any, Any]) -> bool:
@@ -250,3 +241,63 @@ def _overlapping_holders(b: Builder, roles: pl.DataFrame) -> None:
                         f"post {post} of {org} has one holder at a time, but {first[0]} and {second[0]} must "
                         f"overlap: correct a start or end date (or its bounds)",
                     )
+
+
+def _observed(observations: pl.DataFrame) -> dict[str, tuple[dt.date, dt.date, str]]:
+    """Role -> bounds of the latest observation showing it current, and the article showing it."""
+    out: dict[str, tuple[dt.date, dt.date, str]] = {}
+    rows = observations.select("role_id", "article_id", "observed_date", "status").rows()
+    for rid, article, observed, status in rows:
+        lo, hi = dates.bounds(observed)
+        lo, hi = lo or dt.date.min, hi or dt.date.max
+        # the latest date it is known held: the observation with the latest lower bound (an open-ended
+        # publication date, "2022-03-28/..", says held from then on, not held at every later date)
+        if status == "current" and (rid not in out or (lo, hi) > out[rid][:2]):
+            out[rid] = (lo, hi, article)
+    return out
+
+
+def _holders(b: Builder, org: str, post: str, group: list[tuple], spans: dict[str, tuple]) -> None:
+    """Two current holders of a one-holder post, judged as of the date each is shown current.
+
+    A holder shown current only before another is first shown current had left by then: the
+    fix is an `ended` observation in the later article, never ending a role an article shows
+    current. Holders current on the same dates usually mean a duplicate person or a title
+    drafted onto the wrong name, so that is asked first.
+    """
+    far = (dt.date.min, dt.date.max, "")
+    group = sorted(group, key=lambda r: spans.get(r[0], far)[:2])
+    for i, (rid, when, where, line) in enumerate(group):
+        for other, other_when, other_where, other_line in group[i + 1 :]:
+            mine, theirs = spans.get(rid, far), spans.get(other, far)
+            if mine[1] < theirs[0]:  # shown current only before the other was: a succession
+                later = f"build/{theirs[2]}.yaml" if theirs[2] else "the later article"
+                b.problem(
+                    where,
+                    line,
+                    "status",
+                    "two current holders",
+                    rid,
+                    f"post {post} of {org} has one holder at a time: {rid} is shown current as of {when}, "
+                    f"{other} as of {other_when}, later. If the second succeeded the first, the first term "
+                    f"ended by {other_when}: add to {later} an observation of {rid} with status: ended, quoting "
+                    f"its words that name the new holder (the role's status then follows it; end_date only where "
+                    f"a source gives it). Keep the observation as of {when}: it shows the role held then. If "
+                    f"the second is no new holder, check whether it is a duplicate person or a title drafted "
+                    f"onto the wrong name",
+                )
+                continue
+            for r, w, ln in ((rid, where, line), (other, other_where, other_line)):
+                b.problem(
+                    w,
+                    ln,
+                    "status",
+                    "two current holders",
+                    r,
+                    f"post {post} of {org} has one holder at a time, but {rid} (as of {when}) and {other} "
+                    f"(as of {other_when}) are both shown current at the same time. First check whether one "
+                    f"person is a duplicate of the other (the same name with a part added or dropped, another "
+                    f"transliteration) or whether a title was drafted onto the wrong name (a title governs the "
+                    f"name it stands before); if both are right, one article's observation (its status or as_of) "
+                    f"is wrong: correct that one, not the role an article shows current",
+                )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.article.records import furniture
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.read.curation import Article, Span, wordless
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
@@ -95,6 +98,40 @@ def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
             b.problems.append(found)
 
 
+_GAP = re.compile(r"\s*(?:\.\.\.|…)\s*")  # an attribution may skip words: "Zarif ... told reporters that"
+
+
+def _attribution(b: Builder, a: Article, s: Any, f: str) -> None:
+    """The attribution is the article's own words (each part between `...` found in the body)."""
+    if not isinstance(s.get("attribution"), str) or s.get("attribution_basis") == "inferred":
+        return
+    where = (a.label, line_of(s, "attribution"), f"{f}.attribution")
+    for part in filter(None, (p.strip() for p in _GAP.split(s["attribution"]))):
+        found = a.find(part, None, where)
+        if isinstance(found, Problem) and found.check == "quote":
+            why = (
+                "the attribution must be the article's words naming who spoke, verbatim (skipped words as ...); "
+                f"“{part}” is not in the body: copy the words as printed, or set attribution_basis: inferred "
+                "with attribution_note if the article names no one. "
+            )
+            b.problems.append(replace(found, value=s["attribution"], message=why + found.message))
+            return
+
+
+def _reporting_words(b: Builder, a: Article, s: Any, f: str, text: str) -> None:
+    """A text that carries its own reporting words ("said that …") was cut at the wrong place."""
+    if words := furniture.reporting_words(text):
+        b.problem(
+            a.label,
+            line_of(s, "text"),
+            f"{f}.text",
+            "reporting words in text",
+            s["text"],
+            f"the text carries its reporting words “{words}”: the text is only the words reported; "
+            "cut them from text (they belong in attribution, which names who spoke) and keep the rest",
+        )
+
+
 def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
     f = f"statements[{i}]"
     ok = True
@@ -115,6 +152,8 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
     kind = _kind(b, a, s, f)
     context = _context(b, a, s, f, found) or found
     _channels(b, a, s, f)
+    _attribution(b, a, s, f)
+    _reporting_words(b, a, s, f, found.text)
     if ok and s.get("meeting") and s.get("speaker") and s["speaker"] not in b.participants[s["meeting"]]:
         b.problem(
             a.label,
