@@ -312,15 +312,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     console.print(tables)
     with folder.joinpath("parquet", "articles.parquet").open("rb") as fh:
         articles = pl.read_parquet(fh).sort("article_id")
-    sources = Table(title=f"sources ({articles.height} articles)", title_justify="left", expand=True)
-    sources.add_column("article", no_wrap=True)
-    sources.add_column("published", no_wrap=True)
-    sources.add_column("title, publisher, where to read it", overflow="fold", ratio=1)
+    # Sources as a list, not a table: a URL folded across a cell's lines can be neither clicked nor copied.
+    console.print(f"sources ({articles.height} articles)")
     for a in articles.iter_rows(named=True):
         by = f" ({a['publisher']})" if a.get("publisher") else ""
-        where = a.get("url") or "no URL recorded"
-        sources.add_row(a["article_id"], str(a["published_date"]), f"{a['title']}{by}\n{where}")
-    console.print(sources)
+        console.print(f"- {a['article_id']}, published {a['published_date']}: {a['title']}{by}")
+        console.print(f"  {a.get('url') or 'no URL recorded'}", soft_wrap=True)
     return 0
 
 
