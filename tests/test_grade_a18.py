@@ -336,3 +336,26 @@ def test_the_articles_found_online_say_how_their_url_was_established():
         assert (a["url"] is None) == (a["url_basis"] is None), a["article_id"]
     assert _row("articles", article_id=A004)["url"].startswith("https://www.arabnews.pk/")
     assert _row("articles", article_id=A004)["publisher"] == "Arab News"
+
+
+# -- review 18 (grade A−): its findings, each as the fact it fixes -------------------------------------------------
+
+
+def test_003s_monday_briefing_is_24_march_2025_on_public_record_and_its_id_names_a_month_its_date_establishes():
+    meeting = _row("meetings", meeting_id="2025-03-dar-briefing")
+    assert meeting["date"] == "2025-03-24" and meeting["date_precision"] == "day"
+    assert meeting["date_inferred"] and meeting["date_basis"] == "public-record"
+    assert "21–23 March 2025" in meeting["date_note"] and "24 March 2025" in meeting["date_note"]
+    assert meeting["meeting_id"].startswith(meeting["date"][:7])
+    assert meeting["city"] == "Islamabad" and meeting["place_basis"] == "public-record" and meeting["place_note"]
+    report = _row("meeting_sources", meeting_id="2025-03-dar-briefing", article_id=A003)
+    assert report["reported_date"] == "2025-03-24" and "“on Monday”" in report["reported_date_note"]
+    for sid in (
+        "003-pakistan-decided-dialogue",
+        "003-dar-sustained-engagement",
+        "003-sadiq-briefing-recent-visit",
+        "003-dar-satisfaction",
+    ):
+        said = _row("statements", statement_id=sid)
+        assert said["meeting_id"] == "2025-03-dar-briefing" and said["date"] == "2025-03-24", sid
+        assert said["date_inferred"] and "public record" in said["date_note"], sid
