@@ -359,3 +359,15 @@ def test_003s_monday_briefing_is_24_march_2025_on_public_record_and_its_id_names
         said = _row("statements", statement_id=sid)
         assert said["meeting_id"] == "2025-03-dar-briefing" and said["date"] == "2025-03-24", sid
         assert said["date_inferred"] and "public record" in said["date_note"], sid
+
+
+def test_001_reports_tuesday_24_december_as_past_so_it_is_published_no_earlier_than_that_day():
+    article = _row("articles", article_id=A001)
+    assert article["published_date"] == "2024-12-24/2024-12-31"
+    assert article["published_earliest"] == dt.date(2024, 12, 24) and article["published_date_inferred_part"] == "whole"
+    assert "24 December 2024" in article["published_date_note"]
+    seen = T["role_observations"].filter(pl.col("article_id") == A001)
+    assert not seen.is_empty() and set(seen["observed_date"]) == {"2024-12-24/2024-12-31"}
+    # Sadiq's reappointment could not be "current" in 001 before the day 001 reports him at work.
+    sadiq = _row("role_observations", role_id="mohammad-sadiq/special-representative-afghanistan/2024", article_id=A001)
+    assert sadiq["status"] == "current" and sadiq["observed_date"].startswith("2024-12-24")
