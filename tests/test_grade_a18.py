@@ -371,3 +371,9 @@ def test_001_reports_tuesday_24_december_as_past_so_it_is_published_no_earlier_t
     # Sadiq's reappointment could not be "current" in 001 before the day 001 reports him at work.
     sadiq = _row("role_observations", role_id="mohammad-sadiq/special-representative-afghanistan/2024", article_id=A001)
     assert sadiq["status"] == "current" and sadiq["observed_date"].startswith("2024-12-24")
+
+
+def test_001s_original_page_was_not_found_and_the_copy_found_is_named_only_in_the_note():
+    article = _row("articles", article_id=A001)
+    assert article["url"] is None and article["url_basis"] is None and article["publisher"] is None
+    assert "newsfromrss.com" in article["url_note"] and "not found" in article["url_note"]
