@@ -377,3 +377,14 @@ def test_001s_original_page_was_not_found_and_the_copy_found_is_named_only_in_th
     article = _row("articles", article_id=A001)
     assert article["url"] is None and article["url_basis"] is None and article["publisher"] is None
     assert "newsfromrss.com" in article["url_note"] and "not found" in article["url_note"]
+
+
+def test_sadiqs_march_2025_visit_and_its_azizi_talks_are_21_to_23_march_on_public_record_inferred_alike():
+    visit = _row("meetings", meeting_id="2025-03-sadiq-visit-kabul")
+    talks = _row("meetings", meeting_id="2025-03-sadiq-azizi-kabul")
+    for m in (visit, talks):
+        assert m["date"] == "2025-03-21/2025-03-23" and m["date_basis"] == "public-record", m["meeting_id"]
+        assert m["date_inferred_part"] == "whole" and "21–23 March 2025" in m["date_note"], m["meeting_id"]
+    muttaqi = _row("meetings", meeting_id="2025-03-22-sadiq-muttaqi-kabul")
+    assert visit["date_earliest"] <= muttaqi["date_earliest"] <= visit["date_latest"]
+    assert _row("statements", statement_id="003-both-nations-maximize-trade")["date"] == talks["date"]
