@@ -388,3 +388,10 @@ def test_sadiqs_march_2025_visit_and_its_azizi_talks_are_21_to_23_march_on_publi
     muttaqi = _row("meetings", meeting_id="2025-03-22-sadiq-muttaqi-kabul")
     assert visit["date_earliest"] <= muttaqi["date_earliest"] <= visit["date_latest"]
     assert _row("statements", statement_id="003-both-nations-maximize-trade")["date"] == talks["date"]
+
+
+def test_sadiqs_second_term_began_by_23_december_2024_when_002_has_him_received_in_kabul_in_the_post():
+    role = _row("roles", role_id="mohammad-sadiq/special-representative-afghanistan/2024")
+    assert role["start_date"] == "2024-12-01/2024-12-23"
+    assert role["start_latest"] == dt.date(2024, 12, 23) and role["start_date_inferred"]
+    assert "December 23, 2024" in role["start_date_note"]
