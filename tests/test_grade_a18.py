@@ -395,3 +395,10 @@ def test_sadiqs_second_term_began_by_23_december_2024_when_002_has_him_received_
     assert role["start_date"] == "2024-12-01/2024-12-23"
     assert role["start_latest"] == dt.date(2024, 12, 23) and role["start_date_inferred"]
     assert "December 23, 2024" in role["start_date_note"]
+
+
+def test_durranis_presence_on_the_september_2023_visit_is_inferred_from_001s_asif_ali_and_names_the_conflict():
+    row = _row("meeting_participants", participant_id="2023-09-durrani-visit-kabul:asif-durrani")
+    assert row["participation_basis"] == "inferred" and "asif-ali-name" in row["participation_note"]
+    linked = _row("conflict_records", conflict_id="asif-ali-name", record_id=row["participant_id"])
+    assert linked["record_table"] == "meeting_participants"
