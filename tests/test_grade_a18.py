@@ -402,3 +402,11 @@ def test_durranis_presence_on_the_september_2023_visit_is_inferred_from_001s_asi
     assert row["participation_basis"] == "inferred" and "asif-ali-name" in row["participation_note"]
     linked = _row("conflict_records", conflict_id="asif-ali-name", record_id=row["participant_id"])
     assert linked["record_table"] == "meeting_participants"
+
+
+def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnamed_groups():
+    for group, side in (("pakistani-delegation", "PAK"), ("afghan-delegation", "AFG")):
+        row = _row("meeting_participants", participant_id=f"2024-12-sadiq-muttaqi-kabul:{group}")
+        assert row["side"] == side and row["person_id"] is None and row["unnamed"] == "the delegations", group
+        ev = T["evidence"].filter(pl.col("record_id") == row["participant_id"])
+        assert A001 in set(ev["article_id"]) and any("the delegations" in t for t in ev["text"]), group
