@@ -410,3 +410,10 @@ def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnam
         assert row["side"] == side and row["person_id"] is None and row["unnamed"] == "the delegations", group
         ev = T["evidence"].filter(pl.col("record_id") == row["participant_id"])
         assert A001 in set(ev["article_id"]) and any("the delegations" in t for t in ev["text"]), group
+
+
+def test_004s_durrani_reaffirmed_has_no_setting_because_the_article_does_not_say_where_it_was_said():
+    said = _row("statements", statement_id="004-durrani-reaffirmed-commitment")
+    assert said["setting"] is None and said["meeting_id"] is None
+    assert said["about_meeting_id"] == "2023-07-durrani-visit-kabul" and said["meeting_basis"] == "inferred"
+    assert said["date"] is None  # the occasion is not dated by the article
