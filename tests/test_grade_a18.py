@@ -417,3 +417,22 @@ def test_004s_durrani_reaffirmed_has_no_setting_because_the_article_does_not_say
     assert said["setting"] is None and said["meeting_id"] is None
     assert said["about_meeting_id"] == "2023-07-durrani-visit-kabul" and said["meeting_basis"] == "inferred"
     assert said["date"] is None  # the occasion is not dated by the article
+
+
+def test_no_published_note_points_readers_at_the_registry_a_build_file_they_do_not_get():
+    for name, frame in T.items():
+        for col in [c for c in frame.select(pl.col(pl.String)).columns if c == "note" or c.endswith("_note")]:
+            hits = frame.filter(pl.col(col).str.contains("registry's", literal=True))
+            assert hits.is_empty(), (name, col, hits.row(0) if len(hits) else None)
+    report = _row("meeting_sources", meeting_id="2025-03-22-sadiq-muttaqi-kabul", article_id=A003)
+    assert "2025-03-22-sadiq-muttaqi-kabul" in report["reported_date_note"]
+
+
+def test_004s_three_muttaqi_spellings_are_the_two_captions_and_the_list_of_those_durrani_met():
+    (row,) = (
+        T["person_names"]
+        .filter((pl.col("person_id") == "amir-khan-muttaqi") & (pl.col("article_id") == A004))
+        .filter(pl.col("name") == "Amir Khan Muttaqi")
+        .to_dicts()
+    )
+    assert "both captions" in row["note"] and "also in" not in row["note"]
