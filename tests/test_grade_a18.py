@@ -436,3 +436,14 @@ def test_004s_three_muttaqi_spellings_are_the_two_captions_and_the_list_of_those
         .to_dicts()
     )
     assert "both captions" in row["note"] and "also in" not in row["note"]
+
+
+def test_every_role_id_is_person_post_and_first_year_so_sadiqs_embassy_and_nizamis_post_match_theirs():
+    for r in T["roles"].iter_rows(named=True):
+        person, post, *year = r["role_id"].split("/")
+        assert (person, post) == (r["person_id"], r["post_id"]), r["role_id"]
+        assert year == [] or (len(year) == 1 and re.fullmatch(r"\d{4}", year[0])), r["role_id"]
+        if year and r["start_earliest"] is not None:
+            assert int(year[0]) == r["start_earliest"].year, r["role_id"]
+    assert _row("roles", role_id="mohammad-sadiq/ambassador-afghanistan/2008")["post_id"] == "ambassador-afghanistan"
+    assert _row("roles", role_id="ubaid-nizami/charge-d-affaires")["post_id"] == "charge-d-affaires"
