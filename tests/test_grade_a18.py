@@ -447,3 +447,10 @@ def test_every_role_id_is_person_post_and_first_year_so_sadiqs_embassy_and_nizam
             assert int(year[0]) == r["start_earliest"].year, r["role_id"]
     assert _row("roles", role_id="mohammad-sadiq/ambassador-afghanistan/2008")["post_id"] == "ambassador-afghanistan"
     assert _row("roles", role_id="ubaid-nizami/charge-d-affaires")["post_id"] == "charge-d-affaires"
+
+
+def test_003s_pakistan_reaffirmed_sits_in_the_march_22_account_and_is_linked_there_by_inference_as_pakistans():
+    said = _row("statements", statement_id="003-pakistan-reaffirmed-engagement")
+    assert said["meeting_id"] == "2025-03-22-sadiq-muttaqi-kabul" and said["meeting_basis"] == "inferred"
+    assert said["setting"] == "meeting" and said["date"] == "2025-03-22" and said["date_inferred"]
+    assert said["speaker_id"] is None and said["speaker_organization_id"] == "pak-government"
