@@ -42,8 +42,11 @@ EDITS = [
     Edit(
         "visit without participants",
         REGISTRY,
-        "    participants:\n      - {person: asif-durrani, side: PAK, participation: visitor}\n  # December 2024",
-        "    participants: []\n  # December 2024",
+        "    participants:\n      - {person: asif-durrani, side: PAK, participation: visitor, basis: inferred,\n"
+        '         note: "001 names the visitor only as “Sadiq’s predecessor, Asif Ali”; he is taken to be Asif Durrani,'
+        " whom 000 names as the envoy Sadiq succeeded and 004 shows in the post in July 2023."
+        ' The name conflicts (see conflict asif-ali-name)."}\n',
+        "    participants: []\n",
         "empty",
         ".participants",
     ),
