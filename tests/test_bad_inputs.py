@@ -121,8 +121,10 @@ EDITS = [
     Edit(
         "speaker not a participant",
         ARTICLE,
-        '    speaker: asif-durrani\n    speaker_organization: null\n    attribution: "Durrani"',
-        '    speaker: mumtaz-zahra-baloch\n    speaker_organization: null\n    attribution: "Durrani"',
+        '    speaker: asif-durrani\n    speaker_organization: null\n    attribution: "Durrani"\n    setting: null\n'
+        "    about_meeting: 2023-07-durrani-visit-kabul",
+        '    speaker: mumtaz-zahra-baloch\n    speaker_organization: null\n    attribution: "Durrani"\n'
+        '    setting: "meeting"\n    meeting: 2023-07-durrani-visit-kabul',
         "speaker not a participant",
         ".speaker",
     ),

@@ -336,3 +336,121 @@ def test_the_articles_found_online_say_how_their_url_was_established():
         assert (a["url"] is None) == (a["url_basis"] is None), a["article_id"]
     assert _row("articles", article_id=A004)["url"].startswith("https://www.arabnews.pk/")
     assert _row("articles", article_id=A004)["publisher"] == "Arab News"
+
+
+# -- review 18 (grade A−): its findings, each as the fact it fixes -------------------------------------------------
+
+
+def test_003s_monday_briefing_is_24_march_2025_on_public_record_and_its_id_names_a_month_its_date_establishes():
+    meeting = _row("meetings", meeting_id="2025-03-dar-briefing")
+    assert meeting["date"] == "2025-03-24" and meeting["date_precision"] == "day"
+    assert meeting["date_inferred"] and meeting["date_basis"] == "public-record"
+    assert "21–23 March 2025" in meeting["date_note"] and "24 March 2025" in meeting["date_note"]
+    assert meeting["meeting_id"].startswith(meeting["date"][:7])
+    assert meeting["city"] == "Islamabad" and meeting["place_basis"] == "public-record" and meeting["place_note"]
+    report = _row("meeting_sources", meeting_id="2025-03-dar-briefing", article_id=A003)
+    assert report["reported_date"] == "2025-03-24" and "“on Monday”" in report["reported_date_note"]
+    for sid in (
+        "003-pakistan-decided-dialogue",
+        "003-dar-sustained-engagement",
+        "003-sadiq-briefing-recent-visit",
+        "003-dar-satisfaction",
+    ):
+        said = _row("statements", statement_id=sid)
+        assert said["meeting_id"] == "2025-03-dar-briefing" and said["date"] == "2025-03-24", sid
+        assert said["date_inferred"] and "public record" in said["date_note"], sid
+
+
+def test_001_reports_tuesday_24_december_as_past_so_it_is_published_no_earlier_than_that_day():
+    article = _row("articles", article_id=A001)
+    assert article["published_date"] == "2024-12-24/2024-12-31"
+    assert article["published_earliest"] == dt.date(2024, 12, 24) and article["published_date_inferred_part"] == "whole"
+    assert "24 December 2024" in article["published_date_note"]
+    seen = T["role_observations"].filter(pl.col("article_id") == A001)
+    assert not seen.is_empty() and set(seen["observed_date"]) == {"2024-12-24/2024-12-31"}
+    # Sadiq's reappointment could not be "current" in 001 before the day 001 reports him at work.
+    sadiq = _row("role_observations", role_id="mohammad-sadiq/special-representative-afghanistan/2024", article_id=A001)
+    assert sadiq["status"] == "current" and sadiq["observed_date"].startswith("2024-12-24")
+
+
+def test_001s_original_page_was_not_found_and_the_copy_found_is_named_only_in_the_note():
+    article = _row("articles", article_id=A001)
+    assert article["url"] is None and article["url_basis"] is None and article["publisher"] is None
+    assert "newsfromrss.com" in article["url_note"] and "not found" in article["url_note"]
+
+
+def test_sadiqs_march_2025_visit_and_its_azizi_talks_are_21_to_23_march_on_public_record_inferred_alike():
+    visit = _row("meetings", meeting_id="2025-03-sadiq-visit-kabul")
+    talks = _row("meetings", meeting_id="2025-03-sadiq-azizi-kabul")
+    for m in (visit, talks):
+        assert m["date"] == "2025-03-21/2025-03-23" and m["date_basis"] == "public-record", m["meeting_id"]
+        assert m["date_inferred_part"] == "whole" and "21–23 March 2025" in m["date_note"], m["meeting_id"]
+    muttaqi = _row("meetings", meeting_id="2025-03-22-sadiq-muttaqi-kabul")
+    assert visit["date_earliest"] <= muttaqi["date_earliest"] <= visit["date_latest"]
+    assert _row("statements", statement_id="003-both-nations-maximize-trade")["date"] == talks["date"]
+
+
+def test_sadiqs_second_term_began_by_23_december_2024_when_002_has_him_received_in_kabul_in_the_post():
+    role = _row("roles", role_id="mohammad-sadiq/special-representative-afghanistan/2024")
+    assert role["start_date"] == "2024-12-01/2024-12-23"
+    assert role["start_latest"] == dt.date(2024, 12, 23) and role["start_date_inferred"]
+    assert "December 23, 2024" in role["start_date_note"]
+
+
+def test_durranis_presence_on_the_september_2023_visit_is_inferred_from_001s_asif_ali_and_names_the_conflict():
+    row = _row("meeting_participants", participant_id="2023-09-durrani-visit-kabul:asif-durrani")
+    assert row["participation_basis"] == "inferred" and "asif-ali-name" in row["participation_note"]
+    linked = _row("conflict_records", conflict_id="asif-ali-name", record_id=row["participant_id"])
+    assert linked["record_table"] == "meeting_participants"
+
+
+def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnamed_groups():
+    for group, side in (("pakistani-delegation", "PAK"), ("afghan-delegation", "AFG")):
+        row = _row("meeting_participants", participant_id=f"2024-12-sadiq-muttaqi-kabul:{group}")
+        assert row["side"] == side and row["person_id"] is None and row["unnamed"] == "the delegations", group
+        ev = T["evidence"].filter(pl.col("record_id") == row["participant_id"])
+        assert A001 in set(ev["article_id"]) and any("the delegations" in t for t in ev["text"]), group
+
+
+def test_004s_durrani_reaffirmed_has_no_setting_because_the_article_does_not_say_where_it_was_said():
+    said = _row("statements", statement_id="004-durrani-reaffirmed-commitment")
+    assert said["setting"] is None and said["meeting_id"] is None
+    assert said["about_meeting_id"] == "2023-07-durrani-visit-kabul" and said["meeting_basis"] == "inferred"
+    assert said["date"] is None  # the occasion is not dated by the article
+
+
+def test_no_published_note_points_readers_at_the_registry_a_build_file_they_do_not_get():
+    for name, frame in T.items():
+        for col in [c for c in frame.select(pl.col(pl.String)).columns if c == "note" or c.endswith("_note")]:
+            hits = frame.filter(pl.col(col).str.contains("registry's", literal=True))
+            assert hits.is_empty(), (name, col, hits.row(0) if len(hits) else None)
+    report = _row("meeting_sources", meeting_id="2025-03-22-sadiq-muttaqi-kabul", article_id=A003)
+    assert "2025-03-22-sadiq-muttaqi-kabul" in report["reported_date_note"]
+
+
+def test_004s_three_muttaqi_spellings_are_the_two_captions_and_the_list_of_those_durrani_met():
+    (row,) = (
+        T["person_names"]
+        .filter((pl.col("person_id") == "amir-khan-muttaqi") & (pl.col("article_id") == A004))
+        .filter(pl.col("name") == "Amir Khan Muttaqi")
+        .to_dicts()
+    )
+    assert "both captions" in row["note"] and "also in" not in row["note"]
+
+
+def test_every_role_id_is_person_post_and_first_year_so_sadiqs_embassy_and_nizamis_post_match_theirs():
+    for r in T["roles"].iter_rows(named=True):
+        person, post, *year = r["role_id"].split("/")
+        assert (person, post) == (r["person_id"], r["post_id"]), r["role_id"]
+        assert year == [] or (len(year) == 1 and re.fullmatch(r"\d{4}", year[0])), r["role_id"]
+        if year and r["start_earliest"] is not None:
+            assert int(year[0]) == r["start_earliest"].year, r["role_id"]
+    assert _row("roles", role_id="mohammad-sadiq/ambassador-afghanistan/2008")["post_id"] == "ambassador-afghanistan"
+    assert _row("roles", role_id="ubaid-nizami/charge-d-affaires")["post_id"] == "charge-d-affaires"
+
+
+def test_003s_pakistan_reaffirmed_sits_in_the_march_22_account_and_is_linked_there_by_inference_as_pakistans():
+    said = _row("statements", statement_id="003-pakistan-reaffirmed-engagement")
+    assert said["meeting_id"] == "2025-03-22-sadiq-muttaqi-kabul" and said["meeting_basis"] == "inferred"
+    assert said["setting"] == "meeting" and said["date"] == "2025-03-22" and said["date_inferred"]
+    assert said["speaker_id"] is None and said["speaker_organization_id"] == "pak-government"

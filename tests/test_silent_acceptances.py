@@ -37,7 +37,7 @@ EDITS = [
     Edit(
         "visit without participants",
         REGISTRY,
-        r"^    participants:\n(?:      - .*\n)+",
+        r"^    participants:\n(?:      [- ].*\n)+",  # each item, with its continuation lines
         "    participants: []\n",
         "empty",
         ".participants",

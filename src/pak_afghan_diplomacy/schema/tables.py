@@ -159,7 +159,9 @@ class Articles(Table):
         "same text) or `printed` in the text; null without a URL.",
         nullable=True,
     )
-    url_note: str | None = _text("How and when the page was found.", nullable=True)
+    url_note: str | None = _text(
+        "How and when the page was found; where `url` is null, what was searched (and any copy found).", nullable=True
+    )
     publisher: str | None = _text("The publisher (newspaper, agency, site).", nullable=True)
     publisher_basis: str | None = _enum(
         vocab.BASES_PUBLISHER, "`printed` in the text, or `site`: from the page or site it came from.", nullable=True

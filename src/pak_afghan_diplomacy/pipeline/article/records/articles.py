@@ -97,7 +97,7 @@ def article(b: Builder, a: Article) -> None:
             "title_basis": meta["title_basis"],
             "url": meta.get("url"),
             "url_basis": meta.get("url_basis") if meta.get("url") else None,
-            "url_note": meta.get("url_note") if meta.get("url") else None,
+            "url_note": meta.get("url_note"),  # also where no url is given: why not (e.g. only a copy found)
             "publisher": meta.get("publisher"),
             "publisher_basis": meta.get("publisher_basis") if meta.get("publisher") else None,
             "language": meta["language"],
