@@ -44,8 +44,18 @@ def _sort_key(p: Problem) -> tuple:
 
 # Characters refused in published text: C0 and C1 controls but tab, newline and carriage return
 # (a seed saved on Windows has CRLF line ends), DEL, and those that reorder or hide text on
-# screen: bidi marks, embeddings, overrides and isolates, line and paragraph separators.
-_HIDING = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+# screen: every format character (Unicode category Cf: bidi marks, embeddings, overrides and
+# isolates, zero-width space and joiners, word joiner, soft hyphen, BOM, tag characters), line and
+# paragraph separators, and the non-characters (U+FDD0-U+FDEF and the last two of every plane).
+# FORMAT_CHARS is category Cf of Unicode 14 (Python 3.11) written out, so no import scans the
+# code space; a test checks it against the running Python's `unicodedata`.
+FORMAT_CHARS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+_HIDING = "\x7f-\x9f\u2028\u2029" + FORMAT_CHARS + NONCHARACTERS
 REFUSED_CHARS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_HIDING}]")
 _TERMINAL = re.compile(f"[\x00-\x08\x0b-\x1f{_HIDING}]")  # all of those, and CR, for a terminal
 _SHOWN = re.compile(f"[\x00-\x1f{_HIDING}]")  # and newline and tab, for one table cell
@@ -66,7 +76,18 @@ def _escape(ch: str) -> str:
     if ch in named:
         return named[ch]
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def char_at(text: str, i: int) -> str:
+    """`U+200B at character 8 (ZERO WIDTH SPACE)`: where a character that cannot be seen is, and which."""
+    import unicodedata
+
+    ch = text[i]
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} at character {i + 1}" + (f" ({name})" if name else "")
 
 
 def _clip(text: str | None, width: int) -> str:
