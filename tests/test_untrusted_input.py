@@ -112,3 +112,163 @@ def test_an_unquoted_octal_looking_code_is_shown_as_typed(checkout):
     assert_located(checkout, edit)
     found = [p for p in build_fails(checkout) if p.field and p.field.endswith("cameo_code")]
     assert found[0].value == "042" and "042" in found[0].message and "quote it" in found[0].message
+
+
+# --------------------------------------------------------------------------- false facts (group 1)
+
+PUBLISHED = '  published_date: "2023-07-21"\n'
+VISIT = "    description: Asif Durrani's three-day visit to Kabul, his first as Pakistan's special representative.\n"
+MUTTAQI_PART = "    description: Asif Durrani meets Acting Foreign Minister Amir Khan Muttaqi.\n    part_of: "
+KABIR_PART = "    description: Asif Durrani meets Acting Prime Minister Abdul Kabir.\n    part_of: "
+FO_STATEMENT = "    speaker: null\n    speaker_organization: pak-foreign-office\n"
+FIRST_DATE = '    date: "2023-07-21"\n    date_inferred_part: day\n    date_basis: inferred\n'
+FALSE_FACTS = [
+    Edit(
+        "speaker never named",
+        ARTICLE,
+        FO_STATEMENT,
+        "    speaker: ishaq-dar\n    speaker_organization: null\n",
+        "speaker not named",
+        ".speaker",
+    ),
+    Edit(
+        "one spelling, two persons",
+        ARTICLE,
+        '  - person: amir-khan-muttaqi\n    name: "Amir Khan Muttaqi"',
+        '  - {person: abdul-kabir, name: "Durrani", evidence: "Durrani met with"}\n'
+        '  - person: amir-khan-muttaqi\n    name: "Amir Khan Muttaqi"',
+        "one spelling, two persons",
+    ),
+    Edit(
+        "a second Ishaq Dar",
+        REGISTRY,
+        "  - {id: ubaid-nizami,",
+        "  - {id: ishaq-dar-2, name: Ishaq  dar}\n  - {id: ubaid-nizami,",
+        "duplicate person",
+        ".name",
+    ),
+    Edit("homoglyph name", REGISTRY, PERSON, "  - {id: ishaq-dar, name: \u0406shaq Dar}", "mixed scripts", ".name"),
+    Edit(
+        "part_of cycle of 2",
+        REGISTRY,
+        VISIT,
+        VISIT + "    part_of: 2023-07-19-durrani-muttaqi-kabul\n",
+        "part_of cycle",
+        located=False,
+    ),
+    Edit(
+        "part_of cycle of 3",
+        REGISTRY,
+        VISIT,
+        VISIT + "    part_of: 2023-07-durrani-kabir-kabul\n",
+        "part_of cycle",
+        located=False,
+    ),
+    Edit(
+        "part of a later visit",
+        REGISTRY,
+        MUTTAQI_PART + "2023-07-durrani-visit-kabul",
+        MUTTAQI_PART + "2024-12-sadiq-visit-kabul",
+        "date outside bounds",
+        "part_of",
+        located=False,
+    ),
+    Edit(
+        "published with a far end",
+        ARTICLE,
+        PUBLISHED,
+        '  published_date: "2023-07-21/9999-12-31"\n',
+        "future date",
+        "published_date",
+    ),
+    Edit("published by 2999", ARTICLE, PUBLISHED, '  published_date: "../2999"\n', "future date", "published_date"),
+    Edit(
+        "as_of in 2999",
+        ARTICLE,
+        '    evidence: "Afghanistan’s Acting Prime Minister Mawlawi Abdul Kabir"\n  - role: nooruddin-azizi',
+        '    as_of: "2999"\n    as_of_basis: stated\n'
+        '    evidence: "Afghanistan’s Acting Prime Minister Mawlawi Abdul Kabir"\n  - role: nooruddin-azizi',
+        "future date",
+        ".as_of",
+    ),
+    Edit("accessed in 9999", ARTICLE, PUBLISHED, '  accessed: "9999-01-01"\n' + PUBLISHED, "future date", ".accessed"),
+    Edit(
+        "accessed before publication",
+        ARTICLE,
+        PUBLISHED,
+        '  accessed: "2020-01-01"\n' + PUBLISHED,
+        "date order",
+        ".accessed",
+    ),
+    Edit(
+        "a statement dated after its article",
+        ARTICLE,
+        FIRST_DATE,
+        '    date: "2023-08-21"\n    date_basis: stated\n',
+        "date order",
+        ".date",
+    ),
+    Edit(
+        "another article's prefix",
+        ARTICLE,
+        "  - id: 004-fo-taken-up-all-issues",
+        "  - id: 003-fo-taken-up-all-issues",
+        "id prefix",
+        ".id",
+    ),
+    Edit(
+        "stated title not in the seed",
+        ARTICLE,
+        '  title: "Pakistani envoy meets Afghan Taliban leaders in Kabul, shares Islamabad’s concerns over militancy"',
+        '  title: "Pakistan and Afghanistan sign a peace treaty"',
+        "quote",
+        "article.title",
+    ),
+    Edit(
+        "country XYZ",
+        REGISTRY,
+        "  - {id: pak-police, name: Police of Pakistan (the unit is not named), country: PAK,",
+        "  - {id: pak-police, name: Police of Pakistan (the unit is not named), country: XYZ,",
+        "code",
+        ".country",
+    ),
+    Edit(
+        "side ZZZ",
+        REGISTRY,
+        "      - {person: asif-durrani, side: PAK, participation: visitor}",
+        "      - {person: asif-durrani, side: ZZZ, participation: visitor}",
+        "code",
+        ".side",
+    ),
+    Edit("language zz", ARTICLE, "  language: en\n", "  language: zz\n", "code", "article.language"),
+    Edit(
+        "two statements on one span",
+        ARTICLE,
+        "  - id: 004-baloch-discussed-all-issues\n",
+        STATEMENT.replace("    text:", "  - text:")
+        + ', with the Afghan Taliban authorities"\n    id: 004-fo-again\n    mode: indirect\n'
+        "    speaker_organization: pak-foreign-office\n  - id: 004-baloch-discussed-all-issues\n",
+        "duplicate span",
+        ".text",
+    ),
+]
+
+
+@pytest.mark.parametrize("edit", FALSE_FACTS, ids=lambda e: e.name)
+def test_a_false_fact_is_refused(checkout, edit):
+    assert_located(checkout, edit)
+
+
+def test_the_same_seed_bytes_twice_are_one_article_not_two_sources(checkout):
+    from tests.conftest import build_fails
+
+    seed = checkout.seeds / "004_5fd66b92c6fc2c14.txt"
+    twin = "009_0000000000000009"
+    (checkout.seeds / f"{twin}.txt").write_bytes(seed.read_bytes())
+    pins = checkout.seeds / "SHA256SUMS"
+    digest = pins.read_text(encoding="utf-8").split("004_5fd66b92c6fc2c14.txt")[0].splitlines()[-1].split()[0]
+    pins.write_text(pins.read_text(encoding="utf-8") + f"{digest}  {twin}.txt\n", encoding="utf-8")
+    text = (checkout.curation / "004_5fd66b92c6fc2c14.yaml").read_text(encoding="utf-8")
+    (checkout.curation / f"{twin}.yaml").write_text(text.replace("- id: 004-", f"- id: {twin[:3]}-"), encoding="utf-8")
+    found = [(p.where, p.check) for p in build_fails(checkout)]
+    assert (f"seeds/{twin}.txt", "duplicate seed") in found

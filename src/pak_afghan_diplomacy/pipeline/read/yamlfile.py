@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.dates import check as check_date
 from pak_afghan_diplomacy.pipeline.problems import REFUSED_CHARS, Problem, char_at, printable
 
@@ -467,6 +468,8 @@ def check_value(value: Any, f: F, label: str, path: str, line: int | None) -> li
         ]
     if f.kind == "date" and (why := check_date(value)):
         return [Problem(label, line=line, field=path, check="date", value=value, message=why)]
+    if f.kind == "date" and (bad := dates.implausible(value)):
+        return [Problem(label, line=line, field=path, check=bad[0], value=value, message=bad[1])]
     if f.kind == "list" and f.item is not None:
         problems: list[Problem] = []
         for i, item in enumerate(value):
