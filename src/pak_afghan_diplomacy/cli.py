@@ -91,6 +91,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _needs("build")
     root = Path(args.root)
     layout = Layout(root)
+    if args.out == "":
+        _say("build: --out '' names no folder; leave --out out to publish to datasets/")
+        return EXIT_USAGE
     if not layout.seeds.is_dir():
         _say(f"no seeds/ folder under {root.resolve()}: run build in a checkout or pass --root")
         return 2
@@ -117,7 +120,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if args.table or args.file:
         return _validate_file(args)
-    folder = Path(args.path) if args.path else Path(str(pad.data_dir()))
+    if args.path == "" or args.seeds == "":
+        _say(f"validate: --{'path' if args.path == '' else 'seeds'} '' names no folder")
+        return EXIT_USAGE
+    folder = Path(args.path) if args.path is not None else Path(str(pad.data_dir()))
     seeds = Path(args.seeds) if args.seeds else folder.parent / "seeds"
     if args.seeds and not seeds.is_dir():  # asked for: never skip the span check quietly (exit 3)
         raise NotADirectoryError(errno.ENOTDIR, "not a seeds folder", args.seeds)
@@ -127,7 +133,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     print(
         f"valid: {folder} ({len(counts)} tables, {sum(counts.values())} rows"
-        + (", spans checked against seeds/" if seeds.is_dir() else "")
+        + ", spans inside their bodies"
+        + (", span texts equal to seeds/" if seeds.is_dir() else "")
         + ")"
     )
     return 0
@@ -162,11 +169,13 @@ def cmd_draft(args: argparse.Namespace) -> int:
         from pak_afghan_diplomacy.tools.drafting.checkout import draft_article
     except ImportError:
         return _needs("build")
+    if args.out == "":
+        _say("draft: --out '' names no file; leave --out out to print the draft")
+        return EXIT_USAGE
     out = Path(args.out) if args.out else None
-    if out is not None and out.exists():
-        problem = Problem(
-            str(out), check="exists", message="will not overwrite a file: choose another path or delete it"
-        )
+    if out is not None and (out.exists() or out.is_symlink()):
+        what = "write through a symbolic link (even one pointing nowhere)" if out.is_symlink() else "overwrite a file"
+        problem = Problem(str(out), check="exists", message=f"will not {what}: choose another path or delete it")
         _report([problem], None)
         return 1
     try:
@@ -177,7 +186,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text)
         return 0
-    out.write_text(text, encoding="utf-8")
+    with open(out, "x", encoding="utf-8") as fh:  # O_EXCL: never through a link made meanwhile
+        fh.write(text)
     print(
         f"wrote the draft of {args.article_id} to {out}: compare it with build/{args.article_id}.yaml", file=sys.stderr
     )
@@ -249,21 +259,25 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    import json
+    import io
 
     import polars as pl
 
     import pak_afghan_diplomacy as pad
+    from pak_afghan_diplomacy.pipeline.publish.untrusted import MAX_RESOURCE_BYTES, load_descriptor, read_regular
 
-    folder = Path(args.path) if args.path else pad.data_dir()
-    desc = json.loads(folder.joinpath("datapackage.json").read_text(encoding="utf-8"))
+    if args.path == "":
+        _say("info: --path '' names no folder")
+        return EXIT_USAGE
+    folder = Path(args.path) if args.path is not None else Path(str(pad.data_dir()))
+    desc = load_descriptor(folder)  # bounded, a regular file: a FIFO or a deep array is refused
     print(f"{desc['title']} ({desc['name']}) version {desc['version']}, created {desc['created']}")
     print(f"data: {folder}")
     print("\ntables (rows):")
     for r in desc["resources"]:
         if r["format"] == "parquet":
-            with folder.joinpath(r["path"]).open("rb") as fh:
-                rows = pl.scan_parquet(fh).select(pl.len()).collect().item()
+            data = read_regular(folder / r["path"], MAX_RESOURCE_BYTES, inside=folder)
+            rows = pl.scan_parquet(io.BytesIO(data)).select(pl.len()).collect().item()
             print(f"  {r['name']:<22}{rows:>6}  {r['description']}")
     print(f"\nsources ({len(desc['sources'])} articles):")
     for s in desc["sources"]:
@@ -423,16 +437,35 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         _say(f"{args.command}: out of memory")
         return EXIT_ENVIRONMENT
+    except RecursionError:  # before Exception: no hostile nesting ends as "internal error"
+        _say(f"{args.command}: a file is nested too deeply to read (a JSON or YAML bomb?)")
+        return EXIT_FAILED
     except Exception as exc:
         if args.command in READS_PACKAGE and _malformed(exc):
             _say(f"{args.command}: the data package is malformed ({type(exc).__name__}: {exc})")
             _say("run `pak-afghan-diplomacy validate` for every problem in it")
             return EXIT_FAILED
-        if os.environ.get("PAD_DEBUG"):
+        return _internal(args.command, exc)
+    except BaseException as exc:  # polars' Rust panics arrive as pyo3's PanicException, a BaseException
+        if type(exc).__name__ != "PanicException":
             raise
-        _say(f"{args.command}: internal error, please report it: {type(exc).__name__}: {exc}")
+        if args.command in READS_PACKAGE:
+            _say(f"{args.command}: a file of the data package could not be read (the reader panicked: {exc})")
+            _say("run `pak-afghan-diplomacy validate` for every problem in it")
+            return EXIT_FAILED
+        return _internal(args.command, exc)
+
+
+def _internal(command: str, exc: BaseException) -> int:
+    """A bug: exit 4 with a sentence, and with PAD_DEBUG=1 the traceback too (still exit 4, not 1)."""
+    if os.environ.get("PAD_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    _say(f"{command}: internal error, please report it: {type(exc).__name__}: {exc}")
+    if not os.environ.get("PAD_DEBUG"):
         _say("(set PAD_DEBUG=1 to see the traceback)")
-        return EXIT_INTERNAL
+    return EXIT_INTERNAL
 
 
 READS_PACKAGE = ("info", "export", "plot")  # commands that trust the published package's shape
