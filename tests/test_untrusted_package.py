@@ -351,3 +351,60 @@ def test_a_full_disk_leaves_no_empty_seed(checkout, tmp_path, monkeypatch):
     assert all(n.endswith(".yaml") for n in half)  # the curation only: no seed, empty or not; no staging
     monkeypatch.setattr(new_article.os, "fsync", real_fsync)
     assert _new_article(checkout, ARTICLE, tmp_path) == 0
+
+
+# --------------------------------------------------------------------------- validate --rebuild
+
+
+@pytest.mark.parametrize(
+    ("table", "edit"),
+    [
+        ("meetings", lambda f: f.with_columns(pl.col("description").str.replace("visit", "secret visit"))),
+        ("articles", lambda f: f.with_columns(pl.col("published_date").str.replace("2023", "2022"))),
+        ("statements", lambda f: f.with_columns(pl.col("speaker_id").str.replace("ishaq-dar", "mohammad-sadiq"))),
+    ],
+)
+def test_a_forged_package_passes_the_checks_but_not_a_rebuild(checkout, capsys, table, edit):
+    """A package rewritten through our own renderer (hashes agree): only --rebuild can tell."""
+    _rerender(checkout.datasets, lambda f: {**f, table: edit(f[table])})
+    problems, _ = verify(checkout.datasets, checkout.seeds)
+    assert all(p.check not in ("hash", "bytes") for p in problems)
+    assert cli.main(["validate", "--path", str(checkout.datasets), "--rebuild"]) == 1
+    err = capsys.readouterr().err
+    assert "rebuild" in err and f"parquet/{table}.parquet" in err
+
+
+def test_rebuild_needs_a_checkout(package, capsys):
+    assert cli.main(["validate", "--path", str(package), "--rebuild"]) == 2
+    assert "not a checkout" in capsys.readouterr().err
+
+
+def test_a_report_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    from pak_afghan_diplomacy.pipeline import problems as problems_module
+    from pak_afghan_diplomacy.pipeline.problems import Problem, write_report
+
+    report = tmp_path / "problems.csv"
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(problems_module.os, "fsync", full)
+    with pytest.raises(OSError):
+        write_report([Problem("x", message="m")], report)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- the release's digest
+
+
+def test_the_changelog_and_cite_publish_the_descriptors_sha256():
+    """A user checks a download against this; a rebuild that changes datapackage.json updates the CHANGELOG too."""
+    import hashlib
+    import re
+
+    import pak_afghan_diplomacy as pad
+
+    digest = hashlib.sha256((DATASETS / "datapackage.json").read_bytes()).hexdigest()
+    unreleased = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[1]
+    assert re.findall(r"`datapackage.json` sha256: `([0-9a-f]{64})`", unreleased) == [digest]
+    assert pad.cite().sha256 == digest and digest in pad.cite().text

@@ -128,6 +128,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.seeds and not seeds.is_dir():  # asked for: never skip the span check quietly (exit 3)
         raise NotADirectoryError(errno.ENOTDIR, "not a seeds folder", args.seeds)
     problems, counts = verify(folder, seeds if seeds.is_dir() else None)
+    if args.rebuild:
+        root = folder.resolve().parent
+        if not ((root / "seeds").is_dir() and (root / "build").is_dir()):
+            _say(f"validate --rebuild: {root} is not a checkout (no seeds/ and build/ beside the package)")
+            return EXIT_USAGE
+        from pak_afghan_diplomacy.pipeline.publish.verify import rebuild_problems
+
+        problems += rebuild_problems(folder, root)
     if problems:
         _report(problems, args.report)
         return 1
@@ -135,6 +143,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"valid: {folder} ({len(counts)} tables, {sum(counts.values())} rows"
         + ", spans inside their bodies"
         + (", span texts equal to seeds/" if seeds.is_dir() else "")
+        + (", every byte as seeds/ and build/ rebuild it" if args.rebuild else "")
         + ")"
     )
     return 0
@@ -341,6 +350,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--path", help="the package folder (default: the installed package)")
     v.add_argument("--seeds", help="seed folder to check spans against (default: <path>/../seeds if present)")
     v.add_argument("--report", type=Path, help="write every problem to this .csv or .json file")
+    v.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="in a checkout: also rebuild from seeds/ and build/ and compare every byte (detects any change)",
+    )
     v.set_defaults(func=cmd_validate)
 
     n = sub.add_parser(

@@ -86,6 +86,7 @@ class Citation:
     text: str
     bibtex: str
     articles: list[dict[str, Any]]
+    sha256: str | None = None  # of the cited package's datapackage.json: compare with the CHANGELOG's
 
     def __str__(self) -> str:
         lines = [self.text]
@@ -98,14 +99,19 @@ class Citation:
         return "\n".join(lines)
 
 
-def cite(package: dict[str, Any], load: Any, record_ids: Iterable[str]) -> Citation:
-    """Citation text and BibTeX from the descriptor; with record ids, the articles behind them."""
+def cite(package: dict[str, Any], load: Any, record_ids: Iterable[str], sha256: str | None = None) -> Citation:
+    """Citation text and BibTeX from the descriptor; with record ids, the articles behind them.
+
+    `sha256` (of the descriptor's bytes) goes into the text, so a citation pins the exact release.
+    """
     import polars as pl
 
     title, version = package["title"], package["version"]
     year = str(package.get("created", ""))[:4]
     authors = " and ".join(c["title"] for c in package.get("contributors", [])) or package["name"]
     text = f"{authors}, “{title}”, version {version} ({year}). Data package `{package['name']}`, licence CC BY 4.0."
+    if sha256:
+        text += f" datapackage.json sha256 {sha256}."
     bibtex = (
         f"@misc{{{package['name'].replace('-', '_')}_{version.replace('.', '_')},\n"
         f"  author = {{{{{authors}}}}},\n  title = {{{title}}},\n  year = {{{year}}},\n"
@@ -126,7 +132,7 @@ def cite(package: dict[str, Any], load: Any, record_ids: Iterable[str]) -> Citat
         articles = frame.select([c for c in cols if c in frame.columns]).to_dicts()
         for a in articles:
             a.setdefault("url", None)
-    return Citation(text, bibtex, articles)
+    return Citation(text, bibtex, articles, sha256)
 
 
 def _known(load: Any, record_id: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -137,13 +138,26 @@ def write_report(problems: Iterable[Problem], path: Path) -> None:
     """All problems as CSV or JSON (by the file's suffix), for CI."""
     items = [asdict(p) for p in sorted(problems, key=_sort_key)]
     if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(items, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _write_whole(path, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(Problem.__dataclass_fields__), lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: _cell(v) for k, v in item.items()} for item in items)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    _write_whole(path, buf.getvalue())
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """`text` into `path` through a temporary file beside it: a full disk leaves no empty report."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def key_text(values: Iterable[Any]) -> str:

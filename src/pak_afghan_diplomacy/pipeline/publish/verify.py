@@ -261,3 +261,47 @@ def _seed_texts(seeds_dir: Path, articles: pl.DataFrame, problems: list[Problem]
         except UnicodeDecodeError as exc:
             problems.append(Problem(label, check="encoding", message=f"not UTF-8 at byte {exc.start}{skipped}"))
     return texts
+
+
+def rebuild_problems(folder: Path, root: Path) -> list[Problem]:
+    """Build `root` (seeds/ and build/) into a temporary folder and compare every file with `folder`'s bytes.
+
+    What the hash, schema and span checks cannot see (a package rewritten through our own renderer,
+    its hashes recomputed) this does: any byte that the checkout would not publish is a problem.
+    """
+    import tempfile
+
+    from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
+
+    with tempfile.TemporaryDirectory(prefix="pad-rebuild-") as tmp:
+        out = Path(tmp) / "datasets"
+        try:
+            build(Layout(root), out)
+        except BuildError as err:
+            return [
+                Problem(
+                    str(root), check="rebuild", message=f"the checkout does not build ({len(err.problems)} problems)"
+                ),
+                *err.problems,
+            ]
+        ours = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
+        theirs = {
+            p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()
+        }
+        problems = [
+            Problem(rel, check="rebuild", message="not in the package the checkout builds")
+            for rel in theirs.keys() - ours.keys()
+        ]
+        for rel, path in ours.items():
+            if rel not in theirs:
+                problems.append(Problem(rel, check="rebuild", message="missing: the checkout builds this file"))
+                continue
+            try:
+                same = read_regular(theirs[rel], path.stat().st_size, inside=folder) == path.read_bytes()
+            except (Refused, OSError) as exc:
+                same, why = False, str(getattr(exc, "reason", exc))
+            else:
+                why = "its bytes differ from what seeds/ and build/ build"
+            if not same:
+                problems.append(Problem(rel, check="rebuild", message=why))
+    return sorted(problems)
