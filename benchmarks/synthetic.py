@@ -40,6 +40,9 @@ ID_KEYS = frozenset(
         "speaker_organization",
         "utterance",
         "conflict",
+        "incident",
+        "joint_speakers",
+        "article",  # a conflict record's article (role_observations): copy k's article ids get the same suffix
     }
 )
 

@@ -106,7 +106,7 @@ def test_every_curated_fact_appears_exactly_once():
     assert tables["conflicts"].height == len(registry["conflicts"])
     assert tables["conflict_records"].height == sum(len(c["records"]) for c in registry["conflicts"])
     evidence = tables["evidence"]
-    expected = {s: quotes(s) for s in ("names", "roles", "meetings", "participants", "conflicts")}
+    expected = {s: quotes(s) for s in ("names", "roles", "meetings", "participants", "conflicts", "incidents")}
     by_table = dict(evidence.group_by("record_table").len().iter_rows())
     # a person's spellings and the persons table share evidence rows: names -> persons
     assert by_table == {
@@ -115,7 +115,11 @@ def test_every_curated_fact_appears_exactly_once():
         "meetings": expected["meetings"],
         "meeting_participants": expected["participants"],
         "conflicts": expected["conflicts"],
+        "incidents": expected["incidents"],
     }
+    assert tables["dismissals"].height == count("dismissed")
+    assert tables["incidents"].height == len(registry.get("incidents") or [])
+    assert tables["incident_sources"].height == count("incidents")
 
 
 TRICKY = st.one_of(
@@ -150,6 +154,7 @@ def test_csv_and_parquet_round_trip_tricky_values(rows):
                 "date_latest": d,
                 "date_precision": "year",
                 "date_inferred": b,
+                "date_basis": "inferred" if b else "stated",
                 "date_note": t,
                 "city": t,
                 "kind": "visit",

@@ -31,7 +31,10 @@ EDITS = [
         "    records:\n      - {table: persons, id: asif-durrani}\n"
         "      - {table: person_names, person: asif-durrani, name: Asif Ali}\n"
         "      - {table: meetings, id: 2023-09-durrani-visit-kabul}\n"
-        "      - {table: meeting_participants, meeting: 2023-09-durrani-visit-kabul, person: asif-durrani}\n",
+        "      - {table: meeting_participants, meeting: 2023-09-durrani-visit-kabul, person: asif-durrani}\n"
+        "      - {table: roles, id: asif-durrani/special-representative-afghanistan/2023}\n"
+        "      - {table: role_observations, role: asif-durrani/special-representative-afghanistan/2023, "
+        "article: 001_a76334a16812bac6}\n",
         "    records: []\n",
         "empty",
         ".records",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 TableName = Literal[
     "articles",
     "body_exclusions",
+    "dismissals",
     "persons",
     "person_names",
     "organizations",
@@ -39,6 +40,10 @@ TableName = Literal[
     "utterances",
     "statements",
     "statement_speakers",
+    "incidents",
+    "incident_sources",
+    "incident_actors",
+    "incident_links",
     "evidence",
     "conflicts",
     "conflict_records",

@@ -153,6 +153,13 @@ class Articles(Table):
     title: str = _text("The headline as printed, or a curated description where the page has none.")
     title_basis: str = _enum(vocab.BASES_TITLE, "`stated`: printed headline; `curated`: written by the curator.")
     url: str | None = Field(nullable=True, str_matches=URL, description="Where the article was published online.")
+    url_basis: str | None = _enum(
+        vocab.BASES_URL,
+        "How the URL was established: `matched` (the published page, found by its headline and words, prints the "
+        "same text) or `printed` in the text; null without a URL.",
+        nullable=True,
+    )
+    url_note: str | None = _text("How and when the page was found.", nullable=True)
     publisher: str | None = _text("The publisher (newspaper, agency, site).", nullable=True)
     publisher_basis: str | None = _enum(
         vocab.BASES_PUBLISHER, "`printed` in the text, or `site`: from the page or site it came from.", nullable=True
@@ -188,10 +195,18 @@ class Articles(Table):
     @pa.dataframe_check
     def published_part_where_inferred(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """`published_date_inferred_part` is set exactly where the basis is `inferred`."""
-        ok = (pl.col("published_date_basis") == "inferred") == pl.col("published_date_inferred_part").is_not_null()
+        ok = (
+            pl.col("published_date_basis").is_in(list(vocab.INFERENCES))
+            == pl.col("published_date_inferred_part").is_not_null()
+        )
         return data.lazyframe.select(ok.alias("ok"))
 
     _accessed_calendar = _calendar("accessed")
+
+    @pa.dataframe_check
+    def url_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A URL says how it was established; no basis without a URL."""
+        return data.lazyframe.select((pl.col("url").is_null() == pl.col("url_basis").is_null()).alias("ok"))
 
     @pa.dataframe_check
     def publisher_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -210,6 +225,27 @@ class BodyExclusions(Table):
     char_end: int = _offset("Code-point offset just after it.")
     text: str = _text("The excluded characters: `article_text[char_start:char_end]`.")
     reason: str = _text("Why it is not part of the article (`page furniture: a teaser link to another article`).")
+
+    class Config:
+        metadata = {
+            "primary_key": ["article_id", "char_start"],
+            "foreign_keys": [("article_id", "articles", "article_id")],
+        }
+
+    _span = _ordered("char_start", "char_end")
+
+
+class Dismissals(Table):
+    """What the curator set aside on purpose: quotations and name mentions that are not curated, and why.
+
+    Published so that nothing is dropped silently: each row is a `dismissed` entry of an article's curation.
+    """
+
+    article_id: str = _ref("The article.", pattern=ARTICLE_ID)
+    char_start: int = _offset("Code-point offset where the dismissed span starts.")
+    char_end: int = _offset("Code-point offset just after it.")
+    text: str = _text("The dismissed characters: `article_text[char_start:char_end]`.")
+    reason: str = _text("Why it is not curated (`photo credit`, `quoted reason with no stated speaker`).")
 
     class Config:
         metadata = {
@@ -296,7 +332,11 @@ class Roles(Table):
     post_id: str = _ref("The post (see `posts` and `post_aliases`).")
     title: str = _text("The post's name, as `posts.title`.")
     acting: bool = Field(description="True where a source calls the holder acting.")
-    start_date: str | None = _date("When the person took the post, reduced ISO; null if unknown.")
+    start_date: str | None = _date(
+        "When the person took the post, reduced ISO, or an interval where only bounds are known "
+        "(`2023-03/2023-07-19`); null if unknown.",
+        pattern=DATE_OR_INTERVAL,
+    )
     start_earliest: pl.Date | None = Field(nullable=True, description="First day `start_date` allows.")
     start_latest: pl.Date | None = Field(nullable=True, description="Last day `start_date` allows.")
     start_date_inferred: bool = Field(description="True where the start date is an inference (see the note).")
@@ -382,6 +422,10 @@ class Meetings(Table):
     date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows; null if open.")
     date_precision: str = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.")
     date_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    date_basis: str = _enum(
+        vocab.BASES,
+        "`stated`, `inferred` from the texts, or `public-record` (who held which office when; see the note).",
+    )
     date_inferred_part: str | None = _part("date")
     date_note: str | None = _text("How the date was established.", nullable=True)
     city: str | None = _text("City, where known.", nullable=True)
@@ -427,6 +471,9 @@ class MeetingSources(Table):
     )
     reported_date_inferred: bool | None = Field(
         nullable=True, description="True where the reported date is inferred (e.g. from `Monday`)."
+    )
+    reported_date_basis: str | None = _enum(
+        vocab.BASES, "`stated`, `inferred`, or `public-record` (see the note); null without a date.", nullable=True
     )
     reported_date_inferred_part: str | None = _part("reported_date")
     reported_date_note: str | None = _text("How the article's date was read.", nullable=True)
@@ -480,6 +527,118 @@ class MeetingParticipants(Table):
         return data.lazyframe.select(ok.alias("ok"))
 
 
+class Incidents(Table):
+    """Attacks, killings and other events the articles report as the context of the talks: one row per event."""
+
+    incident_id: str = _id("Readable identifier (`2024-12-11-khalil-haqqani-killed`).")
+    kind: str = _enum(vocab.INCIDENT_KINDS, "What happened.")
+    date: str | None = _date(
+        "Reduced ISO date or interval (`..` for an open end); null where no source dates it.", pattern=DATE_OR_INTERVAL
+    )
+    date_earliest: pl.Date | None = Field(nullable=True, description="First day `date` allows; null if open.")
+    date_latest: pl.Date | None = Field(nullable=True, description="Last day `date` allows; null if open.")
+    date_precision: str | None = _enum(vocab.PRECISIONS, "`day`, `month`, `year` or `interval`.", nullable=True)
+    date_basis: str | None = _enum(
+        vocab.BASES, "`stated`, `inferred` or `public-record` (see the note).", nullable=True
+    )
+    date_inferred: bool = Field(description="True where the date is an inference (see the note).")
+    date_inferred_part: str | None = _part("date")
+    date_note: str | None = _text("How the date was established.", nullable=True)
+    city: str | None = _text("City or district, where printed.", nullable=True)
+    country: str | None = Field(nullable=True, str_matches=ISO3, description="Country, ISO 3166-1 alpha-3.")
+    place_basis: str | None = _enum(
+        vocab.BASES, "`stated` or `inferred` (see `place_note`); null without a place.", nullable=True
+    )
+    place_note: str | None = _text("How the place was established.", nullable=True)
+    description: str = _text("One sentence describing the event, without weighing who was responsible.")
+    note: str | None = _text("Curator's remark.", nullable=True)
+    source_count: int = Field(ge=1, description="How many articles report it (see `incident_sources`).")
+
+    class Config:
+        metadata = {"primary_key": ["incident_id"], "foreign_keys": []}
+
+    _bounds = _ordered("date_earliest", "date_latest")
+    _date_calendar = _calendar("date")
+    _date_within = _within("date", "date_earliest", "date_latest")
+    _date_part = _inferred_part("date_inferred", "date_inferred_part")
+
+    @pa.dataframe_check
+    def place_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A city or country says whether it is printed or inferred; no basis without a place."""
+        placed = pl.col("city").is_not_null() | pl.col("country").is_not_null()
+        return data.lazyframe.select((placed == pl.col("place_basis").is_not_null()).alias("ok"))
+
+
+class IncidentSources(Table):
+    """Each article's report of an incident, with the date that article gives."""
+
+    incident_id: str = _ref("The incident.")
+    article_id: str = _ref("The article reporting it.", pattern=ARTICLE_ID)
+    reported_date: str | None = _date("The date this article gives or implies; null if none.", pattern=DATE_OR_INTERVAL)
+    reported_date_basis: str | None = _enum(
+        vocab.BASES, "`stated`, `inferred` or `public-record`; null without a date.", nullable=True
+    )
+    reported_date_inferred: bool | None = Field(nullable=True, description="True where the reported date is inferred.")
+    reported_date_inferred_part: str | None = _part("reported_date")
+    reported_date_note: str | None = _text("How the article's date was read.", nullable=True)
+
+    class Config:
+        metadata = {
+            "primary_key": ["incident_id", "article_id"],
+            "foreign_keys": [("incident_id", "incidents", "incident_id"), ("article_id", "articles", "article_id")],
+        }
+
+    _reported_calendar = _calendar("reported_date")
+    _reported_part = _inferred_part("reported_date_inferred", "reported_date_inferred_part")
+
+
+class IncidentActors(Table):
+    """Who an article ties to an incident, as it names them and as it ties them (never resolved across articles)."""
+
+    incident_id: str = _ref("The incident.")
+    article_id: str = _ref("The article.", pattern=ARTICLE_ID)
+    actor_text: str = _text("The actor as the article names it, verbatim: `article_text[char_start:char_end]`.")
+    char_start: int = _offset("Code-point offset of the actor's name.")
+    char_end: int = _offset("Code-point offset just after it.")
+    organization_id: str | None = _ref(
+        "The organization, where the actor is one (`iskp`); null otherwise.", nullable=True
+    )
+    responsibility: str = _enum(
+        vocab.RESPONSIBILITIES,
+        "`stated` as fact by the article, `attributed` by it to a source, `claimed` by the actor, `alleged` by another "
+        "party. Never resolved across articles.",
+    )
+    note: str | None = _text("Curator's remark: whose word it is.", nullable=True)
+
+    class Config:
+        metadata = {
+            "primary_key": ["incident_id", "article_id", "char_start"],
+            "foreign_keys": [
+                ("incident_id", "incidents", "incident_id"),
+                ("article_id", "articles", "article_id"),
+                ("organization_id", "organizations", "organization_id"),
+            ],
+        }
+
+    _span = _ordered("char_start", "char_end")
+
+
+class IncidentLinks(Table):
+    """Meetings and statements an article ties to an incident (`postponed by`, `refers to`, `reports`)."""
+
+    incident_id: str = _ref("The incident.")
+    article_id: str = _ref("The article that makes the link.", pattern=ARTICLE_ID)
+    record_table: str = _enum(("meetings", "statements"), "The table of the linked record.")
+    record_id: str = Field(str_length={"min_value": 1}, description="The linked record's primary key.")
+    relation: str = _enum(vocab.INCIDENT_RELATIONS, "How the record relates to the incident, as the article says.")
+
+    class Config:
+        metadata = {
+            "primary_key": ["incident_id", "article_id", "record_table", "record_id"],
+            "foreign_keys": [("incident_id", "incidents", "incident_id"), ("article_id", "articles", "article_id")],
+        }
+
+
 class Utterances(Table):
     """Words reported by several articles: statements sharing an utterance are one utterance."""
 
@@ -498,7 +657,8 @@ class Statements(Table):
     attribution_kind: str = _enum(
         vocab.ATTRIBUTION_KINDS,
         "`person` (`speaker_id`), `organization` (`speaker_organization_id`), `joint` (both sides of `meeting_id`), "
-        "or `unattributed` (the article names no speaker: never invented).",
+        "`unattributed` (the article names no speaker: never invented), or `characterization` (the article's own "
+        "description of what a source said or left out, not its words; the source is in `reported_via_*`).",
     )
     speaker_id: str | None = _ref("The person the article names as speaker.", nullable=True)
     speaker_organization_id: str | None = _ref("The organization speaking, where no person is named.", nullable=True)
@@ -550,6 +710,13 @@ class Statements(Table):
         "The meeting the words are about, where they were not said at it (a readout, a post, a briefing).",
         nullable=True,
     )
+    meeting_basis: str | None = _enum(
+        vocab.BASES,
+        "How the link to `meeting_id` or `about_meeting_id` is known: `stated` (the article ties the words to "
+        "the meeting) or `inferred` (see `meeting_note`); null without a link.",
+        nullable=True,
+    )
+    meeting_note: str | None = _text("Why the words are linked to the meeting, where it is inferred.", nullable=True)
     date: str | None = _date(
         "When the words were said or posted, reduced ISO or interval; null where the article does not say.",
         pattern=DATE_OR_INTERVAL,
@@ -587,11 +754,18 @@ class Statements(Table):
 
     @pa.dataframe_check
     def said_at_a_meeting_or_elsewhere(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """`setting` `meeting` has a `meeting_id`, another setting none; never with `about_meeting_id`."""
+        """`setting` is `meeting` exactly where there is a `meeting_id`; never with `about_meeting_id`."""
         at = pl.col("meeting_id").is_not_null()
-        setting = pl.col("setting")
-        ok = (pl.when(setting == "meeting").then(at).when(setting.is_not_null()).then(~at).otherwise(True)) & (
-            pl.col("about_meeting_id").is_null() | ~at
+        ok = (pl.col("setting").eq_missing("meeting") == at) & (pl.col("about_meeting_id").is_null() | ~at)
+        return data.lazyframe.select(ok.alias("ok"))
+
+    @pa.dataframe_check
+    def a_meeting_link_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`meeting_basis` is set exactly where a meeting is linked; an inferred link has a note."""
+        linked = pl.col("meeting_id").is_not_null() | pl.col("about_meeting_id").is_not_null()
+        basis = pl.col("meeting_basis")
+        ok = (basis.is_not_null() == linked) & (
+            ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | pl.col("meeting_note").is_not_null()
         )
         return data.lazyframe.select(ok.alias("ok"))
 

@@ -1,9 +1,15 @@
 """Controlled vocabularies shared by the table models and the curation reader."""
 
-BASES = ("stated", "inferred")
+# How a fact is known: printed (`stated`), read from the text (`inferred`), or resting on well-established
+# public record beyond the articles (`public-record`: who held which office when), said in the note.
+BASES = ("stated", "inferred", "public-record")
+INFERENCES = ("inferred", "public-record")  # the bases that are inferences: each needs a note (and a part)
 BASES_TITLE = ("stated", "curated")
 # How the publisher is known: printed in the text, or from the site the page was taken from.
 BASES_PUBLISHER = ("printed", "site")
+# How an article's URL was established: `matched` (the published page was found by its headline and words,
+# and prints the same text) or `printed` (the address is in the text).
+BASES_URL = ("matched", "printed")
 PRECISIONS = ("day", "month", "year", "interval")
 # Which part of an inferred date is not printed: the `year` ("March 22"), the `day` (year and month known,
 # the day from "on Monday", "today" or a span of days), the `start` or the `end` of an interval whose
@@ -23,7 +29,9 @@ SETTINGS = ("meeting", "X post", "press briefing", "written statement")
 # ... and how the reporting article got them (null where it does not say).
 REPORTED_VIA = ("official statement", "X post", "press briefing")
 # Who the article says spoke: a named person, an organization, both sides of a meeting, or nobody named.
-ATTRIBUTION_KINDS = ("person", "organization", "joint", "unattributed")
+# `characterization`: the article's own description of what a source said or left out ("in a carefully
+# worded statement, the Foreign Office refrained ..."), not the source's words; the source is `reported_via`.
+ATTRIBUTION_KINDS = ("person", "organization", "joint", "unattributed", "characterization")
 MEETING_KINDS = ("bilateral meeting", "visit", "internal briefing", "multilateral meeting", "phone call")
 ORGANIZATION_CLASSES = (
     "government",
@@ -34,8 +42,15 @@ ORGANIZATION_CLASSES = (
     "international organization",
     "police",
 )
-CONFLICT_KINDS = ("attribution", "date", "name", "place", "participant", "role")
+# What happened in an incident the articles report as context of the talks.
+INCIDENT_KINDS = ("attack", "assassination", "killing", "truce ended", "relocation of militants")
+# How an article ties an actor to an incident, never resolved: `stated` as fact by the article, `attributed` by
+# the article to a source ("the police said"), `claimed` by the actor itself, `alleged` by another party.
+RESPONSIBILITIES = ("stated", "attributed", "claimed", "alleged")
+# How a meeting or statement relates to an incident, as the article says.
+INCIDENT_RELATIONS = ("postponed by", "refers to", "reports", "in the wake of")
+CONFLICT_KINDS = ("attribution", "date", "name", "place", "participant", "role", "setting")
 # Tables whose rows must each have at least one evidence row.
-EVIDENCED_TABLES = ("persons", "roles", "meetings", "meeting_participants", "conflicts")
+EVIDENCED_TABLES = ("persons", "roles", "meetings", "meeting_participants", "conflicts", "incidents")
 # Tables whose records a conflict may concern.
-CONFLICT_TABLES = (*EVIDENCED_TABLES, "statements", "person_names")
+CONFLICT_TABLES = (*EVIDENCED_TABLES, "statements", "person_names", "role_observations")

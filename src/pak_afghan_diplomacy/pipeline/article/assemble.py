@@ -29,7 +29,7 @@ class Kind(Protocol):
     def finish(self, builder: Builder, frames: dict[str, pl.DataFrame]) -> None: ...
 
 
-REGISTRY_SECTIONS = ("persons", "organizations", "posts", "roles", "meetings", "utterances", "conflicts")
+REGISTRY_SECTIONS = ("persons", "organizations", "posts", "roles", "meetings", "utterances", "incidents", "conflicts")
 
 
 @dataclass
@@ -110,6 +110,7 @@ class Builder:
         self.pending: list[tuple[str, Any, str, int | None, str]] = []
         # meeting -> the participant keys (person ids and group ids) the registry lists
         self.participants: dict[str, frozenset[str]] = {}
+        self.inferred_participants: dict[str, frozenset[str]] = {}  # meeting -> keys whose presence is inferred
         self.distinct: dict[str, frozenset[str]] = {}  # meeting -> meetings it is declared distinct from
         self.conflicts: list[tuple[str, Any]] = []
         self.canonical_names: set[str] = set()

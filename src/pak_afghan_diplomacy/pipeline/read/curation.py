@@ -105,6 +105,23 @@ REGISTRY_SPEC: dict[str, F] = {
         },
     ),
     "utterances": F("list", item={"id": _ID, "note": _NOTE}),
+    "incidents": F(
+        "list",
+        item={
+            "id": _ID,
+            "kind": F("str", required=True, choices=vocab.INCIDENT_KINDS),
+            "date": F("date", nullable=True),
+            "date_basis": _BASIS,
+            "date_note": _NOTE,
+            "date_inferred_part": _PART,
+            "city": F("str", nullable=True),
+            "country": F("str", nullable=True),
+            "place_basis": _BASIS,
+            "place_note": _NOTE,
+            "description": F("str", required=True),
+            "note": _NOTE,
+        },
+    ),
     "conflicts": F(
         "list",
         item={
@@ -124,6 +141,8 @@ REGISTRY_SPEC: dict[str, F] = {
                     "person": F("str"),
                     "group": F("str"),
                     "name": F("str"),
+                    "role": F("str"),
+                    "article": F("str"),
                 },
             ),
         },
@@ -142,6 +161,8 @@ ARTICLE_SPEC: dict[str, F] = {
             "title": F("str", required=True),
             "title_basis": F("str", required=True, choices=vocab.BASES_TITLE),
             "url": F("str", nullable=True),
+            "url_basis": F("str", nullable=True, choices=vocab.BASES_URL),
+            "url_note": _NOTE,
             "publisher": F("str", nullable=True),
             "publisher_basis": F("str", nullable=True, choices=vocab.BASES_PUBLISHER),
             "language": F("str", required=True),
@@ -182,6 +203,8 @@ ARTICLE_SPEC: dict[str, F] = {
             "as_of_note": _NOTE,
             "as_of_inferred_part": _PART,
             "evidence": _EVIDENCE,
+            # where the evidence names the post only through another holder ("his predecessor"): why
+            "post_note": _NOTE,
             "proposed": _PROPOSED,
         },
     ),
@@ -229,6 +252,9 @@ ARTICLE_SPEC: dict[str, F] = {
             "meeting": F("str", nullable=True),
             "about_meeting": F("str", nullable=True),
             "on_behalf_of": F("list", item={"person": F("str"), "organization": F("str")}),
+            "joint_speakers": F("list"),  # joint words: the persons who spoke, where not every participant
+            "meeting_basis": _BASIS,  # how the link to meeting / about_meeting is known
+            "meeting_note": _NOTE,
             "date": F("date", nullable=True),
             "date_basis": _BASIS,
             "date_note": _NOTE,
@@ -239,6 +265,34 @@ ARTICLE_SPEC: dict[str, F] = {
         },
     ),
     "conflicts": F("list", item={"conflict": F("str", required=True), "evidence": _EVIDENCE}),
+    "incidents": F(
+        "list",
+        item={
+            "incident": F("str", required=True),
+            "date": F("date", nullable=True),
+            "date_basis": _BASIS,
+            "date_note": _NOTE,
+            "date_inferred_part": _PART,
+            "evidence": _EVIDENCE,
+            "actors": F(
+                "list",
+                item={
+                    "evidence": _EVIDENCE,  # the actor as the article names it
+                    "organization": F("str", nullable=True),
+                    "responsibility": F("str", required=True, choices=vocab.RESPONSIBILITIES),
+                    "note": _NOTE,
+                },
+            ),
+            "links": F(
+                "list",
+                item={
+                    "table": F("str", required=True, choices=("meetings", "statements")),
+                    "id": F("str", required=True),
+                    "relation": F("str", required=True, choices=vocab.INCIDENT_RELATIONS),
+                },
+            ),
+        },
+    ),
     "dismissed": F(
         "list",
         item={

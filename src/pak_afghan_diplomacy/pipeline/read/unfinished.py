@@ -51,7 +51,7 @@ def _note_needed(container: Any, key: Any, value: Any) -> str | None:
     """The note key an inference at `key` must come with: `date_basis: inferred` -> `date_note`."""
     if not isinstance(key, str):
         return None
-    if key.endswith("_basis") and value == "inferred":
+    if key.endswith("_basis") and value in ("inferred", "public-record"):
         return key.removesuffix("_basis") + "_note"
     if key == "inferred" and value is True:
         return "note"
@@ -79,12 +79,23 @@ def problems(doc: Any, label: str) -> list[Problem]:
         note = _note_needed(container, key, value)
         if note is not None and not container.get(note):
             flag("inferred without note", note, f"an inference needs its reasoning: add {note}")
-        if isinstance(key, str) and key.endswith("_basis") and value == "inferred":
+        if isinstance(key, str) and key.endswith("_basis") and value in ("inferred", "public-record"):
             part = key.removesuffix("_basis") + "_inferred_part"
             if key.removesuffix("_basis") in DATE_FIELDS and not container.get(part):
                 flag(
                     "inferred without part",
                     part,
                     f"say which part of the date is inferred: add {part} (year, day, start, end, whole)",
+                )
+            value_of = container.get(key.removesuffix("_basis"))
+            which = container.get(part)
+            if which in ("start", "end") and isinstance(value_of, str) and "/" not in value_of:
+                flag(
+                    "inferred part",
+                    which,
+                    f"{part}: {which} is one end of an interval, but {value_of} is a single date: "
+                    "say day, year or whole",
+                    key=part,
+                    line=getattr(container, "lines", {}).get(part, line),
                 )
     return found

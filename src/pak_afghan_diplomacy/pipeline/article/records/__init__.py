@@ -11,6 +11,7 @@ from __future__ import annotations
 from pak_afghan_diplomacy.pipeline.article.records import (
     articles,
     conflicts,
+    incidents,
     meetings,
     organizations,
     people,
@@ -18,4 +19,4 @@ from pak_afghan_diplomacy.pipeline.article.records import (
     statements,
 )
 
-KINDS = (articles, people, organizations, roles, meetings, statements, conflicts)
+KINDS = (articles, people, organizations, roles, meetings, statements, incidents, conflicts)

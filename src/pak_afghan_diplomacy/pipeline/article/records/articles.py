@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from pak_afghan_diplomacy import dates
-from pak_afghan_diplomacy.pipeline.read.curation import Article
+from pak_afghan_diplomacy.pipeline.read.curation import Article, Span
 from pak_afghan_diplomacy.pipeline.read.origin import line_of
-from pak_afghan_diplomacy.schema import codes
+from pak_afghan_diplomacy.schema import codes, vocab
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.article.assemble import Builder
@@ -48,6 +48,15 @@ def article(b: Builder, a: Article) -> None:
             accessed,
             f"accessed before the article was published ({published}): a typo?",
         )
+    if meta.get("url") and not meta.get("url_basis"):
+        b.problem(
+            a.label,
+            line_of(meta, "url"),
+            "article.url_basis",
+            "missing key",
+            None,
+            "say how the URL was established: matched (the page found by its headline and words) or printed",
+        )
     if meta.get("publisher") and not meta.get("publisher_basis"):
         b.problem(
             a.label,
@@ -64,6 +73,8 @@ def article(b: Builder, a: Article) -> None:
             "title": meta["title"],
             "title_basis": meta["title_basis"],
             "url": meta.get("url"),
+            "url_basis": meta.get("url_basis") if meta.get("url") else None,
+            "url_note": meta.get("url_note") if meta.get("url") else None,
             "publisher": meta.get("publisher"),
             "publisher_basis": meta.get("publisher_basis") if meta.get("publisher") else None,
             "language": meta["language"],
@@ -73,7 +84,7 @@ def article(b: Builder, a: Article) -> None:
             "published_latest": hi,
             "published_date_basis": meta["published_date_basis"],
             "published_date_inferred_part": meta.get("published_date_inferred_part")
-            if meta["published_date_basis"] == "inferred"
+            if meta["published_date_basis"] in vocab.INFERENCES
             else None,
             "published_date_note": meta.get("published_date_note"),
             "body_start": a.body_start,
@@ -99,6 +110,23 @@ def article(b: Builder, a: Article) -> None:
             a.label,
             line_of(meta, "exclusions"),
         )
+
+    dismissed = a.doc.get("dismissed") or []
+    for i, d in enumerate(dismissed):
+        found = a.find(d["quote"], d.get("occurrence"), (a.label, line_of(d), f"dismissed[{i}].quote"))
+        if isinstance(found, Span):  # a quote not found is reported by the coverage check
+            b.add(
+                "dismissals",
+                {
+                    "article_id": a.article_id,
+                    "char_start": found.start,
+                    "char_end": found.end,
+                    "text": found.text,
+                    "reason": d["reason"],
+                },
+                a.label,
+                line_of(d),
+            )
 
 
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:

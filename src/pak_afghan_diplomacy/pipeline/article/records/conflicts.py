@@ -21,11 +21,14 @@ KEYS = {
     "persons": "person_id",
     "person_names": "name_id",
     "roles": "role_id",
+    "role_observations": "role_id:article_id",  # one article's view of a role: `role:article`
     "meetings": "meeting_id",
     "meeting_participants": "participant_id",
     "conflicts": "conflict_id",
+    "incidents": "incident_id",
 }
 EVIDENCED_KEYS = {
+    "incidents": "incident_id",
     "persons": "person_id",
     "roles": "role_id",
     "meetings": "meeting_id",
@@ -36,11 +39,13 @@ EVIDENCED_KEYS = {
 
 def _record_ids(rec: Any, frames: dict[str, pl.DataFrame]) -> list[str] | str:
     """The keys a conflict's record names, or why it names none (a message)."""
-    table, parts = rec["table"], {k: rec.get(k) for k in ("meeting", "person", "group", "name")}
+    table, parts = rec["table"], {k: rec.get(k) for k in ("meeting", "person", "group", "name", "role", "article")}
     if rec.get("id") is not None:
         return [rec["id"]] if not any(parts.values()) else "give either id or the row's parts, not both"
     if table == "meeting_participants" and parts["meeting"] and bool(parts["person"]) != bool(parts["group"]):
         return [f"{parts['meeting']}:{parts['person'] or parts['group']}"]
+    if table == "role_observations" and parts["role"] and parts["article"]:
+        return [f"{parts['role']}:{parts['article']}"]
     if table == "person_names" and parts["person"] and parts["name"]:
         names = frames["person_names"].filter(
             (pl.col("person_id") == parts["person"])
@@ -48,7 +53,18 @@ def _record_ids(rec: Any, frames: dict[str, pl.DataFrame]) -> list[str] | str:
             & pl.col("article_id").is_not_null()
         )
         return list(names["name_id"]) or f"no spelling {parts['name']!r} of {parts['person']} is printed"
-    return "give id, or for person_names person and name, for meeting_participants meeting and person (or group)"
+    return (
+        "give id, or for person_names person and name, for meeting_participants meeting and person (or group), "
+        "for role_observations role and article"
+    )
+
+
+def _key(frame: pl.DataFrame, table: str) -> pl.Series:
+    """The key a conflict record names, as a column of `frame` (composite keys joined by `:`)."""
+    columns = KEYS[table].split(":")
+    if len(columns) == 1:
+        return frame[columns[0]]
+    return frame.select(pl.concat_str([pl.col(c) for c in columns], separator=":"))[:, 0]
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
@@ -134,9 +150,7 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
         for rec in c["records"]:
             if rec["table"] in KEYS and not isinstance(ids := _record_ids(rec, frames), str):
                 wanted[rec["table"]].update(ids)
-    existing = {
-        t: set(frames[t].filter(pl.col(KEYS[t]).is_in(list(ids)))[KEYS[t]].unique()) for t, ids in wanted.items()
-    }
+    existing = {t: set(_key(frames[t], t)) & ids for t, ids in wanted.items()}
     _shared_spellings(b, frames, wanted)
     for i, (cid, c) in enumerate(b.conflicts):
         for j, rec in enumerate(c["records"]):

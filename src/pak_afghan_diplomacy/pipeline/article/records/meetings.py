@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -9,9 +10,31 @@ import polars as pl
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.read.curation import Article
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
+from pak_afghan_diplomacy.schema import vocab
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.article.assemble import Builder
+
+
+_ID_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?-")
+
+
+def id_period_problem(mid: str, date: str) -> str | None:
+    """Why a meeting id's leading date (`2025-03-…`) is not borne out by its date, or None.
+
+    Ids are stable once right, so an id may only name a year (month, day) that the date
+    establishes: the first day the date allows must fall in that period, and a date open at
+    its start establishes none.
+    """
+    m = _ID_DATE.match(mid)
+    if not m:
+        return None
+    lo, _ = dates.bounds(date)
+    named = "-".join(g for g in m.groups() if g)
+    if lo is None or not lo.isoformat().startswith(named):
+        begins = lo or "open"
+        return f"the id names {named}, but the date {date} begins {begins}: rename the meeting (old id to CHANGELOG)"
+    return None
 
 
 def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
@@ -26,6 +49,7 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
             "a meeting has participants: list at least the persons (or unnamed groups) the sources name",
         )
     seen: set[str] = set()
+    inferred: set[str] = set()
     for j, p in enumerate(m["participants"]):
         f = f"meetings[{i}].participants[{j}]"
         person, group = p.get("person"), p.get("group")
@@ -52,6 +76,8 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
             b.problem(where, line_of(p), f, "duplicate id", key, "listed twice among the participants")
             continue
         seen.add(key)
+        if p.get("basis") == "inferred":
+            inferred.add(key)
         b.add(
             "meeting_participants",
             {
@@ -69,12 +95,15 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
             line_of(p),
         )
     b.participants[mid] = frozenset(seen)
+    b.inferred_participants[mid] = frozenset(inferred)
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
     for i, (mid, m) in enumerate(records["meetings"].items()):
         where = source_of(m)
         lo, hi = dates.bounds(m["date"])
+        if why := id_period_problem(mid, m["date"]):
+            b.problem(where, line_of(m, "id"), f"meetings[{i}].id", "id and date", mid, why)
         placed = m.get("city") or m.get("country")
         b.country(m, "country", where, f"meetings[{i}].country")
         if placed and not m.get("place_basis"):
@@ -123,8 +152,9 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "date_earliest": lo,
                 "date_latest": hi,
                 "date_precision": dates.precision(m["date"]),
-                "date_inferred": m.get("date_basis") == "inferred",
-                "date_inferred_part": m.get("date_inferred_part") if m.get("date_basis") == "inferred" else None,
+                "date_inferred": m.get("date_basis") in vocab.INFERENCES,
+                "date_basis": m.get("date_basis") or "stated",
+                "date_inferred_part": m.get("date_inferred_part") if m.get("date_basis") in vocab.INFERENCES else None,
                 "date_note": m.get("date_note"),
                 "city": m.get("city"),
                 "country": m.get("country"),
@@ -176,9 +206,10 @@ def article(b: Builder, a: Article) -> None:
                 "meeting_id": m["meeting"],
                 "article_id": a.article_id,
                 "reported_date": m.get("date"),
-                "reported_date_inferred": (m.get("date_basis") == "inferred") if m.get("date") else None,
+                "reported_date_inferred": (m.get("date_basis") in vocab.INFERENCES) if m.get("date") else None,
+                "reported_date_basis": m.get("date_basis") if m.get("date") else None,
                 "reported_date_inferred_part": m.get("date_inferred_part")
-                if m.get("date") and m.get("date_basis") == "inferred"
+                if m.get("date") and m.get("date_basis") in vocab.INFERENCES
                 else None,
                 "reported_date_note": m.get("date_note"),
             },

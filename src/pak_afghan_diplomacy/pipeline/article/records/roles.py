@@ -17,6 +17,7 @@ import polars as pl
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.read.curation import Article
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
+from pak_afghan_diplomacy.schema import vocab
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.article.assemble import Builder
@@ -61,16 +62,16 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "start_date": start,
                 "start_earliest": start_lo,
                 "start_latest": start_hi,
-                "start_date_inferred": r.get("start_date_basis") == "inferred",
+                "start_date_inferred": r.get("start_date_basis") in vocab.INFERENCES,
                 "start_date_inferred_part": r.get("start_date_inferred_part")
-                if r.get("start_date_basis") == "inferred"
+                if r.get("start_date_basis") in vocab.INFERENCES
                 else None,
                 "end_date": end,
                 "end_earliest": end_lo,
                 "end_latest": end_hi,
-                "end_date_inferred": r.get("end_date_basis") == "inferred",
+                "end_date_inferred": r.get("end_date_basis") in vocab.INFERENCES,
                 "end_date_inferred_part": r.get("end_date_inferred_part")
-                if r.get("end_date_basis") == "inferred"
+                if r.get("end_date_basis") in vocab.INFERENCES
                 else None,
                 "start_date_note": r.get("start_date_note"),
                 "end_date_note": r.get("end_date_note"),
@@ -97,7 +98,12 @@ def article(b: Builder, a: Article) -> None:
         spans = b.spans(a, r, f"{f}.evidence")
         post = b.role_posts[r["role"]]
         wordings = b.post_wordings.get(post, ())
-        if spans and wordings and not any(_fold(w) in _fold(s.text) for s in spans for w in wordings):
+        if (
+            spans
+            and wordings
+            and not r.get("post_note")
+            and not any(_fold(w) in _fold(s.text) for s in spans for w in wordings)
+        ):
             b.problem(
                 a.label,
                 line_of(r, "evidence"),
@@ -105,16 +111,21 @@ def article(b: Builder, a: Article) -> None:
                 "post wording",
                 spans[0].text,
                 f"names no wording of post {post} ({' / '.join(wordings)}): quote the printed title, "
-                f"or add the article's wording to that post's aliases in the registry",
+                f"or add the article's wording to that post's aliases in the registry (or, where the article "
+                f"names the post only through another holder, say so in post_note)",
             )
         as_of = r.get("as_of")
         if as_of:
-            inferred, note = r.get("as_of_basis") == "inferred", r.get("as_of_note")
+            inferred, note = r.get("as_of_basis") in vocab.INFERENCES, r.get("as_of_note")
             part = r.get("as_of_inferred_part") if inferred else None
         else:
-            inferred = published_basis == "inferred"
+            inferred = published_basis in vocab.INFERENCES
             part = a.doc["article"].get("published_date_inferred_part") if inferred else None
-            note = "The article's publication date, itself inferred." if inferred else None
+            note = (
+                "The article's publication date, itself inferred (see its published_date_note)." if inferred else None
+            )
+        if r.get("post_note"):
+            note = f"{note} {r['post_note']}" if note else r["post_note"]
         b.evidence("roles", r["role"], a, spans, line_of(r))
         b.add(
             "role_observations",
@@ -132,35 +143,62 @@ def article(b: Builder, a: Article) -> None:
         )
 
 
-def _latest(value: str) -> dt.date:
-    hi = dates.bounds(value)[1]
-    return dt.date.max if hi is None else hi
+def latest_observation(observed: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The latest of a role's observations `(date, status)`, or None where there are none.
+
+    Ranked by the earliest day each date allows, then by its last day (an open end counts as
+    no later than its start): an open-ended date such as `2022-03-28/..` is only known to be
+    on or after its start, so it never outranks a date that is certainly later. Ties keep the
+    text order, so the choice does not depend on the order the articles are read in.
+    """
+
+    def rank(item: tuple[str, str]) -> tuple[dt.date, dt.date, str, str]:
+        lo, hi = dates.bounds(item[0])
+        first = lo or dt.date.min
+        return (first, hi or first, item[0], item[1])
+
+    return max(observed, key=rank) if observed else None
 
 
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """Titles from the posts; the latest observation of each role; status checked against the observations."""
     observations = frames["role_observations"]
-    latest: dict[str, tuple[dt.date, str, str]] = {}
+    seen: dict[str, list[tuple[str, str]]] = {}
     for role_id, observed, status in observations.select("role_id", "observed_date", "status").rows():
-        key = (_latest(observed), observed, status)
-        if role_id not in latest or key > latest[role_id]:
-            latest[role_id] = key
+        seen.setdefault(role_id, []).append((observed, status))
+    latest = {rid: chosen for rid, obs in seen.items() if (chosen := latest_observation(obs))}
     roles = frames["roles"].with_columns(
         pl.col("post_id").replace_strict(b.posts, default=None, return_dtype=pl.String).alias("title"),
-        pl.Series("observed_date", [latest.get(r, (None, None))[1] for r in frames["roles"]["role_id"]], pl.String),
+        pl.Series("observed_date", [latest.get(r, (None, None))[0] for r in frames["roles"]["role_id"]], pl.String),
     )
     frames["roles"] = roles
     for rid, status, where, line in roles.select("role_id", "status", "_where", "_line").rows():
-        if rid in latest and latest[rid][2] == "ended" and status == "current":
+        if rid in latest and latest[rid][1] == "ended" and status == "current":
             b.problem(
                 where,
                 line,
                 "status",
                 "status as observed",
                 status,
-                f"the latest source ({latest[rid][1]}) shows the role already ended: set status ended",
+                f"the latest source ({latest[rid][0]}) shows the role already ended: set status ended",
+            )
+    starts = dict(roles.select("role_id", "start_earliest").rows())
+    for rid, where, line in roles.select("role_id", "_where", "_line").rows():
+        if rid not in latest or latest[rid][1] != "current" or starts.get(rid) is None:
+            continue
+        first = dates.bounds(latest[rid][0])[0]
+        if first is None or first < starts[rid]:
+            b.problem(
+                where,
+                line,
+                "observed_date",
+                "current before it began",
+                latest[rid][0],
+                f"the role would be published as current as of {latest[rid][0]}, which may fall before it began "
+                f"({starts[rid]}): give that article's as_of (the date it shows the role at)",
             )
     single = {pid for pid, holders in frames["posts"].select("post_id", "holders").rows() if holders == "one"}
+    _overlapping_holders(b, roles.filter(pl.col("post_id").is_in(list(single))))
     current = roles.filter(pl.col("status") == "current", pl.col("post_id").is_in(list(single)))
     for (org, post), group in current.group_by("organization_id", "post_id", maintain_order=True):
         if group.height < 2:
@@ -176,3 +214,39 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
                 f"post {post} of {org} has one holder at a time, but {holders} are all current: "
                 f"set the earlier one's status to ended (end_date if a source gives it) or unknown",
             )
+
+
+def certainly_overlap(a: tuple[Any, Any, Any], b: tuple[Any, Any, Any]) -> bool:
+    """Whether two terms `(start_latest, end_earliest, status)` must have been held at once.
+
+    Only a certain overlap counts: each began (at the latest) before the other can have ended
+    (at the earliest). An unknown start proves nothing; an open end is ongoing only if `current`.
+    """
+
+    def end(term: tuple[Any, Any, Any]) -> dt.date | None:
+        return term[1] if term[1] is not None else (dt.date.max if term[2] == "current" else None)
+
+    if a[0] is None or b[0] is None or end(a) is None or end(b) is None:
+        return False
+    return a[0] < end(b) and b[0] < end(a)
+
+
+def _overlapping_holders(b: Builder, roles: pl.DataFrame) -> None:
+    """A post one person holds at a time may not have two terms that must overlap in one organization."""
+    rows = roles.select(
+        "role_id", "organization_id", "post_id", "start_latest", "end_earliest", "status", "_where", "_line"
+    )
+    for (org, post), group in rows.group_by("organization_id", "post_id", maintain_order=True):
+        terms = group.rows()
+        for i, first in enumerate(terms):
+            for second in terms[i + 1 :]:
+                if certainly_overlap(first[3:6], second[3:6]):
+                    b.problem(
+                        second[6],
+                        second[7],
+                        "start_date",
+                        "overlapping holders",
+                        second[0],
+                        f"post {post} of {org} has one holder at a time, but {first[0]} and {second[0]} must "
+                        f"overlap: correct a start or end date (or its bounds)",
+                    )

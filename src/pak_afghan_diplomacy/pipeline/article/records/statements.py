@@ -11,6 +11,7 @@ from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.read.curation import Article, Span, wordless
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
+from pak_afghan_diplomacy.schema import vocab
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.article.assemble import Builder
@@ -43,6 +44,9 @@ def _kind(b: Builder, a: Article, s: Any, f: str) -> str | None:
         "organization": None if org and not speaker else "needs speaker_organization and no speaker",
         "joint": None if meeting and not speaker and not org else "needs meeting, and neither speaker nor organization",
         "unattributed": None if not speaker and not org else "takes neither speaker nor speaker_organization",
+        "characterization": None
+        if not speaker and not org
+        else "is the article's own description: no speaker or speaker_organization (name the source in reported_via)",
     }[kind]
     if wrong:
         b.problem(a.label, line, f"{f}.attribution_kind", "attribution", kind, f"attribution_kind {kind} {wrong}")
@@ -71,8 +75,15 @@ def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
     wrong = None
     if setting == "meeting" and not meeting:
         wrong = ("setting", "setting meeting needs meeting: the meeting at which the words were said")
-    elif setting not in (None, "meeting") and meeting:
-        wrong = ("meeting", f"words said in a {setting} were not said at a meeting: use about_meeting")
+    elif setting != "meeting" and meeting:
+        wrong = (
+            "meeting",
+            f"words said in a {setting} were not said at a meeting: use about_meeting"
+            if setting
+            else "meeting is for words said at the meeting: set setting: meeting, or use about_meeting",
+        )
+    elif s.get("meeting_basis") and not (meeting or about):
+        wrong = ("meeting_basis", "meeting_basis without meeting or about_meeting")
     elif meeting and about:
         wrong = ("about_meeting", "give meeting (said at it) or about_meeting (about it), not both")
     elif (s.get("reported_via_organization") or s.get("reported_via_text")) and not s.get("reported_via"):
@@ -185,12 +196,18 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
             "reported_via_text": s.get("reported_via_text"),
             "meeting_id": s.get("meeting"),
             "about_meeting_id": s.get("about_meeting"),
+            "meeting_basis": (s.get("meeting_basis") or "stated")
+            if s.get("meeting") or s.get("about_meeting")
+            else None,
+            "meeting_note": s.get("meeting_note"),
             "date": date,
             "date_earliest": lo,
             "date_latest": hi,
             "date_precision": dates.precision(date) if date else None,
-            "date_inferred": (s.get("date_basis") == "inferred") if date else None,
-            "date_inferred_part": s.get("date_inferred_part") if date and s.get("date_basis") == "inferred" else None,
+            "date_inferred": (s.get("date_basis") in vocab.INFERENCES) if date else None,
+            "date_inferred_part": s.get("date_inferred_part")
+            if date and s.get("date_basis") in vocab.INFERENCES
+            else None,
             "date_note": s.get("date_note"),
             "utterance_id": s.get("utterance"),
             "note": s.get("note"),
@@ -202,6 +219,17 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
     return found
 
 
+def joint_voices(
+    participants: frozenset[str], inferred: frozenset[str], persons: set[str] | dict, named: list[str] | None
+) -> list[str]:
+    """The persons who spoke joint words: those the curation names (`joint_speakers`), else every
+    named participant whose presence is stated. A participant whose very presence is inferred is
+    not said to have spoken, and an unnamed group has no person to list."""
+    if named is not None:
+        return sorted(set(named))
+    return sorted(k for k in participants if k in persons and k not in inferred)
+
+
 def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
     """statement_speakers: the speaker, each named side of joint words, and whom the words were spoken for."""
     rows: list[tuple[str, str | None, str | None]] = []
@@ -209,9 +237,36 @@ def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
         rows.append(("speaker", s["speaker"], None))
     elif s.get("speaker_organization"):
         rows.append(("speaker", None, s["speaker_organization"]))
+    named = s.get("joint_speakers")
+    if named is not None and kind != "joint":
+        b.problem(
+            a.label,
+            line_of(s, "joint_speakers"),
+            f"{f}.joint_speakers",
+            "joint speakers",
+            None,
+            "joint_speakers is for attribution_kind: joint",
+        )
+        named = None
     if kind == "joint" and s.get("meeting") in b.participants:
-        persons = sorted(k for k in b.participants[s["meeting"]] if k in b.ids["persons"])  # groups are unnamed
-        rows += [("joint", p, None) for p in persons]
+        meeting = s["meeting"]
+        for j, person in enumerate(named or []):
+            if person not in b.participants[meeting]:
+                b.problem(
+                    a.label,
+                    line_of(s, "joint_speakers"),
+                    f"{f}.joint_speakers[{j}]",
+                    "not a participant",
+                    person,
+                    f"a joint speaker is a participant of {meeting}",
+                )
+        voices = joint_voices(
+            b.participants[meeting],
+            b.inferred_participants.get(meeting, frozenset()),
+            b.ids["persons"],
+            [p for p in named if p in b.participants[meeting]] if named is not None else None,
+        )
+        rows += [("joint", p, None) for p in voices]
     for j, who in enumerate(s.get("on_behalf_of") or []):
         person, org = who.get("person"), who.get("organization")
         where = f"{f}.on_behalf_of[{j}]"

@@ -1,0 +1,338 @@
+"""Facts fixed for issue #18 ("from C+ to A"): each test names the fact and fails if its defect comes back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+import pak_afghan_diplomacy as pad
+from pak_afghan_diplomacy import dates
+from pak_afghan_diplomacy.pipeline.article.records.roles import certainly_overlap, latest_observation
+from pak_afghan_diplomacy.pipeline.article.records.statements import joint_voices
+from tests.conftest import build_fails
+
+T = {name: pad.load(name) for name in pad.tables()}
+A000, A001, A002, A003, A004 = (
+    "000_a18c864ded8c9230",
+    "001_a76334a16812bac6",
+    "002_0d9ee7f76d7cf8bd",
+    "003_bfa8549fb6924636",
+    "004_5fd66b92c6fc2c14",
+)
+
+
+def _row(table: str, **where) -> dict:
+    frame = T[table]
+    for col, value in where.items():
+        frame = frame.filter(pl.col(col) == value)
+    (row,) = frame.to_dicts()
+    return row
+
+
+def _break(checkout, stem: str, old: str, new: str) -> list:
+    path = checkout.curation / f"{stem}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return build_fails(checkout)
+
+
+# -- 1. derived values -------------------------------------------------------------------------------------------
+
+_day = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+@st.composite
+def _observed(draw) -> tuple[str, str]:
+    """A generated observation: a day, a month, a closed interval, or an interval open at its end."""
+    lo = draw(_day)
+    shape = draw(st.sampled_from(["day", "month", "closed", "open"]))
+    if shape == "day":
+        value = lo.isoformat()
+    elif shape == "month":
+        value = lo.strftime("%Y-%m")
+    elif shape == "closed":
+        value = f"{lo.isoformat()}/{(lo + dt.timedelta(days=draw(st.integers(0, 400)))).isoformat()}"
+    else:
+        value = f"{lo.isoformat()}/.."
+    return value, draw(st.sampled_from(["current", "ended"]))
+
+
+@given(st.lists(_observed(), min_size=1, max_size=8))
+def test_the_latest_observation_is_one_the_curation_states_and_none_certainly_later(observed):
+    chosen = latest_observation(observed)
+    assert chosen in observed  # derived ⊆ stated: never a made-up date or status
+    first = dates.bounds(chosen[0])[0]
+    for value, _ in observed:
+        # no other observation is certainly later than the chosen one: an open end never outranks a later start
+        assert dates.bounds(value)[0] <= first
+
+
+@given(_observed(), _observed())
+def test_an_open_end_never_wins_over_a_later_start(a, b):
+    opened = (f"{dates.bounds(a[0])[0].isoformat()}/..", a[1])
+    later_lo = dates.bounds(b[0])[0]
+    if later_lo > dates.bounds(opened[0])[0]:
+        assert latest_observation([opened, b]) == b
+
+
+def test_sadiqs_second_term_is_not_current_as_of_a_date_before_it_began():
+    role = _row("roles", role_id="mohammad-sadiq/special-representative-afghanistan/2024")
+    assert role["status"] == "current"
+    assert dates.bounds(role["observed_date"])[0] >= role["start_earliest"]
+    observed = {
+        o for (o,) in T["role_observations"].filter(pl.col("role_id") == role["role_id"]).select("observed_date").rows()
+    }
+    assert role["observed_date"] in observed
+
+
+def test_no_current_role_is_shown_as_of_a_date_that_may_precede_its_start():
+    for r in (
+        T["roles"].filter(pl.col("status") == "current", pl.col("start_earliest").is_not_null()).iter_rows(named=True)
+    ):
+        assert dates.bounds(r["observed_date"])[0] >= r["start_earliest"], r["role_id"]
+
+
+@st.composite
+def _meeting(draw):
+    people = draw(st.sets(st.sampled_from([f"p{i}" for i in range(6)]), min_size=1))
+    groups = draw(st.sets(st.sampled_from(["g1", "g2"])))
+    keys = frozenset(people | groups)
+    inferred = frozenset(draw(st.sets(st.sampled_from(sorted(keys)))))
+    named = draw(st.none() | st.lists(st.sampled_from(sorted(people)), max_size=3))
+    return keys, inferred, set(people), named
+
+
+@given(_meeting())
+def test_joint_voices_are_participants_the_curation_names_or_whose_presence_is_stated(m):
+    keys, inferred, persons, named = m
+    voices = joint_voices(keys, inferred, persons, named)
+    assert set(voices) <= keys & persons  # derived ⊆ the meeting's named participants
+    if named is None:
+        assert not set(voices) & inferred  # an inferred presence is never a voice by default
+    else:
+        assert set(voices) == set(named)
+
+
+def test_002s_both_officials_are_sadiq_and_muttaqi_not_nizami():
+    voices = T["statement_speakers"].filter(pl.col("statement_id") == "002-joint-muttaqi-peace-security")
+    assert set(voices["person_id"]) == {"mohammad-sadiq", "amir-khan-muttaqi"}
+
+
+def test_every_joint_voice_is_a_participant_of_the_statements_meeting():
+    joint = T["statement_speakers"].filter(pl.col("capacity") == "joint")
+    statements = T["statements"].select("statement_id", "meeting_id")
+    parts = T["meeting_participants"].select("meeting_id", "person_id", "participation_basis")
+    rows = joint.join(statements, on="statement_id").join(parts, on=["meeting_id", "person_id"], how="left")
+    assert rows["participation_basis"].null_count() == 0
+
+
+# -- 2. dates and ids ---------------------------------------------------------------------------------------------
+
+
+def test_every_meeting_id_names_a_period_that_holds_its_earliest_date():
+    for mid, lo in T["meetings"].select("meeting_id", "date_earliest").rows():
+        m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?-", mid)
+        if m:
+            stated = "-".join(g for g in m.groups() if g)
+            assert lo is not None and lo.isoformat().startswith(stated), (mid, lo)
+
+
+def test_a_meeting_id_naming_another_year_is_refused_at_its_line(checkout):
+    problems = _break(checkout, "registry", 'date: "2025-03-22"\n', 'date: "2022-03-22/.."\n')
+    assert any(p.check == "id and date" and "2025-03-22-sadiq-muttaqi-kabul" in (p.value or "") for p in problems)
+
+
+def test_003s_year_rests_on_public_record_with_the_fact_in_the_note():
+    meeting = _row("meetings", meeting_id="2025-03-22-sadiq-muttaqi-kabul")
+    assert meeting["date_basis"] == "public-record" and meeting["date_inferred"]
+    assert "Ishaq Dar" in meeting["date_note"] and "11 March 2024" in meeting["date_note"]
+
+
+def test_durranis_start_lies_between_sadiqs_resignation_and_his_first_visit():
+    durrani = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
+    sadiq = _row("roles", role_id="mohammad-sadiq/special-representative-afghanistan/2019")
+    visit = _row("meetings", meeting_id="2023-07-durrani-visit-kabul")
+    assert durrani["start_earliest"] >= sadiq["end_earliest"]
+    assert durrani["start_latest"] <= visit["date_earliest"]
+
+
+def test_a_durrani_start_before_sadiqs_resignation_is_refused_as_overlapping(checkout):
+    problems = _break(checkout, "registry", 'start_date: "2023-03/2023-07-19"', 'start_date: "2023-01/2023-02"')
+    assert any(
+        p.check == "overlapping holders" and p.value == "asif-durrani/special-representative-afghanistan/2023"
+        for p in problems
+    )
+
+
+@given(_day, _day, _day, _day)
+def test_terms_overlap_only_where_each_began_before_the_other_can_have_ended(s1, e1, s2, e2):
+    a, b = (s1, e1, "ended"), (s2, e2, "ended")
+    assert certainly_overlap(a, b) == certainly_overlap(b, a)
+    if e1 <= s2 or e2 <= s1:
+        assert not certainly_overlap(a, b)
+    assert not certainly_overlap((None, e1, "ended"), b)  # an unknown start proves nothing
+
+
+def test_002s_publication_and_meetings_open_at_the_evening_of_23_december():
+    article = _row("articles", article_id=A002)
+    assert article["published_date"] == "2024-12-23/.." and article["published_latest"] is None
+    for mid in ("2024-12-sadiq-haqqani-kabul", "2024-12-sadiq-muttaqi-kabul"):
+        report = _row("meeting_sources", meeting_id=mid, article_id=A002)
+        assert report["reported_date"] == "2024-12-23/..", mid
+
+
+def test_000s_today_and_its_publication_date_are_read_one_way():
+    article = _row("articles", article_id=A000)
+    post = _row("statements", statement_id="000-sadiq-x-discussions")
+    assert post["date"] == article["published_date"]
+    assert post["date_inferred_part"] == article["published_date_inferred_part"]
+
+
+def test_an_inferred_part_follows_its_vocabulary():
+    """`start`/`end` only for an interval; a date with nothing printed is not `day` or `year` of a printed one."""
+    checks = [
+        ("articles", "published_date", "published_date_inferred_part"),
+        ("meetings", "date", "date_inferred_part"),
+        ("meeting_sources", "reported_date", "reported_date_inferred_part"),
+        ("statements", "date", "date_inferred_part"),
+        ("role_observations", "observed_date", "observed_inferred_part"),
+        ("roles", "start_date", "start_date_inferred_part"),
+        ("roles", "end_date", "end_date_inferred_part"),
+    ]
+    for table, column, part in checks:
+        for value, which in T[table].select(column, part).rows():
+            if which in ("start", "end"):
+                assert "/" in value, (table, value, which)
+
+
+def test_a_single_day_marked_start_is_refused(checkout):
+    problems = _break(
+        checkout,
+        "004_5fd66b92c6fc2c14",
+        '  published_date: "2023-07-21"\n  published_date_inferred_part: whole\n',
+        '  published_date: "2023-07-21"\n  published_date_inferred_part: start\n',
+    )
+    assert any(p.check == "inferred part" and p.field.endswith("published_date_inferred_part") for p in problems)
+
+
+# -- 3. every inference flagged in a column ------------------------------------------------------------------------
+
+
+def test_003s_upon_his_return_briefing_is_an_inferred_link_to_the_monday_meeting():
+    s = _row("statements", statement_id="003-dar-satisfaction")
+    assert s["meeting_basis"] == "inferred" and "Upon his return" in s["meeting_note"]
+    assert _row("meetings", meeting_id="2025-03-dar-briefing")["grouping_uncertain"]
+
+
+def test_every_meeting_link_says_how_it_is_known():
+    for s in T["statements"].iter_rows(named=True):
+        linked = s["meeting_id"] or s["about_meeting_id"]
+        assert (s["meeting_basis"] is not None) == bool(linked), s["statement_id"]
+        if s["meeting_basis"] == "inferred":
+            assert s["meeting_note"], s["statement_id"]
+
+
+def test_001s_durrani_observation_links_asif_ali_and_keeps_no_evidence_of_sadiqs_title():
+    linked = set(
+        T["conflict_records"]
+        .filter(pl.col("conflict_id") == "asif-ali-name")
+        .select("record_table", "record_id")
+        .rows()
+    )
+    role = "asif-durrani/special-representative-afghanistan/2023"
+    assert ("roles", role) in linked and ("role_observations", f"{role}:{A001}") in linked
+    texts = T["evidence"].filter(pl.col("record_id") == role, pl.col("article_id") == A001)["text"]
+    assert not any("newly appointed" in t for t in texts)
+
+
+def test_004s_muttaqi_meeting_is_dated_by_the_captions_and_grouped_like_its_siblings():
+    meeting = _row("meetings", meeting_id="2023-07-19-durrani-muttaqi-kabul")
+    assert "caption" in meeting["date_note"]
+    siblings = T["meetings"].filter(pl.col("part_of") == "2023-07-durrani-visit-kabul")
+    assert set(siblings["grouping_uncertain"]) == {True}
+
+
+def test_003s_observations_rest_on_its_inferred_date_and_say_so():
+    for o in T["role_observations"].filter(pl.col("article_id") == A003).iter_rows(named=True):
+        assert o["observed_inferred"] and o["note"], o["role_id"]
+
+
+# -- 4. statements as the article gives them ---------------------------------------------------------------------
+
+
+def test_a_meeting_id_means_the_words_were_said_at_it():
+    for s in T["statements"].filter(pl.col("meeting_id").is_not_null()).iter_rows(named=True):
+        assert s["setting"] == "meeting", s["statement_id"]
+
+
+def test_000_and_001_disagree_on_where_the_agreed_words_were_said():
+    linked = set(T["conflict_records"].filter(pl.col("conflict_id") == "agreed-to-work-together-setting")["record_id"])
+    assert {"000-sadiq-x-agreed", "001-sadiq-x-agreed"} <= linked
+    assert _row("conflicts", conflict_id="agreed-to-work-together-setting")["kind"] == "setting"
+
+
+def test_004s_taken_up_all_issues_carries_durrani_as_its_subject():
+    s = _row("statements", statement_id="004-fo-taken-up-all-issues")
+    assert "Asif Durrani" in s["context_text"] and s["text"] in s["context_text"]
+
+
+def test_journalists_characterisations_are_not_the_speakers_words():
+    for sid in ("003-fo-refrained-from-mentioning-ttp", "003-assessment-described-positive"):
+        s = _row("statements", statement_id=sid)
+        assert s["attribution_kind"] == "characterization" and s["speaker_id"] is None, sid
+    assert (
+        "described as positive"
+        not in _row("statements", statement_id="003-sadiq-recommendations-positive-assessment")["text"]
+    )
+
+
+def test_words_said_at_a_meeting_the_article_dates_are_dated():
+    reports = T["meeting_sources"].filter(pl.col("reported_date").is_not_null()).select("meeting_id", "article_id")
+    at = T["statements"].filter(pl.col("meeting_id").is_not_null()).join(reports, on=["meeting_id", "article_id"])
+    assert not at.is_empty()
+    for s in at.iter_rows(named=True):
+        assert s["date"] is not None, s["statement_id"]
+
+
+def test_000s_monday_joint_words_are_dated_to_the_monday():
+    for sid in ("000-haqqani-meeting-common-interest", "000-haqqani-meeting-fraternal-relations"):
+        assert _row("statements", statement_id=sid)["date"] == "2024-12-23", sid
+
+
+def test_001s_twin_haqqani_quotes_are_dated_alike():
+    a = _row("statements", statement_id="001-haqqani-collaborative-efforts")
+    b = _row("statements", statement_id="001-haqqani-urgency")
+    assert a["date"] == b["date"] == "2024-12-24"
+
+
+# -- 5. omissions ---------------------------------------------------------------------------------------------------
+
+
+def test_the_pakistani_delegation_is_an_unnamed_participant_of_the_december_visit_and_meetings():
+    parts = T["meeting_participants"]
+    for mid in ("2024-12-sadiq-visit-kabul", "2024-12-sadiq-haqqani-kabul"):
+        row = _row("meeting_participants", participant_id=f"{mid}:pakistani-delegation")
+        assert row["side"] == "PAK" and row["person_id"] is None, mid
+    ev = T["evidence"].filter(pl.col("record_id") == "2024-12-sadiq-visit-kabul:pakistani-delegation")
+    assert {A000, A001, A002} <= set(ev["article_id"])
+    assert not parts.filter(pl.col("participant_id") == "2024-12-sadiq-visit-kabul:iag-senior-officials").is_empty()
+
+
+def test_unattributed_background_claims_are_curated():
+    assert _row("statements", statement_id="004-ttp-said-to-have-sanctuaries")["attribution_kind"] == "unattributed"
+    assert _row("statements", statement_id="001-western-countries-refused-contacts")["speaker_id"] is None
+
+
+# -- 8. sources reachable --------------------------------------------------------------------------------------------
+
+
+def test_the_articles_found_online_say_how_their_url_was_established():
+    for a in T["articles"].iter_rows(named=True):
+        assert (a["url"] is None) == (a["url_basis"] is None), a["article_id"]
+    assert _row("articles", article_id=A004)["url"].startswith("https://www.arabnews.pk/")
+    assert _row("articles", article_id=A004)["publisher"] == "Arab News"
