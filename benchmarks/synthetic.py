@@ -7,7 +7,9 @@ quotes, spans, keys and conflicts all resolve, so every check of the build still
 every copy; nothing is shared between copies except the spellings of names (which is what
 a growing corpus looks like to the name-coverage check). Copy 0's registry is `registry.yaml`,
 every other copy's is a part in `registry/` (as a large curated corpus would split its
-registry). The seed bytes are the real ones, pinned in a generated SHA256SUMS.
+registry). The seed bytes are the real ones with the copy's suffix on a line of its own after
+the body (the build refuses one text added twice), pinned in a generated SHA256SUMS. Every person
+gets a note naming its copy: namesakes are refused unless notes tell them apart.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 import yaml
 
 REGISTRY = "registry.yaml"
-TOKEN = "zzcopyzz"  # stands for the copy suffix in the templates; appears in ids only
+TOKEN = "zzcopyzz"  # stands for the copy suffix in the templates; appears in ids and person notes only
 # Keys whose string values are ids of registry records or statements.
 ID_KEYS = frozenset(
     {
@@ -58,6 +60,8 @@ def _rename(value: Any, key: str | None = None) -> Any:
 
 def _template(path: Path) -> str:
     doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    for person in doc.get("persons") or [] if isinstance(doc, dict) else []:
+        person["note"] = " ".join(filter(None, [person.get("note"), f"(copy {TOKEN})"]))
     text = yaml.dump(_rename(doc), Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10**6)
     return text
 
@@ -77,7 +81,6 @@ def make_corpus(source: Path, target: Path, n_articles: int) -> Path:
     if n_articles < 1:
         raise ValueError(f"{n_articles} articles: a corpus needs at least one")
     seed_bytes = {s: (source / "seeds" / f"{s}.txt").read_bytes() for s in stems}
-    digests = {s: hashlib.sha256(b).hexdigest() for s, b in seed_bytes.items()}
     article_templates = {s: _template(source / "build" / f"{s}.yaml") for s in stems}
     registry = _template(source / "build" / REGISTRY)
     parts = {p.name: _template(p) for p in sorted((source / "build" / "registry").glob("*.yaml"))}
@@ -87,11 +90,12 @@ def make_corpus(source: Path, target: Path, n_articles: int) -> Path:
         suffix = f"c{k:05d}"
         for s in stems:
             stem = f"{s}-{suffix}"
-            (target / "seeds" / f"{stem}.txt").write_bytes(seed_bytes[s])
+            data = seed_bytes[s] + f"\n{suffix}\n".encode()  # after the body: same spans, distinct bytes
+            (target / "seeds" / f"{stem}.txt").write_bytes(data)
             (target / "build" / f"{stem}.yaml").write_text(
                 article_templates[s].replace(TOKEN, suffix), encoding="utf-8"
             )
-            sums.append(f"{digests[s]}  {stem}.txt\n")
+            sums.append(f"{hashlib.sha256(data).hexdigest()}  {stem}.txt\n")
         # copy 0's registry is registry.yaml, every other copy's is a part in registry/
         part = target / "build" / (REGISTRY if k == 0 else f"registry/{suffix}.yaml")
         part.write_text(registry.replace(TOKEN, suffix), encoding="utf-8")

@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import time
+import unicodedata
 from pathlib import Path
 
 import polars as pl
@@ -259,6 +260,15 @@ CURATION = sorted(f"build/{p.name}" for p in (ROOT / "build").glob("*.yaml"))
 SEED_FILES = sorted(f"seeds/{p.name}" for p in (ROOT / "seeds").iterdir())
 CONTROLS = ["\x00", "\x07", "\x08", "\x1b", "\x1b[2J", "\x7f", "\x85", "\x9b", "\u200e", "\u202e", "\u2066", "\u2028"]
 ENCODINGS = ["utf-16", "utf-16-le", "utf-32", "latin-1", "cp1252", "utf-8-sig"]
+# The classes of issue #19: format (Cf) characters and non-characters, whole numbers and dates out of
+# bounds (an `occurrence` of -1, a count past Int64, `9999-12-31` as an interval's end), look-alike
+# Cyrillic letters inside a Latin word, decomposed (NFD) text.
+KINDS = ["deep", "aliases", "folder", "encoding", "bytes", "control", "formula"]
+KINDS += ["invisible", "number", "date", "homoglyph", "nfd"]
+INVISIBLE = ["\u200b", "\ufeff", "\U000e0041", "\u00ad", "\u200d", "\u2060", "\ufffe", "\ufdd0", "\u061c"]
+NUMBERS = [-1, 0, 2**63, -(2**63) - 1, 99999999999999999999, "042", "0x2a", "1_000", "-0"]
+DATES = ["9999-12-31", "2023-07-21/9999-12-31", "../2999", "2999/..", "1066", "1899-12-31", "2999"]
+HOMOGLYPHS = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "i": "\u0456", "I": "\u0406", "c": "\u0441"}
 DEPTHS = st.one_of(st.integers(1, 200), st.sampled_from([63, 64, 65, 1_000, 10_000, 30_000, 50_000]))
 
 
@@ -279,8 +289,8 @@ def _alias_tree(levels: int, width: int) -> str:
 @st.composite
 def hostile_edits(draw) -> tuple[str, str, object]:
     """(file, kind, what): one hostile change to one input file."""
-    kind = draw(st.sampled_from(["deep", "aliases", "folder", "encoding", "bytes", "control", "formula"]))
-    if kind in ("folder", "encoding", "bytes", "control"):
+    kind = draw(st.sampled_from(KINDS))
+    if kind in ("folder", "encoding", "bytes", "control", "invisible"):
         target = draw(st.sampled_from(CURATION + SEED_FILES + ["build/registry/part.yaml"]))
     else:
         target = draw(st.sampled_from(CURATION))
@@ -296,6 +306,14 @@ def hostile_edits(draw) -> tuple[str, str, object]:
         what = draw(st.sampled_from(CONTROLS))
     elif kind == "formula":
         what = draw(st.sampled_from(["=", "+", "-", "@", "=cmd|' /C calc'!A0"]))
+    elif kind == "invisible":
+        what = draw(st.sampled_from(INVISIBLE))
+    elif kind == "number":
+        what = draw(st.one_of(st.sampled_from(NUMBERS), st.integers(-(2**70), 2**70)))
+    elif kind == "date":
+        what = draw(st.one_of(st.sampled_from(DATES), st.dates().map(dt.date.isoformat)))
+    elif kind in ("homoglyph", "nfd"):
+        what = None
     else:
         what = draw(st.booleans())  # whether the folder holds a file
     return target, kind, (what, draw(st.integers(0, 2**32 - 1)))
@@ -329,9 +347,19 @@ def _apply(root: Path, target: str, kind: str, what: object, rnd: random.Random)
         levels, width = what  # type: ignore[misc]
         key = line.split(":", 1)[0] if ":" in line else "zz"
         lines[i] = f"{key}: {_alias_tree(levels, width)}"
-    elif kind == "control":
+    elif kind in ("control", "invisible"):
         at = rnd.randrange(len(line) + 1)
         lines[i] = line[:at] + str(what) + line[at:]
+    elif kind in ("number", "date") and ": " in line:
+        key, _ = line.split(": ", 1)
+        lines[i] = f"{key}: {what}" if kind == "number" else f'{key}: "{what}"'
+    elif kind == "homoglyph":
+        spots = [j for j, ch in enumerate(line) if ch in HOMOGLYPHS]
+        if spots:
+            j = spots[rnd.randrange(len(spots))]
+            lines[i] = line[:j] + HOMOGLYPHS[line[j]] + line[j + 1 :]
+    elif kind == "nfd":
+        lines[i] = unicodedata.normalize("NFD", line.replace("e", "é"))
     elif kind == "formula" and ": " in line:
         key, value = line.split(": ", 1)
         quoted = value.startswith('"')

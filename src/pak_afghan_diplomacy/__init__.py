@@ -351,7 +351,10 @@ def cite(*record_ids: str) -> metadata.Citation:
 
     pad.cite("2024-12-sadiq-haqqani-kabul").articles   # title, publisher, date and URL of each source
     """
-    return metadata.cite(_descriptor(), load, record_ids)
+    import hashlib
+
+    digest = hashlib.sha256(data_dir().joinpath("datapackage.json").read_bytes()).hexdigest()
+    return metadata.cite(_descriptor(), load, record_ids, digest)
 
 
 def csv_schema(name: str) -> dict[str, Any]:

@@ -120,6 +120,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _needs("build")
     root = Path(args.root)
     layout = Layout(root)
+    if args.out == "":
+        _say("build: --out '' names no folder; leave --out out to publish to datasets/")
+        return EXIT_USAGE
     if not layout.seeds.is_dir():
         _say(f"no seeds/ folder under {root.resolve()}: run build in a checkout or pass --root")
         return 2
@@ -146,11 +149,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if args.table or args.file:
         return _validate_file(args)
-    folder = Path(args.path) if args.path else Path(str(pad.data_dir()))
+    if args.path == "" or args.seeds == "":
+        _say(f"validate: --{'path' if args.path == '' else 'seeds'} '' names no folder")
+        return EXIT_USAGE
+    folder = Path(args.path) if args.path is not None else Path(str(pad.data_dir()))
     seeds = Path(args.seeds) if args.seeds else folder.parent / "seeds"
     if args.seeds and not seeds.is_dir():  # asked for: never skip the span check quietly (exit 3)
         raise NotADirectoryError(errno.ENOTDIR, "not a seeds folder", args.seeds)
     problems, counts = verify(folder, seeds if seeds.is_dir() else None)
+    if args.rebuild:
+        root = folder.resolve().parent
+        if not ((root / "seeds").is_dir() and (root / "build").is_dir()):
+            _say(f"validate --rebuild: {root} is not a checkout (no seeds/ and build/ beside the package)")
+            return EXIT_USAGE
+        from pak_afghan_diplomacy.pipeline.publish.verify import rebuild_problems
+
+        problems += rebuild_problems(folder, root)
     if problems:
         _report(problems, args.report)
         return 1
@@ -160,7 +174,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         write_report([], args.report)  # CI keeps an artefact either way
     print(
         f"valid: {folder} ({len(counts)} tables, {sum(counts.values())} rows"
-        + (", spans checked against seeds/" if seeds.is_dir() else "")
+        + ", spans inside their bodies"
+        + (", span texts equal to seeds/" if seeds.is_dir() else "")
+        + (", every byte as seeds/ and build/ rebuild it" if args.rebuild else "")
         + ")"
     )
     return 0
@@ -195,11 +211,13 @@ def cmd_draft(args: argparse.Namespace) -> int:
         from pak_afghan_diplomacy.tools.drafting.checkout import draft_article
     except ImportError:
         return _needs("build")
+    if args.out == "":
+        _say("draft: --out '' names no file; leave --out out to print the draft")
+        return EXIT_USAGE
     out = Path(args.out) if args.out else None
-    if out is not None and out.exists():
-        problem = Problem(
-            str(out), check="exists", message="will not overwrite a file: choose another path or delete it"
-        )
+    if out is not None and (out.exists() or out.is_symlink()):
+        what = "write through a symbolic link (even one pointing nowhere)" if out.is_symlink() else "overwrite a file"
+        problem = Problem(str(out), check="exists", message=f"will not {what}: choose another path or delete it")
         _report([problem], None)
         return 1
     try:
@@ -210,7 +228,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text)
         return 0
-    out.write_text(text, encoding="utf-8")
+    with open(out, "x", encoding="utf-8") as fh:  # O_EXCL: never through a link made meanwhile
+        fh.write(text)
     print(
         f"wrote the draft of {args.article_id} to {out}: compare it with build/{args.article_id}.yaml", file=sys.stderr
     )
@@ -284,7 +303,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    import json
+    import io
     import shutil
 
     import polars as pl
@@ -292,9 +311,13 @@ def cmd_info(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     import pak_afghan_diplomacy as pad
+    from pak_afghan_diplomacy.pipeline.publish.untrusted import MAX_RESOURCE_BYTES, load_descriptor, read_regular
 
-    folder = Path(args.path) if args.path else pad.data_dir()
-    desc = json.loads(folder.joinpath("datapackage.json").read_text(encoding="utf-8"))
+    if args.path == "":
+        _say("info: --path '' names no folder")
+        return EXIT_USAGE
+    folder = Path(args.path) if args.path is not None else Path(str(pad.data_dir()))
+    desc = load_descriptor(folder)  # bounded, a regular file: a FIFO or a deep array is refused
     # Rich wraps every cell to the terminal (or 100 columns in a pipe): nothing runs off the edge.
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
     console = Console(file=sys.stdout, width=width, highlight=False, markup=False, emoji=False)
@@ -304,14 +327,16 @@ def cmd_info(args: argparse.Namespace) -> int:
     tables.add_column("table", no_wrap=True)
     tables.add_column("rows", justify="right", no_wrap=True)
     tables.add_column("what it holds", overflow="fold", ratio=1)
+    articles = None
     for r in desc["resources"]:
         if r["format"] == "parquet":
-            with folder.joinpath(r["path"]).open("rb") as fh:
-                rows = pl.scan_parquet(fh).select(pl.len()).collect().item()
-            tables.add_row(r["name"], str(rows), r.get("description", ""))
+            frame = pl.read_parquet(io.BytesIO(read_regular(folder / r["path"], MAX_RESOURCE_BYTES, inside=folder)))
+            tables.add_row(r["name"], str(frame.height), r.get("description", ""))
+            if r["name"] == "articles":
+                articles = frame.sort("article_id")
     console.print(tables)
-    with folder.joinpath("parquet", "articles.parquet").open("rb") as fh:
-        articles = pl.read_parquet(fh).sort("article_id")
+    if articles is None:
+        return 0
     # Sources as a list, not a table: a URL folded across a cell's lines can be neither clicked nor copied.
     console.print(f"sources ({articles.height} articles)")
     for a in articles.iter_rows(named=True):
@@ -377,6 +402,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--path", help="the package folder (default: the installed package)")
     v.add_argument("--seeds", help="seed folder to check spans against (default: <path>/../seeds if present)")
     v.add_argument("--report", type=Path, help="write every problem to this .csv or .json file")
+    v.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="in a checkout: also rebuild from seeds/ and build/ and compare every byte (detects any change)",
+    )
     v.set_defaults(func=cmd_validate)
 
     n = sub.add_parser(
@@ -475,16 +505,35 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         _say(f"{args.command}: out of memory")
         return EXIT_ENVIRONMENT
+    except RecursionError:  # before Exception: no hostile nesting ends as "internal error"
+        _say(f"{args.command}: a file is nested too deeply to read (a JSON or YAML bomb?)")
+        return EXIT_FAILED
     except Exception as exc:
         if args.command in READS_PACKAGE and _malformed(exc):
             _say(f"{args.command}: the data package is malformed ({type(exc).__name__}: {exc})")
             _say("run `pak-afghan-diplomacy validate` for every problem in it")
             return EXIT_FAILED
-        if os.environ.get("PAD_DEBUG"):
+        return _internal(args.command, exc)
+    except BaseException as exc:  # polars' Rust panics arrive as pyo3's PanicException, a BaseException
+        if type(exc).__name__ != "PanicException":
             raise
-        _say(f"{args.command}: internal error, please report it: {type(exc).__name__}: {exc}")
+        if args.command in READS_PACKAGE:
+            _say(f"{args.command}: a file of the data package could not be read (the reader panicked: {exc})")
+            _say("run `pak-afghan-diplomacy validate` for every problem in it")
+            return EXIT_FAILED
+        return _internal(args.command, exc)
+
+
+def _internal(command: str, exc: BaseException) -> int:
+    """A bug: exit 4 with a sentence, and with PAD_DEBUG=1 the traceback too (still exit 4, not 1)."""
+    if os.environ.get("PAD_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    _say(f"{command}: internal error, please report it: {type(exc).__name__}: {exc}")
+    if not os.environ.get("PAD_DEBUG"):
         _say("(set PAD_DEBUG=1 to see the traceback)")
-        return EXIT_INTERNAL
+    return EXIT_INTERNAL
 
 
 READS_PACKAGE = ("info", "export", "plot")  # commands that trust the published package's shape

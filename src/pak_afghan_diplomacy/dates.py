@@ -77,6 +77,27 @@ def check(value: str) -> str | None:
     return None
 
 
+EARLIEST_YEAR = 1900  # a date before this is a typo, not a diplomatic report
+
+
+def implausible(value: str, today: dt.date | None = None) -> tuple[str, str] | None:
+    """(check, why) if a part of `value` lies after `today` or wholly before EARLIEST_YEAR, else None.
+
+    Each end of an interval is checked on its own: `2023-07-21/9999-12-31` and `../2999` are
+    typos however open the other end is. A reduced date may reach past today (`2026` in 2026).
+    """
+    today = today or dt.date.today()
+    for part in value.split("/"):
+        if part == OPEN:
+            continue
+        lo, hi = _single(part)
+        if lo > today:
+            return "future date", f"{part} lies in the future (after {today.isoformat()}): a typo?"
+        if hi.year < EARLIEST_YEAR:
+            return "implausible date", f"{part} is before {EARLIEST_YEAR}: a typo?"
+    return None
+
+
 def overlap(a: Bounds, b: Bounds) -> bool:
     """Whether two (possibly open) spans share a day."""
     a_lo, a_hi = a

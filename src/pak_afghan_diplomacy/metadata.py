@@ -112,6 +112,7 @@ class Citation:
     text: str
     bibtex: str
     articles: list[dict[str, Any]]
+    sha256: str | None = None  # of the cited package's datapackage.json: compare with the CHANGELOG's
 
     def __str__(self) -> str:
         lines = [self.text]
@@ -187,8 +188,11 @@ def sources_of(package: dict[str, Any], load: Any, record_id: str) -> set[str] |
     return found if hit else None
 
 
-def cite(package: dict[str, Any], load: Any, record_ids: Iterable[str]) -> Citation:
-    """Citation text and BibTeX from the descriptor; with record ids of any kind, the articles behind them."""
+def cite(package: dict[str, Any], load: Any, record_ids: Iterable[str], sha256: str | None = None) -> Citation:
+    """Citation text and BibTeX from the descriptor; with record ids of any kind, the articles behind them.
+
+    `sha256` (of the descriptor's bytes) goes into the text, so a citation pins the exact release.
+    """
     import polars as pl
 
     title, version = package["title"], package["version"]
@@ -199,6 +203,8 @@ def cite(package: dict[str, Any], load: Any, record_ids: Iterable[str]) -> Citat
     url = package.get("homepage")
     if url:
         text += f" {url}"
+    if sha256:
+        text += f" datapackage.json sha256 {sha256}."
     bibtex = (
         f"@misc{{{package['name'].replace('-', '_')}_{version.replace('.', '_')},\n"
         f"  author = {{{{{authors}}}}},\n  title = {{{title}}},\n  year = {{{year}}},\n"
@@ -224,7 +230,7 @@ def cite(package: dict[str, Any], load: Any, record_ids: Iterable[str]) -> Citat
         articles = frame.select([c for c in cols if c in frame.columns]).to_dicts()
         for a in articles:
             a.setdefault("url", None)
-    return Citation(text, bibtex, articles)
+    return Citation(text, bibtex, articles, sha256)
 
 
 def search(load: Any, text: str, limit: int, min_score: float) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -45,8 +46,18 @@ def _sort_key(p: Problem) -> tuple:
 
 # Characters refused in published text: C0 and C1 controls but tab, newline and carriage return
 # (a seed saved on Windows has CRLF line ends), DEL, and those that reorder or hide text on
-# screen: bidi marks, embeddings, overrides and isolates, line and paragraph separators.
-_HIDING = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+# screen: every format character (Unicode category Cf: bidi marks, embeddings, overrides and
+# isolates, zero-width space and joiners, word joiner, soft hyphen, BOM, tag characters), line and
+# paragraph separators, and the non-characters (U+FDD0-U+FDEF and the last two of every plane).
+# FORMAT_CHARS is category Cf of Unicode 14 (Python 3.11) written out, so no import scans the
+# code space; a test checks it against the running Python's `unicodedata`.
+FORMAT_CHARS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+_HIDING = "\x7f-\x9f\u2028\u2029" + FORMAT_CHARS + NONCHARACTERS
 REFUSED_CHARS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_HIDING}]")
 _TERMINAL = re.compile(f"[\x00-\x08\x0b-\x1f{_HIDING}]")  # all of those, and CR, for a terminal
 _SHOWN = re.compile(f"[\x00-\x1f{_HIDING}]")  # and newline and tab, for one table cell
@@ -67,7 +78,18 @@ def _escape(ch: str) -> str:
     if ch in named:
         return named[ch]
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def char_at(text: str, i: int) -> str:
+    """`U+200B at character 8 (ZERO WIDTH SPACE)`: where a character that cannot be seen is, and which."""
+    import unicodedata
+
+    ch = text[i]
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} at character {i + 1}" + (f" ({name})" if name else "")
 
 
 def _clip(text: str | None, width: int) -> str:
@@ -126,13 +148,26 @@ def write_report(problems: Iterable[Problem], path: Path) -> None:
     """All problems as CSV or JSON (by the file's suffix), for CI."""
     items = [asdict(p) for p in sorted(problems, key=_sort_key)]
     if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(items, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _write_whole(path, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(Problem.__dataclass_fields__), lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: _cell(v) for k, v in item.items()} for item in items)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    _write_whole(path, buf.getvalue())
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """`text` into `path` through a temporary file beside it: a full disk leaves no empty report."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def key_text(values: Iterable[Any]) -> str:

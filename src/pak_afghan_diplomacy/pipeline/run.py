@@ -131,6 +131,11 @@ def build(
     A target that is not ours to replace is refused before any work (and again under the lock).
     """
     target = out or layout.datasets
+    for inputs in (layout.seeds, layout.curation):  # the inputs are never written, not even below them
+        if target.resolve().is_relative_to(inputs.resolve()):
+            raise publish.OutputRefused(
+                target, f"lies inside {inputs.name}/, which a build never writes: refusing to publish there"
+            )
     publish.check_target(target)
     frames, _ = make_tables(layout, progress)
     publish.write_atomic(publish.render(frames), target)

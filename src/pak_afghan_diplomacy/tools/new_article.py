@@ -10,12 +10,16 @@ person has reviewed every item.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from pak_afghan_diplomacy.pipeline.article import candidates, coverage
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
+from pak_afghan_diplomacy.pipeline.publish.untrusted import Refused, read_regular
 from pak_afghan_diplomacy.pipeline.read import curation
 from pak_afghan_diplomacy.pipeline.read.seeds import PINS, read_seeds
 from pak_afghan_diplomacy.pipeline.read.unfinished import PLACEHOLDER, PROPOSED
@@ -150,33 +154,101 @@ def _undrafted(article_id: str, text: str, known_names: set[str]) -> list[str]:
     return out
 
 
-def add(source: Path, seeds_dir: Path, curation_dir: Path) -> tuple[str, Path]:
-    """Copy `source` into seeds/, pin it, write its pre-filled curation. Returns (article_id, file)."""
+MAX_SEED_BYTES = 64 << 20  # an article; a larger file is not one
+_STAGING = ".new-article-"  # temporary files beside their targets, cleared by the next run
+
+
+def _source_text(source: Path) -> tuple[bytes, str]:
+    """The bytes and text of the article to add: a regular UTF-8 file with words in it."""
     label = str(source)
-    if not source.is_file():
-        raise BuildError([Problem(label, check="missing file", message="no such file")])
-    data = source.read_bytes()
-    if not data.strip():
-        raise BuildError([Problem(label, check="empty", message="the file is empty")])
+    try:
+        data = read_regular(source, MAX_SEED_BYTES)
+    except FileNotFoundError:
+        raise BuildError([Problem(label, check="missing file", message="no such file")]) from None
+    except Refused as exc:
+        raise BuildError([Problem(label, check="not a file", message=exc.reason)]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         why = f"not UTF-8: {exc.reason} at byte {exc.start}"
         raise BuildError([Problem(label, check="encoding", message=why)]) from None
+    if not text.strip():  # Unicode whitespace too: NBSP, U+3000, U+2028
+        raise BuildError([Problem(label, check="empty", message="the file holds no text (empty, or only spaces)")])
+    if curation.wordless(text, (label, None, "")):
+        raise BuildError([Problem(label, check="no words", message="the file holds no words: not an article")])
+    return data, text
+
+
+def _half_added(seeds_dir: Path, curation_dir: Path, digest: str) -> str | None:
+    """The id of an earlier `new-article` of these bytes that was stopped before it finished."""
+    tail = f"_{digest[:16]}"
+    for path in [*seeds_dir.glob(f"*{tail}.txt"), *curation_dir.glob(f"*{tail}.yaml")]:
+        if path.is_file() and not path.is_symlink():
+            return path.stem
+    return None
+
+
+def _put(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file beside it, flushed, then renamed."""
+    tmp = path.with_name(f"{_STAGING}{os.getpid()}-{path.name}")
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _clear_staging(*folders: Path) -> None:
+    for folder in folders:
+        for stale in folder.glob(f"{_STAGING}*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def add(source: Path, seeds_dir: Path, curation_dir: Path) -> tuple[str, Path]:
+    """Copy `source` into seeds/, pin it, write its pre-filled curation. Returns (article_id, file).
+
+    Atomic for a reader of the checkout: everything is checked and the curation drafted before
+    anything is written; then the curation file, the seed and its pin are put in place, each
+    whole. A run stopped in between (killed, disk full) leaves files a re-run recognises by the
+    seed's hash and completes; nothing already written is replaced.
+    """
+    data, text = _source_text(source)
+    for folder, what in ((seeds_dir, "seeds/"), (curation_dir, "build/")):
+        if not folder.is_dir() or folder.is_symlink():  # exit 3 before anything is written
+            raise FileNotFoundError(errno.ENOENT, f"no {what} folder: run new-article in a checkout", str(folder))
+    _clear_staging(seeds_dir, curation_dir)
     digest = hashlib.sha256(data).hexdigest()
+    article_id = _half_added(seeds_dir, curation_dir, digest)
     seeds, problems = read_seeds(seeds_dir)
+    if article_id is not None:  # the half-added article's own problems are what this run repairs
+        problems = [p for p in problems if p.where != f"seeds/{article_id}.txt"]
     if problems:
         raise BuildError(problems)
-    if any(s.sha256 == digest for s in seeds.values()):
-        raise BuildError([Problem(label, check="duplicate", message="this article is already a seed")])
-    prefix = max((int(a[:3]) for a in seeds if a[:3].isdigit()), default=-1) + 1
-    article_id = f"{prefix:03d}_{digest[:16]}"
-    cur, _ = curation.read(curation_dir, seeds)
-    names = coverage.known_names(cur) if cur else set()
-    context = drafting_context(curation_dir) if cur else None
+    seed_path = seeds_dir / f"{(article_id or '')}.txt"
     target = curation_dir / f"{article_id}.yaml"
-    (seeds_dir / f"{article_id}.txt").write_bytes(data)
-    with (seeds_dir / PINS).open("a", encoding="utf-8") as fh:
-        fh.write(f"{digest}  {article_id}.txt\n")
-    target.write_text(prefill(article_id, text, names, context), encoding="utf-8")
+    if article_id is not None and article_id in seeds and target.is_file():
+        raise BuildError([Problem(str(source), check="duplicate", message="this article is already a seed")])
+    if article_id is None and any(s.sha256 == digest for s in seeds.values()):
+        raise BuildError([Problem(str(source), check="duplicate", message="this article is already a seed")])
+    if article_id is None:
+        prefix = max((int(a[:3]) for a in seeds if a[:3].isdigit()), default=-1) + 1
+        article_id = f"{prefix:03d}_{digest[:16]}"
+        seed_path, target = seeds_dir / f"{article_id}.txt", curation_dir / f"{article_id}.yaml"
+    if not target.is_file():
+        others = {k: v for k, v in seeds.items() if k != article_id}
+        cur, _ = curation.read(curation_dir, others)
+        names = coverage.known_names(cur) if cur else set()
+        context = drafting_context(curation_dir) if cur else None
+        _put(target, prefill(article_id, text, names, context).encode("utf-8"))
+    if not (seed_path.is_file() and hashlib.sha256(seed_path.read_bytes()).hexdigest() == digest):
+        _put(seed_path, data)
+    if article_id not in seeds:
+        pins = seeds_dir / PINS
+        line = f"{digest}  {article_id}.txt\n"
+        held = pins.read_bytes() if pins.is_file() else b""
+        _put(pins, held + (b"" if not held or held.endswith(b"\n") else b"\n") + line.encode("utf-8"))
     return article_id, target

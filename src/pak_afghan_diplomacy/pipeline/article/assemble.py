@@ -17,7 +17,7 @@ import polars as pl
 from pak_afghan_diplomacy.pipeline.problems import Problem, key_text
 from pak_afghan_diplomacy.pipeline.read.curation import Article, Span, resolve_evidence
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
-from pak_afghan_diplomacy.schema import MODELS
+from pak_afghan_diplomacy.schema import MODELS, codes
 from pak_afghan_diplomacy.schema.frictionless import keys, polars_schema
 
 
@@ -115,6 +115,7 @@ class Builder:
         self.distinct_persons: dict[str, frozenset[str]] = {}  # person -> persons declared distinct from it
         self.conflicts: list[tuple[str, Any]] = []
         self.canonical_names: set[str] = set()
+        self.person_keys: dict[str, tuple[str, str, int | None, bool]] = {}  # folded name -> person, file, line, noted
         self.posts: dict[str, str] = {}  # post id -> its one title
         self.post_wordings: dict[str, tuple[str, ...]] = {}  # post id -> its title and aliases
         self.role_posts: dict[str, str] = {}  # role id -> post id
@@ -132,6 +133,12 @@ class Builder:
                 message=message,
             )
         )
+
+    def country(self, item: Any, key: str, where: str, fieldname: str) -> None:
+        """A problem if `item[key]` is set and is no ISO 3166-1 alpha-3 country (`XYZ` has the shape only)."""
+        code = item.get(key)
+        if code is not None and not codes.country(code):
+            self.problem(where, line_of(item, key), fieldname, "code", code, "not an ISO 3166-1 alpha-3 country code")
 
     def registry_ids(self, section: str, items: list[Any]) -> dict[str, Any]:
         """New records of a section by id; an id seen before (in any registry file) is an error."""

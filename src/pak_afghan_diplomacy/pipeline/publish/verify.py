@@ -16,9 +16,17 @@ import polars as pl
 
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.publish.atomic import DESCRIPTOR
+from pak_afghan_diplomacy.pipeline.publish.untrusted import (
+    MAX_RESOURCE_BYTES,
+    Refused,
+    load_descriptor,
+    read_regular,
+)
 from pak_afghan_diplomacy.pipeline.whole import cells, checks
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import polars_schema, table_schema
+
+BYTES_SLACK = 1 << 20  # how far past its declared `bytes` a file is still read, to say what changed
 
 # polars would decompress these silently; a table file is plain CSV or Parquet.
 _COMPRESSED = {
@@ -36,13 +44,20 @@ def compressed(data: bytes) -> str | None:
 
 
 def read_table(name: str, data: bytes, fmt: str) -> pl.DataFrame:
-    """A table from the bytes of its CSV or Parquet file, with the model's column types."""
+    """A table from the bytes of its CSV or Parquet file, with the model's column types.
+
+    A hostile file can make polars' Rust code panic (`PanicException` is a BaseException): that is
+    a file that cannot be read, raised as ValueError like any other.
+    """
     kind = compressed(data)
     if kind:
         raise ValueError(f"the file is {kind}-compressed; decompress it first")
-    if fmt == "parquet":
-        return pl.read_parquet(io.BytesIO(data))
-    return pl.read_csv(io.BytesIO(data), schema=polars_schema(MODELS[name]), encoding="utf8")
+    try:
+        if fmt == "parquet":
+            return pl.read_parquet(io.BytesIO(data))
+        return pl.read_csv(io.BytesIO(data), schema=polars_schema(MODELS[name]), encoding="utf8")
+    except pl.exceptions.PanicException as exc:
+        raise ValueError(f"the reader gave up on it ({str(exc).splitlines()[0][:200]})") from None
 
 
 def verify(folder: Path, seeds_dir: Path | None = None) -> tuple[list[Problem], dict[str, int]]:
@@ -60,9 +75,10 @@ def verify(folder: Path, seeds_dir: Path | None = None) -> tuple[list[Problem], 
         raise NotADirectoryError(errno.ENOTDIR, "not a package folder", str(folder))
     if (folder / DESCRIPTOR).is_dir():
         raise IsADirectoryError(errno.EISDIR, "a folder where datapackage.json should be", label)
-    raw = (folder / DESCRIPTOR).read_bytes()  # FileNotFoundError: no package here
     try:
-        desc: Any = json.loads(raw.decode("utf-8"))
+        desc: Any = load_descriptor(folder)  # FileNotFoundError: no package here
+    except Refused as exc:
+        return [Problem(label, check="refused", message=exc.reason)], {}
     except UnicodeDecodeError as exc:
         return [Problem(label, check="encoding", message=f"not UTF-8: {exc.reason} at byte {exc.start}")], {}
     except json.JSONDecodeError as exc:
@@ -137,7 +153,34 @@ def _resources(desc: dict[str, Any], label: str, problems: list[Problem]) -> dic
         problems.append(Problem(label, field="resources", check="shape", message="expected a list of resources"))
         return {}
     out: dict[str, dict[str, Any]] = {}
+    expected = {name + suffix for name in MODELS for suffix in ("", "-csv")}
+    if len(found) > 2 * len(expected):
+        message = f"{len(found):,} resources; a package of these tables has {len(expected)}: not read"
+        problems.append(Problem(label, field="resources", check="shape", message=message))
+        return {}
     for i, res in enumerate(found):
+        if isinstance(res, dict) and isinstance(res.get("name"), str) and res["name"] in out:
+            problems.append(
+                Problem(
+                    label,
+                    field=f"resources[{i}].name",
+                    check="duplicate resource",
+                    value=res["name"][:40],
+                    message="a second resource of this name: a reader could take either",
+                )
+            )
+            continue
+        if isinstance(res, dict) and isinstance(res.get("name"), str) and res["name"] not in expected:
+            problems.append(
+                Problem(
+                    label,
+                    field=f"resources[{i}].name",
+                    check="unknown resource",
+                    value=res["name"][:40],
+                    message="not one of the package's tables (in Parquet, or -csv): no file of it is read",
+                )
+            )
+            continue
         if not isinstance(res, dict) or not isinstance(res.get("name"), str):
             problems.append(
                 Problem(
@@ -162,22 +205,39 @@ def _resource_bytes(folder: Path, res: dict[str, Any], where: str, problems: lis
         )
         return None
     path = folder / rel
-    if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
-        problems.append(
-            Problem(
-                where,
-                field="path",
-                check="file exists",
-                value=rel,
-                message="the resource file is missing (or not a file inside the package)",
+    declared = res.get("bytes")
+    limit = MAX_RESOURCE_BYTES
+    if isinstance(declared, int) and not isinstance(declared, bool) and 0 <= declared < limit - BYTES_SLACK:
+        # never read far past what the descriptor says: a slightly longer file (an edit) is read and
+        # fails `bytes`, `hash` and the rest; a much longer one is refused unread
+        limit = declared + BYTES_SLACK
+    try:
+        data = read_regular(path, limit, inside=folder)
+    except Refused as exc:
+        if limit != MAX_RESOURCE_BYTES and "more than" in exc.reason:
+            problems.append(
+                Problem(
+                    where,
+                    field="bytes",
+                    check="bytes",
+                    value=rel,
+                    message=f"the descriptor says {declared:,} bytes; the file {exc.reason}",
+                )
             )
+        else:
+            problems.append(
+                Problem(where, field="path", check="file exists", value=rel, message=f"the file {exc.reason}")
+            )
+        return None
+    except FileNotFoundError:
+        problems.append(
+            Problem(where, field="path", check="file exists", value=rel, message="the resource file is missing")
         )
         return None
-    try:
-        return path.read_bytes()
     except OSError as exc:
         problems.append(Problem(where, field="path", check="readable", value=rel, message=f"cannot read: {exc}"))
         return None
+    return data
 
 
 def _seed_texts(seeds_dir: Path, articles: pl.DataFrame, problems: list[Problem]) -> dict[str, str]:
@@ -188,7 +248,10 @@ def _seed_texts(seeds_dir: Path, articles: pl.DataFrame, problems: list[Problem]
         path = seeds_dir / Path(str(name)).name
         skipped = "; its spans were not checked"
         try:
-            data = path.read_bytes()
+            data = read_regular(path, MAX_RESOURCE_BYTES)
+        except Refused as exc:
+            problems.append(Problem(label, check="seed", message=f"the article's seed {exc.reason}{skipped}"))
+            continue
         except OSError as exc:
             reason = "missing" if isinstance(exc, FileNotFoundError) else f"unreadable ({exc.strerror or exc})"
             problems.append(Problem(label, check="seed", message=f"the article's seed is {reason}{skipped}"))
@@ -203,3 +266,47 @@ def _seed_texts(seeds_dir: Path, articles: pl.DataFrame, problems: list[Problem]
         except UnicodeDecodeError as exc:
             problems.append(Problem(label, check="encoding", message=f"not UTF-8 at byte {exc.start}{skipped}"))
     return texts
+
+
+def rebuild_problems(folder: Path, root: Path) -> list[Problem]:
+    """Build `root` (seeds/ and build/) into a temporary folder and compare every file with `folder`'s bytes.
+
+    What the hash, schema and span checks cannot see (a package rewritten through our own renderer,
+    its hashes recomputed) this does: any byte that the checkout would not publish is a problem.
+    """
+    import tempfile
+
+    from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
+
+    with tempfile.TemporaryDirectory(prefix="pad-rebuild-") as tmp:
+        out = Path(tmp) / "datasets"
+        try:
+            build(Layout(root), out)
+        except BuildError as err:
+            return [
+                Problem(
+                    str(root), check="rebuild", message=f"the checkout does not build ({len(err.problems)} problems)"
+                ),
+                *err.problems,
+            ]
+        ours = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
+        theirs = {
+            p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()
+        }
+        problems = [
+            Problem(rel, check="rebuild", message="not in the package the checkout builds")
+            for rel in theirs.keys() - ours.keys()
+        ]
+        for rel, path in ours.items():
+            if rel not in theirs:
+                problems.append(Problem(rel, check="rebuild", message="missing: the checkout builds this file"))
+                continue
+            try:
+                same = read_regular(theirs[rel], path.stat().st_size, inside=folder) == path.read_bytes()
+            except (Refused, OSError) as exc:
+                same, why = False, str(getattr(exc, "reason", exc))
+            else:
+                why = "its bytes differ from what seeds/ and build/ build"
+            if not same:
+                problems.append(Problem(rel, check="rebuild", message=why))
+    return sorted(problems)

@@ -95,7 +95,7 @@ REGISTRY_SPEC: dict[str, F] = {
                     "person": F("str"),
                     "group": F("str"),
                     "unnamed": F("str"),
-                    "count": F("int"),
+                    "count": F("int", least=1),
                     "side": F("str", required=True),
                     "participation": F("str", required=True, choices=vocab.PARTICIPATIONS),
                     "basis": _BASIS,
@@ -174,7 +174,11 @@ ARTICLE_SPEC: dict[str, F] = {
             "body": F("map", required=True, item={"start": F("str", required=True), "end": F("str", required=True)}),
             "exclusions": F(
                 "list",
-                item={"quote": F("str", required=True), "occurrence": F("int"), "reason": F("str", required=True)},
+                item={
+                    "quote": F("str", required=True),
+                    "occurrence": yamlfile.OCCURRENCE,
+                    "reason": F("str", required=True),
+                },
             ),
         },
     ),
@@ -231,7 +235,7 @@ ARTICLE_SPEC: dict[str, F] = {
         item={
             "id": _ID,
             "text": F("str", required=True),
-            "occurrence": F("int"),
+            "occurrence": yamlfile.OCCURRENCE,
             "mode": F("str", required=True, choices=vocab.STATEMENT_MODES),
             "attribution_kind": F("str", choices=vocab.ATTRIBUTION_KINDS),
             "speaker": F("str", nullable=True),
@@ -240,7 +244,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "attribution_basis": _BASIS,
             "attribution_note": _NOTE,
             "context": F("str", nullable=True),
-            "context_occurrence": F("int"),
+            "context_occurrence": yamlfile.OCCURRENCE,
             "setting": F("str", nullable=True, choices=vocab.SETTINGS),
             "reported_via": F("str", nullable=True, choices=vocab.REPORTED_VIA),
             "reported_via_organization": F("str", nullable=True),
@@ -293,7 +297,7 @@ ARTICLE_SPEC: dict[str, F] = {
         "list",
         item={
             "quote": F("str", required=True),
-            "occurrence": F("int"),
+            "occurrence": yamlfile.OCCURRENCE,
             "reason": F("str", required=True),
             "proposed": _PROPOSED,
         },

@@ -128,6 +128,7 @@ def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
     """Every pinned seed, checked: present, a regular file inside seeds/, hash, UTF-8, not empty."""
     pins, problems = read_pins(seeds_dir)
     seeds: dict[str, Seed] = {}
+    by_digest: dict[str, Seed] = {}
     root = seeds_dir.resolve()
     on_disk = {p.name for p in seeds_dir.glob("*.txt")}
     for name in sorted(on_disk - set(pins)):
@@ -174,5 +175,11 @@ def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
             problems.append(Problem(label, check="encoding", message=f"not UTF-8: {exc.reason} at byte {exc.start}"))
             continue
         article_id = name.removesuffix(".txt")
-        seeds[article_id] = Seed(article_id, name, path, actual)
+        if twin := by_digest.get(actual):
+            # one article added twice would count as a second source of everything it reports
+            problems.append(
+                Problem(label, check="duplicate seed", message=f"the same bytes as seeds/{twin.file_name}: remove one")
+            )
+            continue
+        seeds[article_id] = by_digest[actual] = Seed(article_id, name, path, actual)
     return seeds, problems

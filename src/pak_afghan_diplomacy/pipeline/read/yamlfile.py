@@ -10,6 +10,7 @@ pure-Python one; the construction, and so every check, is the same Python code.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Any, ClassVar
 
 import yaml
 
+from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.dates import check as check_date
-from pak_afghan_diplomacy.pipeline.problems import REFUSED_CHARS, Problem, printable
+from pak_afghan_diplomacy.pipeline.problems import REFUSED_CHARS, Problem, char_at, printable
 
 
 class LineDict(dict):
@@ -26,6 +28,12 @@ class LineDict(dict):
 
     line: int = 0
     lines: dict[str, int]
+
+
+class RawInt(int):
+    """A whole number typed another way (`042`, `0x2a`, `4_2`), remembering how, for messages."""
+
+    raw: str
 
 
 class LineList(list):
@@ -161,15 +169,32 @@ class _Builder:
                         field=self.path() or None,
                         check="control character",
                         value=printable(value[max(0, m.start() - 10) : m.start() + 10]),
-                        message=f"U+{ord(m.group()):04X} at character {m.start() + 1}: control and bidi "
-                        "characters hide or reorder text; remove it",
+                        message=f"{char_at(value, m.start())}: control, format (zero-width, bidi, tag) "
+                        "and non-characters hide or reorder text; remove it",
+                    )
+                )
+            elif not unicodedata.is_normalized("NFC", value):
+                i = _first_unnormalized(value)
+                self.problems.append(
+                    Problem(
+                        self.label,
+                        line=line,
+                        field=self.path() or None,
+                        check="not NFC",
+                        value=printable(value[max(0, i - 10) : i + 10]),
+                        message=f"{char_at(value, i)}: the text is not in Unicode NFC (a letter and its accent "
+                        "stored apart?); retype it or normalise the file to NFC",
                     )
                 )
             return value
         make = _Loader._scalars.get(tag)
         if make is None:
             raise _Refused(line, f"invalid YAML: unsupported tag {_show(tag)}")
-        return make(self.loader, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
+        made = make(self.loader, yaml.ScalarNode(tag, value, event.start_mark, event.end_mark))
+        if type(made) is int and value != str(made):
+            made = RawInt(made)  # `042` is 34 to YAML: a message must show what the curator typed
+            made.raw = value
+        return made
 
     def alias(self, anchor: str, line: int | None) -> None:
         if anchor not in self.anchors:
@@ -229,6 +254,18 @@ class _Builder:
         target[key] = value
         target.lines[str(key)] = frame.key_line
         frame.key = _NO_KEY
+
+
+def _first_unnormalized(value: str) -> int:
+    """The index of the first character NFC would change (a singleton, or a mark that composes)."""
+    for i, ch in enumerate(value):
+        if unicodedata.normalize("NFC", ch) != ch:
+            return i
+        if i and unicodedata.combining(ch):
+            pair = value[i - 1 : i + 1]
+            if unicodedata.normalize("NFC", pair) != pair:
+                return i - 1
+    return 0
 
 
 def _flow_too_deep(data: bytes) -> int | None:
@@ -321,6 +358,10 @@ class F:
     nullable: bool = False
     item: dict[str, F] | None = None  # the spec of each mapping in a list, or of a map
     choices: tuple[str, ...] | None = None
+    least: int | None = None  # the smallest whole number allowed (an `occurrence` counts from 1)
+
+
+INT64 = (-(2**63), 2**63 - 1)  # every whole number is published as Int64
 
 
 def _where(container: Any, key: Any, fallback: int | None) -> int | None:
@@ -394,7 +435,24 @@ def check_value(value: Any, f: F, label: str, path: str, line: int | None) -> li
         return _check_evidence(value, label, path, line)
     pytype, words = expect[f.kind]
     if not isinstance(value, pytype) or (pytype is int and isinstance(value, bool)):
+        raw = getattr(value, "raw", None)
+        if raw is not None:  # an unquoted `042`: say what YAML made of it, not only the number
+            message = f"expected {words}: unquoted, YAML reads {raw} as the number {int(value)}; quote it"
+            return [Problem(label, line=line, field=path, check="type", value=raw, message=message)]
         return [Problem(label, line=line, field=path, check="type", value=_show(value), message=f"expected {words}")]
+    if f.kind == "int" and not (max(INT64[0], f.least if f.least is not None else INT64[0]) <= value <= INT64[1]):
+        lowest = f.least if f.least is not None else INT64[0]
+        return [
+            Problem(
+                label,
+                line=line,
+                field=path,
+                check="range",
+                value=_show(value),
+                message=f"expected a whole number from {lowest:,} to {INT64[1]:,}"
+                + (" (it counts from 1)" if lowest == 1 else ""),
+            )
+        ]
     if f.kind == "str" and not value.strip():
         return [Problem(label, line=line, field=path, check="empty", message="expected non-empty text")]
     if f.choices is not None and value not in f.choices:
@@ -410,6 +468,8 @@ def check_value(value: Any, f: F, label: str, path: str, line: int | None) -> li
         ]
     if f.kind == "date" and (why := check_date(value)):
         return [Problem(label, line=line, field=path, check="date", value=value, message=why)]
+    if f.kind == "date" and (bad := dates.implausible(value)):
+        return [Problem(label, line=line, field=path, check=bad[0], value=value, message=bad[1])]
     if f.kind == "list" and f.item is not None:
         problems: list[Problem] = []
         for i, item in enumerate(value):
@@ -420,7 +480,8 @@ def check_value(value: Any, f: F, label: str, path: str, line: int | None) -> li
     return []
 
 
-QUOTE_SPEC = {"quote": F("str", required=True), "occurrence": F("int")}
+OCCURRENCE = F("int", least=1)  # the n-th match of a quote in the body, counted from 1
+QUOTE_SPEC = {"quote": F("str", required=True), "occurrence": OCCURRENCE}
 
 
 def _check_evidence(value: Any, label: str, path: str, line: int | None) -> list[Problem]:
@@ -435,18 +496,6 @@ def _check_evidence(value: Any, label: str, path: str, line: int | None) -> list
                 problems.append(Problem(label, line=item_line, field=path, check="empty", message="empty quote"))
         elif isinstance(item, dict):
             problems += check_mapping(item, QUOTE_SPEC, label, path, item_line)
-            occ = item.get("occurrence")
-            if isinstance(occ, int) and occ < 1:
-                problems.append(
-                    Problem(
-                        label,
-                        line=item_line,
-                        field=f"{path}.occurrence",
-                        check="range",
-                        value=str(occ),
-                        message="occurrence counts from 1",
-                    )
-                )
         else:
             problems.append(
                 Problem(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -11,12 +10,10 @@ from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.article.records import furniture
 from pak_afghan_diplomacy.pipeline.read.curation import Article, Span
 from pak_afghan_diplomacy.pipeline.read.origin import line_of
-from pak_afghan_diplomacy.schema import vocab
+from pak_afghan_diplomacy.schema import codes, vocab
 
 if TYPE_CHECKING:
     from pak_afghan_diplomacy.pipeline.article.assemble import Builder
-
-EARLIEST_YEAR = 1900  # a publication date before this is a typo, not a diplomatic report
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
@@ -64,12 +61,29 @@ def article(b: Builder, a: Article) -> None:
     published = meta["published_date"]
     lo, hi = dates.bounds(published)
     b.published[a.article_id] = (published, meta["published_date_basis"])
-    line = line_of(meta, "published_date")
-    if lo is not None and lo > dt.date.today():
-        b.problem(a.label, line, "article.published_date", "future date", published, "lies in the future: a typo?")
-    if hi is not None and hi.year < EARLIEST_YEAR:
+    if meta["title_basis"] == "stated" and meta["title"] not in a.seed.text[a.body_start : a.body_end]:
         b.problem(
-            a.label, line, "article.published_date", "implausible date", published, f"before {EARLIEST_YEAR}: a typo?"
+            a.label,
+            line_of(meta, "title"),
+            "article.title",
+            "quote",
+            meta["title"],
+            "title_basis stated: the headline is printed in the body, verbatim (else title_basis: curated)",
+        )
+    if not codes.language(meta["language"]):
+        b.problem(
+            a.label, line_of(meta, "language"), "article.language", "code", meta["language"], "not an ISO 639-1 code"
+        )
+    # future and pre-1900 dates are refused as the curation is read (`dates.implausible`)
+    accessed = meta.get("accessed")
+    if accessed and lo is not None and (seen := dates.bounds(accessed)[1]) is not None and seen < lo:
+        b.problem(
+            a.label,
+            line_of(meta, "accessed"),
+            "article.accessed",
+            "date order",
+            accessed,
+            f"accessed before the article was published ({published}): a typo?",
         )
     if meta.get("url") and not meta.get("url_basis"):
         b.problem(

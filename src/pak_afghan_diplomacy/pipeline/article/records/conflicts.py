@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from pak_afghan_diplomacy.pipeline.article.records.people import fold
 from pak_afghan_diplomacy.pipeline.read.curation import Article
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
 from pak_afghan_diplomacy.schema.vocab import EVIDENCED_TABLES
@@ -102,6 +103,39 @@ def article(b: Builder, a: Article) -> None:
             b.evidence("conflicts", c["conflict"], a, b.spans(a, c, f"conflicts[{i}].evidence"), line_of(c))
 
 
+def _shared_spellings(b: Builder, frames: dict[str, pl.DataFrame], disputed: dict[str, set[str]]) -> None:
+    """One printed spelling given to two persons is a conflict to record, never a silent second match.
+
+    Refused unless a conflict lists the spelling's row: within one article (its "Durrani" is one
+    person), and across articles where the spelling is another person's canonical name ("Ishaq
+    Dar" printed for someone else). A surname two namesakes share across articles stays allowed.
+    """
+    persons = frames["persons"]
+    canonical = {fold(name): pid for pid, name in persons.select("person_id", "name").rows()}
+    own = {pid: fold(name) for pid, name in persons.select("person_id", "name").rows()}
+    printed = frames["person_names"].filter(pl.col("article_id").is_not_null())
+    first: dict[tuple[str, str], str] = {}
+    for name_id, person, name, article, where, line in printed.select(
+        "name_id", "person_id", "name", "article_id", "_where", "_line"
+    ).rows():
+        if name_id in disputed["person_names"]:
+            continue
+        form = fold(name)
+        other = first.setdefault((article, form), person)
+        owner = canonical.get(form)
+        if other == person and (owner in (None, person) or own.get(owner) == own.get(person)):
+            continue
+        b.problem(
+            where,
+            line,
+            "names.person",
+            "one spelling, two persons",
+            person,
+            f"{name!r} is given to {other if other != person else owner} too: if both are right, record a name "
+            "conflict listing the spellings; else correct the person",
+        )
+
+
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """Evidence for every evidenced record; then the records each conflict concerns, resolved."""
 
@@ -117,6 +151,7 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
             if rec["table"] in KEYS and not isinstance(ids := _record_ids(rec, frames), str):
                 wanted[rec["table"]].update(ids)
     existing = {t: set(_key(frames[t], t)) & ids for t, ids in wanted.items()}
+    _shared_spellings(b, frames, wanted)
     for i, (cid, c) in enumerate(b.conflicts):
         for j, rec in enumerate(c["records"]):
             fname = f"conflicts[{i}].records[{j}]"

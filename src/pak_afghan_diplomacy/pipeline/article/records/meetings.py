@@ -68,6 +68,7 @@ def _participants(b: Builder, mid: str, m: Any, i: int) -> None:
             )
         if p.get("count") is not None and p["count"] < 1:
             b.problem(where, line_of(p, "count"), f"{f}.count", "range", p["count"], "count is at least 1")
+        b.country(p, "side", where, f"{f}.side")
         key = person or group
         if person is not None:
             b.ref_later("persons", person, where, line_of(p, "person"), f"{f}.person")
@@ -104,6 +105,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
         if why := id_period_problem(mid, m["date"]):
             b.problem(where, line_of(m, "id"), f"meetings[{i}].id", "id and date", mid, why)
         placed = m.get("city") or m.get("country")
+        b.country(m, "country", where, f"meetings[{i}].country")
         if placed and not m.get("place_basis"):
             b.problem(
                 where,
@@ -238,8 +240,41 @@ def article(b: Builder, a: Article) -> None:
         b.evidence("meeting_participants", f"{p['meeting']}:{key}", a, b.spans(a, p, f"{f}.evidence"), line_of(p))
 
 
+def _part_of(b: Builder, meetings: pl.DataFrame) -> None:
+    """`part_of` is a tree (no cycle) and a part lies inside the dates of what it is part of."""
+    rows = {
+        mid: (parent, (lo, hi), where, line)
+        for mid, parent, lo, hi, where, line in meetings.select(
+            "meeting_id", "part_of", "date_earliest", "date_latest", "_where", "_line"
+        ).rows()
+    }
+    for mid, (parent, span, where, line) in rows.items():
+        if parent is None or parent == mid or parent not in rows:
+            continue  # itself and unknown ids are reported where the registry is read
+        seen = [mid]
+        up = parent
+        while up is not None and up in rows and up not in seen:
+            seen.append(up)
+            up = rows[up][0]
+        if up == mid:
+            loop = " -> ".join([*seen, mid])
+            b.problem(where, line, "part_of", "part_of cycle", mid, f"part_of goes round in a circle: {loop}")
+            continue
+        outer = rows[parent][1]
+        if not dates.inside(span, outer):
+            b.problem(
+                where,
+                line,
+                "part_of",
+                "date outside bounds",
+                mid,
+                f"dated outside {parent}, which it is part of: a part lies within the dates of the whole",
+            )
+
+
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """How many articles report each meeting; a meeting no article reports is an error."""
+    _part_of(b, frames["meetings"])
     counts = frames["meeting_sources"].group_by("meeting_id").len()
     sources = dict(zip(counts["meeting_id"], counts["len"], strict=True))
     meetings = frames["meetings"]

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
-    for oid, o in records["organizations"].items():
+    for i, (oid, o) in enumerate(records["organizations"].items()):
+        b.country(o, "country", source_of(o), f"organizations[{i}].country")
         b.add(
             "organizations",
             {

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rapidfuzz import fuzz
 
+from pak_afghan_diplomacy.pipeline.problems import char_at
 from pak_afghan_diplomacy.pipeline.read.curation import Article
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
 
@@ -36,9 +38,52 @@ def not_a_person(name: str) -> str | None:
     return m.group() if m else None
 
 
+def fold(name: str) -> str:
+    """A name as compared for duplicates: NFKC (fullwidth, ligatures) and case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def scripts(name: str) -> set[str]:
+    """The scripts of a name's letters (`LATIN`, `CYRILLIC`, ...), from their Unicode names."""
+    return {unicodedata.name(ch, "?").split()[0] for ch in name if ch.isalpha()}
+
+
+def mixed_script(b: Builder, name: str, where: str, line: int | None, fieldname: str) -> None:
+    """A name mixing Latin with Cyrillic or Greek letters is a homoglyph (`Іshaq` with a Cyrillic І)."""
+    found = scripts(name)
+    if len(found & {"LATIN", "CYRILLIC", "GREEK"}) > 1:
+        odd = next(
+            (i for i, ch in enumerate(name) if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")), 0
+        )
+        b.problem(
+            where,
+            line,
+            fieldname,
+            "mixed scripts",
+            name,
+            f"{char_at(name, odd)} among {', '.join(sorted(found))} letters: a look-alike letter? retype the name",
+        )
+
+
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
     b.canonical_names.update(p["name"] for p in records["persons"].values())
-    for pid, p in records["persons"].items():
+    for i, (pid, p) in enumerate(records["persons"].items()):
+        mixed_script(b, p["name"], source_of(p), line_of(p, "name"), f"persons[{i}].name")
+        key = fold(p["name"])
+        if key in b.person_keys:
+            other, src, line, noted = b.person_keys[key]
+            if not (noted and p.get("note")):
+                b.problem(
+                    source_of(p),
+                    line_of(p, "name"),
+                    f"persons[{i}].name",
+                    "duplicate person",
+                    p["name"],
+                    f"the same name as {other} ({src} line {line}): one person, one id; "
+                    "two persons of one name each need a note telling them apart",
+                )
+        else:
+            b.person_keys[key] = (pid, source_of(p), line_of(p, "name"), bool(p.get("note")))
         b.add("persons", {"person_id": pid, "name": p["name"]}, source_of(p), line_of(p))
         if (word := not_a_person(p["name"])) and not p.get("note"):
             b.problem(
@@ -85,6 +130,7 @@ def article(b: Builder, a: Article) -> None:
         f = f"names[{i}]"
         if not b.ref("persons", n["person"], a.label, line_of(n, "person"), f"{f}.person"):
             continue
+        mixed_script(b, n["name"], a.label, line_of(n, "name"), f"{f}.name")
         spans = b.spans(a, n, f"{f}.evidence")
         for s in spans:
             if n["name"] not in s.text:

@@ -132,6 +132,36 @@ def _reporting_words(b: Builder, a: Article, s: Any, f: str, text: str) -> None:
         )
 
 
+_NUMBERED = re.compile(r"^\d+-")  # an id that names an article by its number: `004-...`
+
+
+def _identity(b: Builder, a: Article, s: Any, f: str) -> None:
+    """The id carries no other article's prefix; the speaker is a person this article names (in `names`)."""
+    prefix = a.article_id.split("_")[0] + "-"
+    numbered = _NUMBERED.match(s["id"])
+    if numbered and numbered.group() != prefix:
+        b.problem(
+            a.label,
+            line_of(s, "id"),
+            f"{f}.id",
+            "id prefix",
+            s["id"],
+            f"the id names another article ({numbered.group()}); a statement id is {prefix}<slug>",
+        )
+    speaker = s.get("speaker")
+    named = {n.get("person") for n in a.doc.get("names") or []}
+    if speaker and speaker in b.ids["persons"] and speaker not in named:
+        b.problem(
+            a.label,
+            line_of(s, "speaker"),
+            f"{f}.speaker",
+            "speaker not named",
+            speaker,
+            "this article never names the speaker (no names: entry for the person): "
+            "attribute the words to whom the article says spoke them",
+        )
+
+
 def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
     f = f"statements[{i}]"
     ok = True
@@ -151,6 +181,7 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
         return None
     kind = _kind(b, a, s, f)
     context = _context(b, a, s, f, found) or found
+    _identity(b, a, s, f)
     _channels(b, a, s, f)
     _attribution(b, a, s, f)
     _reporting_words(b, a, s, f, found.text)
@@ -167,6 +198,18 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
     if date and not s.get("date_basis"):
         b.problem(a.label, line_of(s, "date"), f"{f}.date_basis", "missing key", None, "date_basis is required")
     lo, hi = dates.bounds(date) if date else (None, None)
+    published = b.published.get(a.article_id)
+    latest = dates.bounds(published[0])[1] if published else None
+    explained = s.get("date_basis") == "inferred" and s.get("date_note")
+    if lo is not None and latest is not None and lo > latest and not explained:
+        b.problem(
+            a.label,
+            line_of(s, "date"),
+            f"{f}.date",
+            "date order",
+            date,
+            f"dated after its article (published {published[0]}): words are reported after they are said",
+        )
     b.add(
         "statements",
         {
@@ -287,9 +330,18 @@ def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
 
 def article(b: Builder, a: Article) -> list[tuple[int, int]]:
     """The statements' rows; returns their spans (quotations inside them are curated)."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for i, s in enumerate(a.doc.get("statements") or []):
         if found := _statement(b, a, i, s):
+            if (found.start, found.end) in spans:
+                b.problem(
+                    a.label,
+                    line_of(s, "text"),
+                    f"statements[{i}].text",
+                    "duplicate span",
+                    found.text,
+                    "another statement of this article has the same words at the same place: merge them",
+                )
             spans.append((found.start, found.end))
     return spans
 
