@@ -21,6 +21,7 @@ from tests.extended import extend
 
 FACT_TESTS = [
     "tests/test_grade_a.py",
+    "tests/test_grade_a18.py",
     "tests/test_curation.py",
     "tests/test_load.py",
     "tests/test_silent_acceptances.py",
