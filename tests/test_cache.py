@@ -141,3 +141,13 @@ def test_a_package_already_in_place_is_checked_file_by_file_and_left_or_replaced
     csv.write_bytes(csv.read_bytes().replace(b",", b";", 1))  # a published file edited by hand
     build(corpus, out, jobs=1)
     assert tree_bytes(out) == one_process
+
+
+def test_the_cache_keeps_one_entry_of_the_registry_and_of_the_whole(checkout, tmp_path):
+    build(checkout, tmp_path / "a", jobs=1)
+    registry = checkout.curation / "registry.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    build(checkout, tmp_path / "b", jobs=1)
+    for kind in ("registry", "whole", "published"):
+        assert len(_entries(checkout, kind)) == 1, kind
+    assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")

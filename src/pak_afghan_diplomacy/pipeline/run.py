@@ -192,6 +192,10 @@ def build(
             with contextlib.suppress(OSError):
                 descriptor = (target / publish.DESCRIPTOR).read_bytes()
                 store.put("published", whole, article_cache.pack(whole, {}, hashlib.sha256(descriptor).hexdigest()))
+    if whole:  # the whole corpus's entries are large and only the latest is of use: the cache stays bounded
+        with contextlib.suppress(OSError):
+            for kind in ("whole", "published"):
+                store.keep_only(kind, whole)
     return {name: frame.height for name, frame in frames.items()}
 
 

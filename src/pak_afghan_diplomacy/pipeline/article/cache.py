@@ -144,6 +144,14 @@ class Store:
         except OSError:
             return None
 
+    def keep_only(self, kind: str, key: str) -> None:
+        """Remove every entry of `kind` but `key`'s: kinds whose entries are large and have one current one."""
+        if self.root is None:
+            return
+        for path in (self.root / kind).glob("*/*"):
+            if path.name != key and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+
     def put(self, kind: str, key: str, data: bytes) -> None:
         """Write atomically (a reader sees the whole entry or none); a cache that cannot be written is skipped."""
         if self.root is None:

@@ -111,6 +111,8 @@ def registry(curation_dir: Path, kinds: Sequence[assemble.Kind], store: cache.St
     payload = cache.pack(key, frames, doc) if key else None
     if key and payload:
         store.put("registry", key, payload)
+        with contextlib.suppress(OSError):
+            store.keep_only("registry", key)  # one registry is current; its entry can be large
     return Registry(builder, problems, key, payload)
 
 
