@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -148,7 +149,8 @@ def _edit_one_article(corpus: Path) -> None:
     files = sorted(p for p in (corpus / "build").glob("*.yaml") if p.name != synthetic.REGISTRY)
     path = files[len(files) // 2]
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    # a note, not the title: a stated title must stay the headline the body prints
+    path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Edited ", text, count=1), encoding="utf-8")
 
 
 def _edit_registry(corpus: Path) -> None:
