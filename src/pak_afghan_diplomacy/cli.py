@@ -112,6 +112,16 @@ def _progress_bar():
     return start
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, at least 1: {text!r}")
+    return n
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     try:
         from pak_afghan_diplomacy.pipeline import BuildError, Layout, build
@@ -127,7 +137,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         _say(f"no seeds/ folder under {root.resolve()}: run build in a checkout or pass --root")
         return 2
     try:
-        counts = build(layout, Path(args.out) if args.out else None, _progress_bar())
+        counts = build(
+            layout, Path(args.out) if args.out else None, _progress_bar(), jobs=args.jobs, cache=not args.no_cache
+        )
     except OutputRefused as err:
         _say(f"build: --out {err}")
         return EXIT_USAGE
@@ -386,6 +398,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--root", default=".", help="the checkout (default: .)")
     b.add_argument("--out", help="publish here instead of <root>/datasets")
     b.add_argument("--report", type=Path, help="write every problem to this .csv or .json file")
+    b.add_argument("--jobs", type=_positive, help="processes for the per-article stage (default: every core)")
+    b.add_argument("--no-cache", action="store_true", help="neither read nor write <root>/.cache")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser(

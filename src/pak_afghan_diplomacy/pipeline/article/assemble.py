@@ -8,6 +8,7 @@ came from (`Tables.locate`), so a schema failure later can point a person at the
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -22,7 +23,12 @@ from pak_afghan_diplomacy.schema.frictionless import keys, polars_schema
 
 
 class Kind(Protocol):
-    """What a record kind's module in `records/` provides (see `records/__init__.py`)."""
+    """What a record kind's module in `records/` provides (see `records/__init__.py`).
+
+    `article()` may only add rows and problems (and read the registry's indices): the per-article
+    stage runs it in a fork of the Builder, maybe in another process or not at all (its result
+    cached), so anything else it kept would be lost; the stage refuses an article() that does.
+    """
 
     def registry(self, builder: Builder, records: dict[str, dict[str, Any]]) -> None: ...
     def article(self, builder: Builder, article: Article) -> list[tuple[int, int]] | None: ...
@@ -218,6 +224,25 @@ class Builder:
         for kind in self.kinds:
             spans += kind.article(self, a) or []
         return spans
+
+    def fork(self) -> Builder:
+        """A Builder sharing this one's registry, with its own (empty) rows and problems.
+
+        The per-article stage builds each chunk of articles in a fork, so that what the articles
+        add can be cached and computed anywhere, then handed back with `absorb`.
+        """
+        other = copy.copy(self)
+        other.sinks = {name: _Sink(name) for name in MODELS}
+        other.problems = []
+        other.published = dict(self.published)
+        return other
+
+    def absorb(self, frames: dict[str, pl.DataFrame]) -> None:
+        """Rows made elsewhere (a fork, the cache), with their `_where` and `_line`, after the rows held."""
+        for name, frame in frames.items():
+            sink = self.sinks[name]
+            sink.flush()
+            sink.chunks.append(frame)
 
     def finish(self) -> Tables:
         """Cross-article rows and checks (evidence for every record, sources of meetings); the tables."""

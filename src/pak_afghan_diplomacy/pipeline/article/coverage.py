@@ -7,6 +7,7 @@ behind and the names pass runs at the end.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -94,7 +95,7 @@ def names(marks: Iterable[Marks], texts: Mapping[str, str], known: set[str]) -> 
     full name (a transliteration, a dropped or added name part), by fuzzy matching.
     """
     problems: list[Problem] = []
-    full = sorted(n for n in known if len(n.split()) > 1)
+    full = _FullNames(n for n in known if len(n.split()) > 1)
     for m in marks:
         text = texts[m.article_id]
         mentions = candidates.name_mentions(text, *m.body, known)
@@ -114,23 +115,46 @@ def names(marks: Iterable[Marks], texts: Mapping[str, str], known: set[str]) -> 
             # a run holding a known full name is that name in context; one holding only a surname may not be
             if settled(c) or _overlaps_any(c, whole) or not full:
                 continue
-            if match := _resembles(c.text, full):
+            if match := full.resembled(c.text):
                 problems.append(
                     _uncurated(m, text, c, f"{c.text!r}, which resembles the known {match},", "unknown spelling")
                 )
     return problems
 
 
-def _resembles(run: str, full: list[str]) -> str | None:
-    """The known full name `run` is probably a spelling of, with why; None if none is close."""
-    tokens = set(run.casefold().split())
-    for name in full:
-        other = set(name.casefold().split())
-        shared = tokens & other
-        if len(shared) >= 2 and (tokens < other or other < tokens):
-            return f"{name!r} (a name part dropped or added)"
-    hit = process.extractOne(run, full, scorer=fuzz.ratio, processor=str.casefold, score_cutoff=FUZZY_MIN)
-    return f"{hit[0]!r} (similarity {hit[1]:.0f}/100)" if hit else None
+class _FullNames:
+    """The known full names, indexed by word, for `resembled`: a run is compared with the names it
+    shares words with, not with every name, and each distinct run is judged once per pass."""
+
+    def __init__(self, names: Iterable[str]):
+        self.full = sorted(names)
+        self.words: dict[str, list[int]] = defaultdict(list)  # casefolded word -> names holding it
+        self.folded: list[set[str]] = []
+        for i, name in enumerate(self.full):
+            words = set(name.casefold().split())
+            self.folded.append(words)
+            for w in words:
+                self.words[w].append(i)
+        self.seen: dict[str, str | None] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.full)
+
+    def resembled(self, run: str) -> str | None:
+        if run not in self.seen:
+            self.seen[run] = self._resembles(run)
+        return self.seen[run]
+
+    def _resembles(self, run: str) -> str | None:
+        """The known full name `run` is probably a spelling of, with why; None if none is close."""
+        tokens = set(run.casefold().split())
+        sharing = Counter(i for w in tokens for i in self.words.get(w, ()))
+        for i in sorted(i for i, n in sharing.items() if n >= 2):  # the first such name, in sorted order
+            other = self.folded[i]
+            if tokens < other or other < tokens:
+                return f"{self.full[i]!r} (a name part dropped or added)"
+        hit = process.extractOne(run, self.full, scorer=fuzz.ratio, processor=str.casefold, score_cutoff=FUZZY_MIN)
+        return f"{hit[0]!r} (similarity {hit[1]:.0f}/100)" if hit else None
 
 
 def _uncurated(m: Marks, text: str, c: candidates.Candidate, what: str, check: str = "uncurated name") -> Problem:

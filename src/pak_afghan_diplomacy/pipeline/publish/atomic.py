@@ -20,7 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
@@ -76,10 +76,14 @@ def _checkpoint(step: str) -> None:
     """Called between filesystem steps of publication; the tests kill or fail the build here."""
 
 
-def write_atomic(files: Mapping[str, bytes], out: Path, *, _fail_after: int | None = None) -> None:
+def write_atomic(
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out: Path, *, _fail_after: int | None = None
+) -> None:
     """Write `files` into `out`, replacing it whole or not at all.
 
-    `_fail_after` simulates a crash after that many files (for the tests).
+    `files` is a mapping (written in path order) or a stream of (path, bytes) pairs, written as
+    they come, so that a package need not be held in memory whole. `_fail_after` simulates a
+    crash after that many files (for the tests).
     """
     out = Path(os.path.abspath(out))
     for ancestor in out.parents:
@@ -95,7 +99,8 @@ def write_atomic(files: Mapping[str, bytes], out: Path, *, _fail_after: int | No
         _checkpoint("staging made")
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for everyone to read
-            for i, (rel, data) in enumerate(sorted(files.items())):
+            items = sorted(files.items()) if isinstance(files, Mapping) else files
+            for i, (rel, data) in enumerate(items):
                 if _fail_after is not None and i >= _fail_after:
                     raise OSError(f"simulated failure after {i} files")
                 target = staging / rel

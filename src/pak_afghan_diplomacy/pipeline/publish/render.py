@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import polars as pl
@@ -71,12 +71,13 @@ def _sources(articles: pl.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def descriptor(frames: Mapping[str, pl.DataFrame], files: Mapping[str, bytes]) -> dict[str, Any]:
+def descriptor(frames: Mapping[str, pl.DataFrame], sums: Mapping[str, tuple[int, str]]) -> dict[str, Any]:
+    """The datapackage.json; `sums` gives each file's (size, sha256 hex) by its path."""
     resources = []
     for fmt, (folder, suffix, mediatype) in FORMATS.items():
         for name in MODELS:
             path = f"{folder}/{name}.{fmt}"
-            data = files[path]
+            size, sha256 = sums[path]
             resource: dict[str, Any] = {
                 "name": f"{name}{suffix}",
                 "type": "table",
@@ -85,8 +86,8 @@ def descriptor(frames: Mapping[str, pl.DataFrame], files: Mapping[str, bytes]) -
                 "path": path,
                 "format": fmt,
                 "mediatype": mediatype,
-                "bytes": len(data),
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": size,
+                "hash": "sha256:" + sha256,
                 "schema": table_schema(name, resource_suffix=suffix),
             }
             if fmt == "parquet":
@@ -126,14 +127,33 @@ def descriptor(frames: Mapping[str, pl.DataFrame], files: Mapping[str, bytes]) -
 
 def render(frames: Mapping[str, pl.DataFrame]) -> dict[str, bytes]:
     """Every published file's bytes, keyed by path inside `datasets/`."""
-    files: dict[str, bytes] = {}
+    return dict(render_files(frames))
+
+
+def render_files(frames: Mapping[str, pl.DataFrame]) -> Iterator[tuple[str, bytes]]:
+    """Each published file as it is made, `datapackage.json` last: one table's bytes held at a time."""
+    sums: dict[str, tuple[int, str]] = {}
     for name, frame in frames.items():
         ordered = sort_frame(name, frame)
-        files[f"parquet/{name}.parquet"] = parquet_bytes(name, ordered)
-        files[f"csv/{name}.csv"] = csv_bytes(ordered)
-    desc = descriptor(frames, files)
-    files[DESCRIPTOR] = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return files
+        for path, data in (
+            (f"parquet/{name}.parquet", parquet_bytes(name, ordered)),
+            (f"csv/{name}.csv", csv_bytes(ordered)),
+        ):
+            sums[path] = (len(data), hashlib.sha256(data).hexdigest())
+            yield path, data
+            del data
+        del ordered
+    desc = descriptor(frames, sums)
+    yield DESCRIPTOR, (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-__all__ = ["DESCRIPTOR", "FORMATS", "OutputRefused", "check_target", "descriptor", "render", "write_atomic"]
+__all__ = [
+    "DESCRIPTOR",
+    "FORMATS",
+    "OutputRefused",
+    "check_target",
+    "descriptor",
+    "render",
+    "render_files",
+    "write_atomic",
+]

@@ -493,7 +493,7 @@ def registry_files(curation_dir: Path) -> Iterator[tuple[dict[str, Any] | None, 
         yield None, [Problem(f"build/{REGISTRY}", check="missing file", message="the registry is missing")]
         return
     folder = curation_dir / REGISTRY_PARTS
-    for path in [main, *sorted(folder.glob("*.yaml"))]:
+    for path in registry_paths(curation_dir):
         label = f"build/{path.relative_to(curation_dir).as_posix()}"
         if not _regular(path) or (path != main and folder.is_symlink()):
             yield None, [Problem(label, check="path", message="curation files must be regular files in build/")]
@@ -510,6 +510,11 @@ def registry_files(curation_dir: Path) -> Iterator[tuple[dict[str, Any] | None, 
             for item in items or []:
                 item.source = label
         yield doc, problems
+
+
+def registry_paths(curation_dir: Path) -> list[Path]:
+    """The registry files in the order they are read: `registry.yaml`, then the parts, sorted."""
+    return [curation_dir / REGISTRY, *sorted((curation_dir / REGISTRY_PARTS).glob("*.yaml"))]
 
 
 def read_registry(curation_dir: Path) -> tuple[dict[str, list[Any]] | None, list[Problem]]:
@@ -550,35 +555,42 @@ def articles(
     `present` names the seed files on disk, valid or not: a curation whose seed exists but
     failed its checks is not also reported as having no seed.
     """
-    files = {p.stem: p for p in curation_dir.glob("*.yaml") if p.name != REGISTRY}
-    for stem in sorted(set(files) - set(seeds) - (present or set())):
-        yield (
-            None,
-            [
-                Problem(
-                    f"build/{stem}.yaml",
-                    check="no seed",
-                    message=f"curation without a seed: seeds/{stem}.txt is missing or unpinned",
-                )
-            ],
-        )
-    for article_id, seed in sorted(seeds.items()):
+    orphans, planned = plan(curation_dir, seeds, present)
+    for found in orphans:
+        yield None, [found]
+    for article_id, seed, path in planned:
         if on_article:
             on_article(article_id)
-        path = files.get(article_id)
-        if path is None:
-            yield (
-                None,
-                [
-                    Problem(
-                        f"seeds/{seed.file_name}",
-                        check="no curation",
-                        message=f"seed without curation: write build/{article_id}.yaml (see new-article)",
-                    )
-                ],
+        yield read_article_or_missing(path, seed)
+
+
+def plan(
+    curation_dir: Path, seeds: dict[str, Seed], present: set[str] | None = None
+) -> tuple[list[Problem], list[tuple[str, Seed, Path | None]]]:
+    """Curation files without a seed (problems), and (article id, seed, its curation file or None) in article order."""
+    files = {p.stem: p for p in curation_dir.glob("*.yaml") if p.name != REGISTRY}
+    orphans = [
+        Problem(
+            f"build/{stem}.yaml",
+            check="no seed",
+            message=f"curation without a seed: seeds/{stem}.txt is missing or unpinned",
+        )
+        for stem in sorted(set(files) - set(seeds) - (present or set()))
+    ]
+    return orphans, [(article_id, seed, files.get(article_id)) for article_id, seed in sorted(seeds.items())]
+
+
+def read_article_or_missing(path: Path | None, seed: Seed) -> tuple[Article | None, list[Problem]]:
+    """`read_article`, or the problem of a seed that has no curation file."""
+    if path is None:
+        return None, [
+            Problem(
+                f"seeds/{seed.file_name}",
+                check="no curation",
+                message=f"seed without curation: write build/{seed.article_id}.yaml (see new-article)",
             )
-            continue
-        yield read_article(path, seed)
+        ]
+    return read_article(path, seed)
 
 
 def read(

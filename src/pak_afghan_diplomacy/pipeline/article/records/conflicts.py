@@ -37,8 +37,8 @@ EVIDENCED_KEYS = {
 }
 
 
-def _record_ids(rec: Any, frames: dict[str, pl.DataFrame]) -> list[str] | str:
-    """The keys a conflict's record names, or why it names none (a message)."""
+def _record_ids(rec: Any, spellings: dict[tuple[str, str], list[str]]) -> list[str] | str:
+    """The keys a conflict's record names, or why it names none (a message). `spellings`: `_spellings`."""
     table, parts = rec["table"], {k: rec.get(k) for k in ("meeting", "person", "group", "name", "role", "article")}
     if rec.get("id") is not None:
         return [rec["id"]] if not any(parts.values()) else "give either id or the row's parts, not both"
@@ -47,12 +47,8 @@ def _record_ids(rec: Any, frames: dict[str, pl.DataFrame]) -> list[str] | str:
     if table == "role_observations" and parts["role"] and parts["article"]:
         return [f"{parts['role']}:{parts['article']}"]
     if table == "person_names" and parts["person"] and parts["name"]:
-        names = frames["person_names"].filter(
-            (pl.col("person_id") == parts["person"])
-            & (pl.col("name") == parts["name"])
-            & pl.col("article_id").is_not_null()
-        )
-        return list(names["name_id"]) or f"no spelling {parts['name']!r} of {parts['person']} is printed"
+        found = spellings.get((parts["person"], parts["name"]))
+        return list(found) if found else f"no spelling {parts['name']!r} of {parts['person']} is printed"
     return (
         "give id, or for person_names person and name, for meeting_participants meeting and person (or group), "
         "for role_observations role and article"
@@ -65,6 +61,35 @@ def _key(frame: pl.DataFrame, table: str) -> pl.Series:
     if len(columns) == 1:
         return frame[columns[0]]
     return frame.select(pl.concat_str([pl.col(c) for c in columns], separator=":"))[:, 0]
+
+
+def _spellings(conflicts: list[tuple[str, Any]], names: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """(person, printed spelling) -> its name ids, in table order, for every pair a conflict names.
+
+    One join over `person_names` for all conflict records, not a scan of the table per record.
+    """
+    wanted = {
+        (rec.get("person"), rec.get("name"))
+        for _, c in conflicts
+        for rec in c["records"]
+        if rec["table"] == "person_names" and rec.get("person") and rec.get("name")
+    }
+    if not wanted:
+        return {}
+    pairs = pl.DataFrame(
+        {"person_id": [p for p, _ in wanted], "name": [n for _, n in wanted]},
+        schema={"person_id": pl.String, "name": pl.String},
+    )
+    hits = (
+        names.filter(pl.col("article_id").is_not_null())
+        .with_row_index("_order")
+        .join(pairs, on=["person_id", "name"], how="semi")
+        .sort("_order")
+    )
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for person, name, name_id in hits.select("person_id", "name", "name_id").iter_rows():
+        out[(person, name)].append(name_id)
+    return out
 
 
 def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
@@ -145,10 +170,11 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
         ids = ev.filter(pl.col("record_table") == table).select(pl.col("record_id").alias(key)).unique()
         for rid, where, line in frames[table].join(ids, on=key, how="anti").select(key, "_where", "_line").rows():
             b.problem(where, line, key, "no evidence", rid, f"no article gives evidence for this {table} record")
+    spellings = _spellings(b.conflicts, frames["person_names"])
     wanted: dict[str, set[str]] = defaultdict(set)
     for _, c in b.conflicts:
         for rec in c["records"]:
-            if rec["table"] in KEYS and not isinstance(ids := _record_ids(rec, frames), str):
+            if rec["table"] in KEYS and not isinstance(ids := _record_ids(rec, spellings), str):
                 wanted[rec["table"]].update(ids)
     existing = {t: set(_key(frames[t], t)) & ids for t, ids in wanted.items()}
     _shared_spellings(b, frames, wanted)
@@ -165,7 +191,7 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
                     f"expected one of: {', '.join(sorted(KEYS))}",
                 )
                 continue
-            ids = _record_ids(rec, frames)
+            ids = _record_ids(rec, spellings)
             if isinstance(ids, str):
                 b.problem(source_of(c), line_of(rec), fname, "record", rec.get("id"), ids)
                 continue

@@ -1,0 +1,154 @@
+"""The two-stage build: per-article results cached and computed in parallel, the same bytes every way."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pak_afghan_diplomacy.pipeline import Layout, build
+from pak_afghan_diplomacy.pipeline.article import cache, candidates, stage
+from tests.conftest import ROOT, tree_bytes
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic
+
+REAL = len(list((ROOT / "seeds").glob("*.txt")))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Layout:
+    """Three copies of the real corpus: several chunks (stage.CHUNK is lowered by the tests)."""
+    return Layout(synthetic.make_corpus(ROOT, tmp_path_factory.mktemp("cache") / "corpus", 3 * REAL))
+
+
+@pytest.fixture(scope="module")
+def one_process(corpus, tmp_path_factory) -> dict[str, bytes]:
+    """The package of one process, no cache: what every other way must publish."""
+    out = tmp_path_factory.mktemp("one") / "datasets"
+    build(corpus, out, jobs=1, cache=False)
+    assert not (corpus.root / ".cache").exists()
+    return tree_bytes(out)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(stage, "CHUNK", 4)
+    monkeypatch.setattr(stage, "MAX_CHUNK", 6)
+
+
+def _entries(layout: Layout, kind: str) -> list[Path]:
+    return sorted(p for p in (layout.root / ".cache" / kind).rglob("*") if p.is_file())
+
+
+def test_cold_warm_and_parallel_builds_publish_the_bytes_of_one_process(
+    corpus, one_process, tmp_path, monkeypatch, small_chunks
+):
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)  # worker processes even for this small corpus
+    build(corpus, tmp_path / "cold", jobs=2)  # cold cache, chunks computed by two workers
+    assert len(_entries(corpus, "articles")) > 1 and len(_entries(corpus, "registry")) == 1
+    assert tree_bytes(tmp_path / "cold") == one_process
+    build(corpus, tmp_path / "warm", jobs=2)  # every chunk and the registry from the cache
+    assert tree_bytes(tmp_path / "warm") == one_process
+
+
+def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process, tmp_path, small_chunks):
+    build(corpus, tmp_path / "first", jobs=1)
+    entries = _entries(corpus, "articles")
+    registry = _entries(corpus, "registry")
+    whole = _entries(corpus, "whole")
+    assert len(entries) >= 3 and whole
+    good = {p: p.read_bytes() for p in [*entries, *registry, *whole]}
+    for p in whole:  # the checked tables of the whole corpus: a damaged copy sends the build to its chunks
+        p.write_bytes(good[p].replace(b"format", b"formal", 1))
+    # a flipped byte in the rows of one chunk, a truncated entry, another chunk's entry under this key,
+    # and a registry entry whose payload was edited with its header left alone
+    data = bytearray(good[entries[0]])
+    data[-10] ^= 0xFF
+    entries[0].write_bytes(bytes(data))
+    entries[1].write_bytes(good[entries[1]][:100])
+    entries[2].write_bytes(good[entries[0]])
+    reg = bytearray(good[registry[0]])
+    reg[-3] ^= 0x01
+    registry[0].write_bytes(bytes(reg))
+    build(corpus, tmp_path / "again", jobs=1)
+    assert tree_bytes(tmp_path / "again") == one_process
+    assert {p: p.read_bytes() for p in good} == good  # each was recomputed and written back
+
+
+def test_an_entry_that_is_not_ours_is_refused_by_its_reader():
+    frames: dict = {}
+    data = cache.pack("k" * 64, frames, {"x": 1})
+    assert cache.unpack(data, "k" * 64, {}) == ({}, {"x": 1})
+    for bad in (data.replace(b'"x":1', b'"x":2'), b"not an entry", data[:-1], data.replace(b"k" * 64, b"j" * 64)):
+        with pytest.raises(cache.Invalid):
+            cache.unpack(bad, "k" * 64, {})
+
+
+def test_one_changed_article_rebuilds_its_chunk_and_publishes_what_a_cold_build_does(corpus, tmp_path, small_chunks):
+    build(corpus, tmp_path / "before", jobs=1)
+    before = {p.name for p in _entries(corpus, "articles")}
+    path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[-1]
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"\n +note: [A-Za-z]", text)  # a plain note to change (a stated title must stay as printed)
+    path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    try:
+        build(corpus, tmp_path / "warm", jobs=1)
+        after = {p.name for p in _entries(corpus, "articles")}
+        assert len(after - before) == 1  # one new chunk entry; every other chunk was read from the cache
+        build(corpus, tmp_path / "cold", jobs=1, cache=False)
+        assert tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "cold")
+        assert any(b"Changed " in data for data in tree_bytes(tmp_path / "warm").values())
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+def test_the_code_version_covers_every_source_file():
+    package = Path(stage.__file__).resolve().parents[2]
+    assert package.name == "pak_afghan_diplomacy"
+    assert len(cache.code_version()) == 64
+    assert (package / "pipeline" / "article" / "records" / "statements.py").is_file()  # found by rglob("*.py")
+
+
+_ALPHABET = "ab AB-_é’\n.1"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=_ALPHABET, max_size=60),
+    names=st.sets(st.text(alphabet=_ALPHABET, min_size=1, max_size=6), max_size=8),
+    bounds=st.tuples(st.integers(0, 60), st.integers(0, 60)),
+)
+def test_the_names_index_finds_what_the_longest_first_alternation_finds(text, names, bounds):
+    start, end = min(bounds), min(max(bounds), len(text))
+    start = min(start, end)
+    ordered = sorted(names, key=lambda n: (-len(n), n))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)") if names else None
+    expected = [(m.start(), m.end()) for m in pattern.finditer(text, start, end)] if pattern else []
+    assert [(c.start, c.end) for c in candidates.name_mentions(text, start, end, names)] == expected
+
+
+def test_a_package_already_in_place_is_checked_file_by_file_and_left_or_replaced(corpus, one_process, tmp_path):
+    out = tmp_path / "datasets"
+    build(corpus, out, jobs=1)
+    csv = out / "csv" / "statements.csv"
+    stamp = csv.stat().st_mtime_ns
+    build(corpus, out, jobs=1)  # nothing changed: the files in place are the ones this build publishes
+    assert csv.stat().st_mtime_ns == stamp and tree_bytes(out) == one_process
+    csv.write_bytes(csv.read_bytes().replace(b",", b";", 1))  # a published file edited by hand
+    build(corpus, out, jobs=1)
+    assert tree_bytes(out) == one_process
+
+
+def test_the_cache_keeps_one_entry_of_the_registry_and_of_the_whole(checkout, tmp_path):
+    build(checkout, tmp_path / "a", jobs=1)
+    registry = checkout.curation / "registry.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    build(checkout, tmp_path / "b", jobs=1)
+    for kind in ("registry", "whole", "published"):
+        assert len(_entries(checkout, kind)) == 1, kind
+    assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
