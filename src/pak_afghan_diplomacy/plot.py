@@ -5,9 +5,10 @@ hatched band over that month; a meeting known to the day is a point, one known o
 span (a month, or an interval where sources disagree) is a bar over that span, never thinner
 than a visible minimum. An inferred date is drawn hollow, a date the sources dispute is
 ringed, an open end is an arrow; incidents (if the package has an `incidents` table) are
-marks on a row of their own. Every kind of mark drawn has its legend entry; each meeting sits
-in its envoy's band, one line each; the axis spans the data; no text is smaller than
-`MIN_TEXT_PX` at the width the README shows the figure.
+marks in a band of their own. Every kind of mark drawn has its legend entry; each meeting sits
+in its envoy's band (every envoy's band shaded alike), one line each; every label is measured
+and put where it fits, overlapping nothing and cut by no edge; the axis spans the data; no text
+is smaller than `MIN_TEXT_PX` at the width the README shows the figure.
 """
 
 from __future__ import annotations
@@ -119,10 +120,24 @@ def draw() -> Drawn:
         cursor = incident_first + len(incidents) + 0.4
     bottom = (spans[-1][1] if spans else 0.0) + 0.1
 
+    entries = {
+        "term": Patch(color=TERM, alpha=0.55, label="term"),
+        "term open": Patch(facecolor="none", edgecolor=TERM, hatch="///", lw=0, label="term date known to month/year"),
+        "meeting": Patch(color=MEETING, label="meeting"),
+        "visit": Patch(color=VISIT, label="visit"),
+        "day": plt.Line2D([], [], color="#555555", marker="o", lw=0, label="date known to the day"),
+        "span": Patch(facecolor="#999999", edgecolor="#555555", label="date known to a month or interval"),
+        "inferred": plt.Line2D([], [], color="#555555", marker="o", mfc="white", lw=0, label="date inferred (hollow)"),
+        "disputed": plt.Line2D([], [], marker="o", ms=10, mfc="none", mec=RING, lw=0, label="date disputed by sources"),
+        "open end": plt.Line2D(
+            [], [], color="#555555", marker=">", lw=1.8, label="open end: no later (or earlier) bound given"
+        ),
+        "incident": plt.Line2D([], [], color=INCIDENT, marker="v", lw=0, label="incident"),
+    }
+
     # Fixed geometry (inches), so that every label can be measured where it will be drawn.
-    legend_keys = 10
     title_in, axis_in, line_in, source_in = 0.45, 0.35, 0.2, 0.3
-    legend_in = line_in * ((legend_keys + 1) // 2) + 0.1
+    legend_in = line_in * ((len(entries) + 1) // 2) + 0.1  # room for every entry, two columns
     plot_in = LANE * (bottom + 0.6)
     height = title_in + plot_in + axis_in + legend_in + source_in
     fig = plt.figure(figsize=(WIDTH_IN, height), dpi=DPI)
@@ -135,7 +150,7 @@ def draw() -> Drawn:
     renderer = fig.canvas.get_renderer()
     box = ax.get_window_extent(renderer)
 
-    def place(text: str, lo: dt.date, hi: dt.date, y: float, prefer_right: bool = True) -> None:
+    def place(text: str, lo: dt.date, hi: dt.date, y: float) -> None:
         """A label beside its mark, on the side where the words fit inside the axes."""
         label = ax.annotate(
             text,
@@ -148,7 +163,7 @@ def draw() -> Drawn:
             color="#444444",
         )
         right = label.get_window_extent(renderer)
-        if prefer_right and right.x1 <= box.x1 - 2:
+        if right.x1 <= box.x1 - 2:
             return
         label.xy, label.xyann = (lo, y), (-6, 0)
         label.set_ha("right")
@@ -265,21 +280,6 @@ def draw() -> Drawn:
         va="top",
     )
 
-    entries = {
-        "term": Patch(color=TERM, alpha=0.55, label="term"),
-        "term open": Patch(facecolor="none", edgecolor=TERM, hatch="///", lw=0, label="term date known to month/year"),
-        "meeting": Patch(color=MEETING, label="meeting"),
-        "visit": Patch(color=VISIT, label="visit"),
-        "day": plt.Line2D([], [], color="#555555", marker="o", lw=0, label="date known to the day"),
-        "span": Patch(facecolor="#999999", edgecolor="#555555", label="date known to a month or interval"),
-        "inferred": plt.Line2D([], [], color="#555555", marker="o", mfc="white", lw=0, label="date inferred (hollow)"),
-        "disputed": plt.Line2D([], [], marker="o", ms=10, mfc="none", mec=RING, lw=0, label="date disputed by sources"),
-        "open end": plt.Line2D(
-            [], [], color="#555555", marker=">", lw=1.8, label="open end: no later (or earlier) bound given"
-        ),
-        "incident": plt.Line2D([], [], color=INCIDENT, marker="v", lw=0, label="incident"),
-    }
-    assert len(entries) == legend_keys
     shown = [entries[k] for k in entries if k in drawn.marks]
     drawn.legend = {k for k in entries if k in drawn.marks}
     fig.legend(
