@@ -310,6 +310,39 @@ def test_the_timeline_is_readable_and_honest():
         plt.close(drawn.figure)
 
 
+def test_no_text_of_the_timeline_overlaps_another_or_leaves_the_figure():
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from pak_afghan_diplomacy import plot
+
+    drawn = plot.draw()
+    try:
+        fig = drawn.figure
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        page = fig.bbox
+        axes = fig.axes[0].get_window_extent(renderer)
+        ax = fig.axes[0]
+        lo, hi = ax.get_xlim()
+        ticks = set(ax.get_xticklabels(which="both")) | set(ax.get_yticklabels(which="both"))
+        shown = [t for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]  # ticks off the axis are not drawn
+        texts = [t for t in fig.findobj(match=Text) if t.get_visible() and t.get_text().strip() and t not in ticks]
+        texts += shown
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+        for text, box in boxes:  # nothing cut at an edge (the legend's first column, the last term label)
+            assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1, text
+        for t in fig.axes[0].texts:  # labels inside the plot stay inside it: none runs across the axis
+            box = t.get_window_extent(renderer)
+            assert axes.x0 <= box.x0 and box.x1 <= axes.x1 and axes.y0 <= box.y0 and box.y1 <= axes.y1, t.get_text()
+        for i, (a, box_a) in enumerate(boxes):  # no two labels on top of each other (the incidents' smear)
+            for b, box_b in boxes[i + 1 :]:
+                assert not box_a.overlaps(box_b), (a, b)
+        assert len(drawn.bands) == len(set(drawn.bands.values()))  # every envoy has a band of their own
+    finally:
+        plt.close(drawn.figure)
+
+
 def test_problems_on_a_terminal_are_a_wrapped_table(monkeypatch, capsys):
     from pak_afghan_diplomacy import cli
     from pak_afghan_diplomacy.pipeline.problems import Problem

@@ -5,9 +5,10 @@ hatched band over that month; a meeting known to the day is a point, one known o
 span (a month, or an interval where sources disagree) is a bar over that span, never thinner
 than a visible minimum. An inferred date is drawn hollow, a date the sources dispute is
 ringed, an open end is an arrow; incidents (if the package has an `incidents` table) are
-marks on a row of their own. Every kind of mark drawn has its legend entry; each meeting sits
-in its envoy's band, one line each; the axis spans the data; no text is smaller than
-`MIN_TEXT_PX` at the width the README shows the figure.
+marks in a band of their own. Every kind of mark drawn has its legend entry; each meeting sits
+in its envoy's band (every envoy's band shaded alike), one line each; every label is measured
+and put where it fits, overlapping nothing and cut by no edge; the axis spans the data; no text
+is smaller than `MIN_TEXT_PX` at the width the README shows the figure.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def draw() -> Drawn:
     )
     incidents = _incidents(pad)
     envoys = list(dict.fromkeys(roles["person_id"].to_list()))
+    terms = {e: [r for r in roles.iter_rows(named=True) if r["person_id"] == e] for e in envoys}
 
     # Each meeting goes to the envoy who took part in it; a meeting of two envoys, to the first.
     mine: dict[str, list[dict[str, Any]]] = {e: [] for e in envoys}
@@ -78,17 +80,6 @@ def draw() -> Drawn:
         if envoy is not None:
             m["others"] = [persons[p] for p in people if p is not None and p != envoy]
             mine[envoy].append(m)
-
-    # y grows downwards: per envoy a band of meeting lines, then the term bar and its label.
-    layout: dict[str, tuple[float, float, float]] = {}  # envoy -> (first lane, bar y, band bottom)
-    cursor = 0.0
-    for e in envoys:
-        first = cursor
-        cursor += len(mine[e])
-        layout[e] = (first, cursor + 0.7, cursor + 2.2)
-        cursor += 2.6
-    incident_y = cursor + 0.2 if incidents else None
-    bottom = cursor + (1.4 if incidents else 0.0)
 
     dates = [d for d in (*roles["start_earliest"], *roles["end_latest"]) if d is not None]
     dates += [d for ms in mine.values() for m in ms for d in (m["date_earliest"], m["date_latest"]) if d is not None]
@@ -101,126 +92,33 @@ def draw() -> Drawn:
     wide = dt.timedelta(days=max(7, span // 90))  # the narrowest a span is drawn, so that two days are seen
     day = dt.timedelta(days=1)
 
-    height = 1.7 + LANE * bottom
-    days_per_px = (span + 2 * margin.days) / (WIDTH_IN * DPI * 0.78)  # the axes take about 78% of the width
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=DPI)
-    drawn = Drawn(fig)
+    xlim = (lo_all - margin, hi_all + margin)
+    side = 0.12 / WIDTH_IN
+    term_lines = {e: _term_lines([_term(r) for r in terms[e]], xlim, side) for e in envoys}
 
-    for r in roles.iter_rows(named=True):
-        e = r["person_id"]
-        y = layout[e][1]
-        start, end = _bounds(r["start_date"]), _bounds(r["end_date"])
-        observed = _bounds(r["observed_date"])
-        lo = start[0] if start else None
-        # A current term runs to its latest observation; an observation dated before the term began
-        # says nothing about it (the term is then "current" from its start).
-        latest_seen = (observed[1] or observed[0]) if observed else None
-        as_of = r["observed_date"] if latest_seen and (start is None or latest_seen >= start[0]) else r["start_date"]
-        seen = [
-            d for d in (*(observed or ()), start[1] if start else None) if d is not None and (lo is None or d >= lo)
-        ]
-        hi = end[1] if end else (max(seen) if seen else None)
-        if lo is None or hi is None:
-            continue
-        firm_lo = start[1] + day if start else lo
-        firm_hi = end[0] if end else hi
-        if firm_hi > firm_lo:
-            ax.barh(y, (firm_hi - firm_lo).days, left=firm_lo, height=0.9, color=TERM, alpha=0.55)
-            drawn.marks.add("term")
-        for a, b in ((lo, min(firm_lo, hi)), (max(firm_hi, lo), hi)):
-            if b > a:  # the span a reduced date leaves open
-                ax.barh(y, (b - a).days, left=a, height=0.9, color="none", edgecolor=TERM, hatch="///", lw=0)
-                drawn.marks.add("term open")
-        end_text = r["end_date"] or f"current, as of {as_of}"
-        ax.text(lo, y + 0.95, f"term {r['start_date'] or '?'} – {end_text}", fontsize=FONT, color="#333333", va="top")
-
-    for i, e in enumerate(envoys):
-        first, _, band_bottom = layout[e]
-        drawn.bands[e] = (first - 0.5, band_bottom)
-        if i % 2 == 0:  # every other envoy's band shaded: a meeting's row is read at a glance
-            ax.axhspan(first - 0.6, band_bottom + 0.2, color="#f3f3f3", zorder=0, lw=0)
-        for k, m in enumerate(mine[e]):
-            y = first + k
-            drawn.meetings[m["meeting_id"]] = (e, y)
-            lo, hi = m["date_earliest"], m["date_latest"]
-            visit = m["kind"] == "visit"
-            color = VISIT if visit else MEETING
-            drawn.marks.add("visit" if visit else "meeting")
-            face = "white" if m["date_inferred"] else color
-            if m["date_inferred"]:
-                drawn.marks.add("inferred")
-            if lo is None or hi is None:  # an open end: an arrow from the known bound
-                known = lo or hi
-                tip = known + wide * 4 if lo else known - wide * 4
-                ax.annotate(
-                    "",
-                    xy=(tip, y),
-                    xytext=(known, y),
-                    arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.8, "mutation_scale": 10},
-                    zorder=3,
-                )
-                ax.plot([known], [y], marker="|", color=color, ms=8, mew=2, lw=0, zorder=3)
-                drawn.marks.add("open end")
-                lo, hi = min(known, tip), max(known, tip)
-            elif lo == hi:
-                ax.plot([lo], [y], marker="o", color=color, mfc=face, mew=1.5, ms=6, lw=0, zorder=3)
-                drawn.marks.add("day")
-            else:  # a span: at least `wide`, so that a two-day interval is seen
-                mid = lo + (hi + day - lo) / 2
-                half = max(hi + day - lo, wide) / 2
-                ax.barh(y, half * 2, left=mid - half, height=0.5, color=face, edgecolor=color, lw=1.5, zorder=3)
-                lo, hi = mid - half, mid + half
-                drawn.marks.add("span")
-            if m["meeting_id"] in disputed:
-                ax.plot([hi], [y], marker="o", ms=12, mfc="none", mec=RING, mew=1.5, lw=0, zorder=4)
-                drawn.marks.add("disputed")
-            label = f"{m['date']} {m['kind']}" + (f" with {', '.join(m['others'])}" if m["others"] else "")
-            # Labelled on the side with room for the words (estimated from their length), so that
-            # none runs across the axis or off the figure.
-            need = len(label) * FONT * 0.55 / 72 * DPI * days_per_px
-            room_right = (hi_all + margin - hi).days
-            room_left = (lo - (lo_all - margin)).days
-            right_half = room_right < need and room_left > room_right
-            ax.annotate(
-                label,
-                (lo if right_half else hi, y),
-                xytext=(-6 if right_half else 6, 0),
-                textcoords="offset points",
-                fontsize=FONT,
-                ha="right" if right_half else "left",
-                va="center",
-                color="#444444",
-            )
-
-    for lo, hi, text in incidents:
-        at = lo if hi is None or lo == hi else lo + (hi - lo) / 2
-        ax.plot([at], [incident_y], marker="v", color=INCIDENT, ms=8, lw=0, zorder=3)
-        ax.annotate(
-            text[:40],
-            (at, incident_y),
-            xytext=(0, -9),
-            textcoords="offset points",
-            fontsize=FONT,
-            ha="center",
-            va="top",
-            color="#444444",
-            rotation=0,
-        )
-        drawn.marks.add("incident")
-
-    ticks = [layout[e][1] for e in envoys] + ([incident_y] if incidents else [])
-    names = [persons[e] for e in envoys] + (["incidents"] if incidents else [])
-    ax.set_yticks(ticks, names, fontsize=FONT + 1)
-    ax.set_ylim(bottom, -0.8)
-    drawn.xlim = (lo_all - margin, hi_all + margin)
-    drawn.data_span = (lo_all, hi_all)
-    ax.set_xlim(*drawn.xlim)
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_minor_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.tick_params(axis="x", labelsize=FONT + 1)
-    ax.grid(axis="x", which="major", color="#dddddd")
-    ax.set_title("Pakistan's special representatives for Afghanistan: terms and meetings", fontsize=FONT + 2)
+    # y grows downwards, one line per thing. Every envoy gets a band of the same kind: a header
+    # line with the name, a line per meeting, the term bar, a line per term label. Incidents get
+    # a band of their own, a line each, so that no two labels share a line.
+    layout: dict[str, tuple[float, float, float]] = {}  # envoy -> (first meeting line, bar y, band bottom)
+    headers: list[tuple[float, str]] = []
+    spans: list[tuple[float, float]] = []  # (top, bottom) of each band
+    cursor = 0.0
+    for e in envoys:
+        top = cursor - 0.5
+        headers.append((cursor, persons[e]))
+        first = cursor + 1
+        bar = first + len(mine[e]) + 0.3
+        band_bottom = bar + 0.6 + max((line for line, _ in term_lines[e]), default=0) + 1
+        layout[e] = (first, bar, band_bottom)
+        spans.append((top, band_bottom))
+        cursor = band_bottom + 0.9
+    incident_first = None
+    if incidents:
+        headers.append((cursor, "incidents"))
+        incident_first = cursor + 1
+        spans.append((cursor - 0.5, incident_first + len(incidents) - 0.5))
+        cursor = incident_first + len(incidents) + 0.4
+    bottom = (spans[-1][1] if spans else 0.0) + 0.1
 
     entries = {
         "term": Patch(color=TERM, alpha=0.55, label="term"),
@@ -236,38 +134,246 @@ def draw() -> Drawn:
         ),
         "incident": plt.Line2D([], [], color=INCIDENT, marker="v", lw=0, label="incident"),
     }
+
+    # Fixed geometry (inches), so that every label can be measured where it will be drawn.
+    title_in, axis_in, line_in, source_in = 0.45, 0.35, 0.2, 0.3
+    legend_in = line_in * ((len(entries) + 1) // 2) + 0.1  # room for every entry, two columns
+    plot_in = LANE * (bottom + 0.6)
+    height = title_in + plot_in + axis_in + legend_in + source_in
+    fig = plt.figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    ax = fig.add_axes((side, (axis_in + legend_in + source_in) / height, 1 - 2 * side, plot_in / height))
+    drawn = Drawn(fig)
+    drawn.xlim = xlim
+    drawn.data_span = (lo_all, hi_all)
+    ax.set_xlim(*drawn.xlim)
+    ax.set_ylim(bottom, -0.6)
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+
+    def place(text: str, lo: dt.date, hi: dt.date, y: float) -> None:
+        """A label beside its mark, on the side where the words fit inside the axes."""
+        label = ax.annotate(
+            text,
+            (hi, y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            fontsize=FONT,
+            ha="left",
+            va="center",
+            color="#444444",
+        )
+        right = label.get_window_extent(renderer)
+        if right.x1 <= box.x1 - 2:
+            return
+        label.xy, label.xyann = (lo, y), (-6, 0)
+        label.set_ha("right")
+        left = label.get_window_extent(renderer)
+        if left.x0 >= box.x0 + 2:
+            return
+        if right.x1 <= box.x1 - 2 or box.x1 - right.x1 > left.x0 - box.x0:  # back to the side with more room
+            label.xy, label.xyann = (hi, y), (6, 0)
+            label.set_ha("left")
+
+    def open_end(known: dt.date, later: bool, y: float, color: str) -> tuple[dt.date, dt.date]:
+        """An arrow from the known bound towards the side the sources leave open."""
+        tip = known + wide * 4 if later else known - wide * 4
+        ax.annotate(
+            "",
+            xy=(tip, y),
+            xytext=(known, y),
+            arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.8, "mutation_scale": 10},
+            zorder=3,
+        )
+        ax.plot([known], [y], marker="|", color=color, ms=8, mew=2, lw=0, zorder=3)
+        drawn.marks.add("open end")
+        return min(known, tip), max(known, tip)
+
+    for top, band_bottom in spans:  # every band shaded alike, white between: a line's band is read at a glance
+        ax.axhspan(top, band_bottom, color="#f0f0f0", zorder=0, lw=0)
+    for y, name in headers:
+        ax.text(
+            0.005,
+            y,
+            name,
+            transform=ax.get_yaxis_transform(),
+            fontsize=FONT + 1,
+            fontweight="bold",
+            va="center",
+            ha="left",
+            color="#222222",
+        )
+
+    for e in envoys:
+        first, y, band_bottom = layout[e]
+        for r, (line, at_end) in zip(terms[e], term_lines[e], strict=True):
+            term = _term(r)
+            if term is None:
+                continue
+            lo, hi, firm_lo, firm_hi, text = term
+            if firm_hi > firm_lo:
+                ax.barh(y, (firm_hi - firm_lo).days, left=firm_lo, height=0.9, color=TERM, alpha=0.55)
+                drawn.marks.add("term")
+            for a, b in ((lo, min(firm_lo, hi)), (max(firm_hi, lo), hi)):
+                if b > a:  # the span a reduced date leaves open
+                    ax.barh(y, (b - a).days, left=a, height=0.9, color="none", edgecolor=TERM, hatch="///", lw=0)
+                    drawn.marks.add("term open")
+            ax.text(
+                hi if at_end else lo,
+                y + 1.05 + line,
+                text,
+                fontsize=FONT,
+                color="#333333",
+                va="center",
+                ha="right" if at_end else "left",
+            )
+
+        drawn.bands[e] = (first - 1.5, band_bottom)
+        for k, m in enumerate(mine[e]):
+            y = first + k
+            drawn.meetings[m["meeting_id"]] = (e, y)
+            lo, hi = m["date_earliest"], m["date_latest"]
+            visit = m["kind"] == "visit"
+            color = VISIT if visit else MEETING
+            drawn.marks.add("visit" if visit else "meeting")
+            face = "white" if m["date_inferred"] else color
+            if m["date_inferred"]:
+                drawn.marks.add("inferred")
+            if lo is None or hi is None:  # an open end: an arrow from the known bound
+                lo, hi = open_end(lo or hi, lo is not None, y, color)
+            elif lo == hi:
+                ax.plot([lo], [y], marker="o", color=color, mfc=face, mew=1.5, ms=6, lw=0, zorder=3)
+                drawn.marks.add("day")
+            else:  # a span: at least `wide`, so that a two-day interval is seen
+                mid = lo + (hi + day - lo) / 2
+                half = max(hi + day - lo, wide) / 2
+                ax.barh(y, half * 2, left=mid - half, height=0.5, color=face, edgecolor=color, lw=1.5, zorder=3)
+                lo, hi = mid - half, mid + half
+                drawn.marks.add("span")
+            if m["meeting_id"] in disputed:
+                ax.plot([hi], [y], marker="o", ms=12, mfc="none", mec=RING, mew=1.5, lw=0, zorder=4)
+                drawn.marks.add("disputed")
+                hi = hi + wide
+            place(f"{m['date']} {m['kind']}" + (f" with {', '.join(m['others'])}" if m["others"] else ""), lo, hi, y)
+
+    for k, (lo, hi, date, text) in enumerate(incidents):
+        y = (incident_first or 0) + k
+        if lo is None or hi is None:
+            a, b = open_end(lo or hi, lo is not None, y, INCIDENT)
+        else:
+            at = lo if lo == hi else lo + (hi - lo) / 2
+            ax.plot([at], [y], marker="v", color=INCIDENT, ms=8, lw=0, zorder=3)
+            a, b = at - wide / 2, at + wide / 2
+        drawn.marks.add("incident")
+        place(f"{date} {text}", a, b, y)
+
+    ax.set_yticks([])
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_minor_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(axis="x", labelsize=FONT + 1)
+    ax.grid(axis="x", which="major", color="#dddddd")
+    ax.set_axisbelow(True)
+    fig.suptitle(
+        "Pakistan's special representatives for Afghanistan: terms and meetings",
+        fontsize=FONT + 2,
+        y=1 - 0.12 / height,
+        va="top",
+    )
+
     shown = [entries[k] for k in entries if k in drawn.marks]
     drawn.legend = {k for k in entries if k in drawn.marks}
-    ax.legend(handles=shown, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=FONT, frameon=False, ncol=3)
-    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(
+        handles=shown,
+        loc="upper center",
+        bbox_to_anchor=(0.5, (legend_in + source_in) / height),
+        fontsize=FONT,
+        frameon=False,
+        ncol=2,
+        borderaxespad=0,
+        handlelength=1.6,
+        columnspacing=2.5,
+    )
+    ax.spines[["top", "right", "left"]].set_visible(False)
     package = pad.datapackage()
     articles = pad.load("articles").height
     fig.text(
         0.01,
-        0.005,
+        0.08 / height,
         f"Source: {package['name']} {package['version']} (tables roles, meetings, meeting_participants, conflicts"
         f"{', incidents' if incidents else ''}), from {articles} news articles.",
         fontsize=FONT,
         color="#555555",
     )
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return drawn
 
 
-def _incidents(pad: Any) -> list[tuple[dt.date, dt.date | None, str]]:
-    """(earliest, latest, label) of each incident, if the package has an `incidents` table with date bounds."""
+def _term(r: dict[str, Any]) -> tuple[dt.date, dt.date, dt.date, dt.date, str] | None:
+    """(start, end, firm start, firm end, label) of a term; the firm part is what its dates' precision vouches for."""
+    start, end = _bounds(r["start_date"]), _bounds(r["end_date"])
+    observed = _bounds(r["observed_date"])
+    lo = start[0] if start else None
+    # A current term runs to its latest observation; an observation dated before the term began
+    # says nothing about it (the term is then "current" from its start).
+    latest_seen = (observed[1] or observed[0]) if observed else None
+    as_of = r["observed_date"] if latest_seen and (start is None or latest_seen >= start[0]) else r["start_date"]
+    seen = [d for d in (*(observed or ()), start[1] if start else None) if d is not None and (lo is None or d >= lo)]
+    hi = end[1] if end else (max(seen) if seen else None)
+    if lo is None or hi is None:
+        return None
+    firm_lo = start[1] + dt.timedelta(days=1) if start else lo
+    firm_hi = end[0] if end else hi
+    end_text = r["end_date"] or f"current, as of {as_of}"
+    return lo, hi, firm_lo, firm_hi, f"term {r['start_date'] or '?'} – {end_text}"
+
+
+def _term_lines(
+    terms: list[tuple[dt.date, dt.date, dt.date, dt.date, str] | None], xlim: tuple[dt.date, dt.date], side: float
+) -> list[tuple[int, bool]]:
+    """(line, anchored at the term's end) for each term's label: from its start if the words fit before
+    the axis ends, else ending at the term's end; on the first line where it overlaps no other label.
+    Measured before the figure is made, so that the band has exactly the lines its labels need."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererAgg(int(WIDTH_IN * DPI), 100, DPI)
+    x0, width = side * WIDTH_IN * DPI, (1 - 2 * side) * WIDTH_IN * DPI
+    days = (xlim[1] - xlim[0]).days
+
+    def px(d: dt.date) -> float:
+        return x0 + (d - xlim[0]).days / days * width
+
+    out: list[tuple[int, bool]] = []
+    taken: list[tuple[int, float, float]] = []
+    for term in terms:
+        if term is None:
+            out.append((0, False))
+            continue
+        lo, hi, *_, text = term
+        w = renderer.get_text_width_height_descent(text, FontProperties(size=FONT), ismath=False)[0]
+        at_end = px(lo) + w > x0 + width - 2
+        left = px(hi) - w if at_end else px(lo)
+        line = 0
+        while any(n == line and left < b + 12 and a < left + w + 12 for n, a, b in taken):
+            line += 1
+        taken.append((line, left, left + w))
+        out.append((line, at_end))
+    return out
+
+
+def _incidents(pad: Any) -> list[tuple[dt.date | None, dt.date | None, str, str]]:
+    """(earliest, latest, date as written, label) of each incident with a date bound, if the package has them."""
     if "incidents" not in pad.tables():
         return []
     frame = pad.load("incidents")
     if "date_earliest" not in frame.columns:
         return []
-    label = next((c for c in ("description", "kind", "incident_id") if c in frame.columns), None)
+    label = next((c for c in ("kind", "description", "incident_id") if c in frame.columns), None)
     out = []
     for row in frame.iter_rows(named=True):
         lo, hi = row["date_earliest"], row.get("date_latest")
-        if lo is not None:
-            out.append((lo, hi, str(row[label]) if label else ""))
-    return out
+        if lo is not None or hi is not None:
+            out.append((lo, hi, str(row.get("date") or ""), str(row[label]) if label else ""))
+    return sorted(out, key=lambda i: (i[0] or i[1], i[1] or i[0]))
 
 
 def timeline(target: Path) -> Path:
