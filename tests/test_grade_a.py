@@ -187,7 +187,11 @@ def test_no_organization_row_is_left_unused():
 
 def test_which_part_of_an_inferred_date_is_inferred():
     assert _row("meetings", meeting_id="2025-03-22-sadiq-muttaqi-kabul")["date_inferred_part"] == "year"
-    assert _row("meetings", meeting_id="2024-12-sadiq-visit-kabul")["date_inferred_part"] == "end"
+    # 004's "a three-day visit" from "July 19": the end is computed, so the part inferred is the end.
+    visit = _row("meeting_sources", meeting_id="2023-07-durrani-visit-kabul", article_id="004_5fd66b92c6fc2c14")
+    assert visit["reported_date"] == "2023-07-19/2023-07-21" and visit["reported_date_inferred_part"] == "end"
+    # 002 prints the December 2024 visit's start and no end: an open end is not an inferred one.
+    assert _row("meetings", meeting_id="2024-12-sadiq-visit-kabul")["date_inferred_part"] is None
     source = _row("meeting_sources", meeting_id="2024-12-sadiq-haqqani-kabul", article_id="000_a18c864ded8c9230")
     assert source["reported_date_inferred_part"] == "day"
     role = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")

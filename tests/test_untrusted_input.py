@@ -13,7 +13,10 @@ import pytest
 from pak_afghan_diplomacy.pipeline import problems as problems_module
 from tests.test_bad_inputs import ARTICLE, REGISTRY, Edit, assert_located
 
-STATEMENT = '    text: "has taken up all issues of mutual concern, including militant threat and attacks in Pakistan'
+STATEMENT = (
+    '    text: "Pakistan’s special representative to Afghanistan, Ambassadors Asif Durrani, has taken up all issues'
+    " of mutual concern, including militant threat and attacks in Pakistan"
+)
 OCCURRENCE_EDITS = [
     Edit(
         f"occurrence {n} on a statement",

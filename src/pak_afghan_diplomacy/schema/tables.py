@@ -720,7 +720,10 @@ class Statements(Table):
     )
     meeting_note: str | None = _text("Why the words are linked to the meeting, where it is inferred.", nullable=True)
     date: str | None = _date(
-        "When the words were said or posted, reduced ISO or interval; null where the article does not say.",
+        "When the words were said or posted, reduced ISO or interval; null where nothing dates them. Each "
+        "article's own reading: words placed in a meeting take the bounds that article allows, which may be "
+        "wider than the meeting's `date` (reconciled over all its reports); where the article gives the "
+        "meeting no date, the meeting's bounds, flagged inferred.",
         pattern=DATE_OR_INTERVAL,
     )
     date_earliest: pl.Date | None = Field(nullable=True, description="First day `date` allows.")
