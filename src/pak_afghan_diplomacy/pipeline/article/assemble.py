@@ -146,6 +146,16 @@ class Builder:
         if code is not None and not codes.country(code):
             self.problem(where, line_of(item, key), fieldname, "code", code, "not an ISO 3166-1 alpha-3 country code")
 
+    def count_sources(self, frames: dict[str, pl.DataFrame], table: str, key: str, section: str) -> None:
+        """Set `table.source_count` from `<table minus s>_sources`; a record no article reports is a problem."""
+        counts = frames[f"{table[:-1]}_sources"].group_by(key).len()
+        sources = dict(zip(counts[key], counts["len"], strict=True))
+        frames[table] = frames[table].with_columns(
+            pl.Series("source_count", [sources.get(i, 0) for i in frames[table][key]], dtype=pl.Int64)
+        )
+        for rid, where, line in frames[table].filter(pl.col("source_count") == 0).select(key, "_where", "_line").rows():
+            self.problem(where, line, key, "no source", rid, f"no article reports this {section[:-1]} under {section}:")
+
     def registry_ids(self, section: str, items: list[Any]) -> dict[str, Any]:
         """New records of a section by id; an id seen before (in any registry file) is an error."""
         known = self.ids[section]

@@ -133,16 +133,7 @@ def article(b: Builder, a: Article) -> None:
 
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """How many articles report each incident; every link points at a record that exists."""
-    counts = frames["incident_sources"].group_by("incident_id").len()
-    sources = dict(zip(counts["incident_id"], counts["len"], strict=True))
-    incidents = frames["incidents"]
-    frames["incidents"] = incidents.with_columns(
-        pl.Series("source_count", [sources.get(i, 0) for i in incidents["incident_id"]], dtype=pl.Int64)
-    )
-    for iid, where, line in (
-        frames["incidents"].filter(pl.col("source_count") == 0).select("incident_id", "_where", "_line").rows()
-    ):
-        b.problem(where, line, "incident_id", "no source", iid, "no article reports this incident under incidents:")
+    b.count_sources(frames, "incidents", "incident_id", "incidents")
     known = {table: set(frames[table][key]) for table, key in LINKED.items()}
     for table, rid, where, line in (
         frames["incident_links"].select("record_table", "record_id", "_where", "_line").rows()

@@ -275,13 +275,4 @@ def _part_of(b: Builder, meetings: pl.DataFrame) -> None:
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """How many articles report each meeting; a meeting no article reports is an error."""
     _part_of(b, frames["meetings"])
-    counts = frames["meeting_sources"].group_by("meeting_id").len()
-    sources = dict(zip(counts["meeting_id"], counts["len"], strict=True))
-    meetings = frames["meetings"]
-    frames["meetings"] = meetings.with_columns(
-        pl.Series("source_count", [sources.get(m, 0) for m in meetings["meeting_id"]], dtype=pl.Int64)
-    )
-    for mid, where, line in (
-        frames["meetings"].filter(pl.col("source_count") == 0).select("meeting_id", "_where", "_line").rows()
-    ):
-        b.problem(where, line, "meeting_id", "no source", mid, "no article reports this meeting under meetings:")
+    b.count_sources(frames, "meetings", "meeting_id", "meetings")
