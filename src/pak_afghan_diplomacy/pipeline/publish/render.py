@@ -62,11 +62,11 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 def _sources(articles: pl.DataFrame) -> list[dict[str, Any]]:
     out = []
     for r in articles.iter_rows(named=True):
-        source = {"title": r["title"], "path": r["url"] or f"seeds/{r['source_file']}", "version": r["published_date"]}
+        # `path` is where a reader finds the article: its URL, never a seeds/ file the wheel does not ship
+        source = {"title": r["title"], **({"path": r["url"]} if r["url"] else {}), "version": r["published_date"]}
         if r["publisher"]:
             source["publisher"] = r["publisher"]
-        if r["url"]:
-            source["seed"] = f"seeds/{r['source_file']}"
+        source["seed"] = f"seeds/{r['source_file']}"
         out.append(source)
     return out
 
