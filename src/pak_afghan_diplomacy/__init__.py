@@ -330,7 +330,7 @@ def _to_pandas(table: Any) -> pandas.DataFrame:
 def search(text: str, limit: int = 10, min_score: float = 75) -> polars.DataFrame:
     """Persons and posts whose name, any spelling of it, or any wording of the post resembles `text`.
 
-    pad.search("Durani")   # finds a person spelt "Durrani", with the spelling matched and a score (0–100)
+    pad.search("Rahimi")   # finds a person spelt "Raheemi", with the spelling matched and a score (0–100)
     Fuzzy (rapidfuzz), case- and accent-insensitive; the best match per person or post, best first.
     """
     return metadata.search(load, text, limit, min_score)

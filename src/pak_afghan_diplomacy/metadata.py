@@ -252,7 +252,7 @@ def search(load: Any, text: str, limit: int, min_score: float) -> Any:
         for pid, alias in load("post_aliases").select("post_id", "alias").iter_rows()
     ]
 
-    def fold(value: str) -> str:  # case, punctuation and accents ignored: "Nooruddín" finds "Nooruddin"
+    def fold(value: str) -> str:  # case, punctuation and accents ignored: "Karimí" finds "Karimi"
         decomposed = unicodedata.normalize("NFKD", value)
         return utils.default_process("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 

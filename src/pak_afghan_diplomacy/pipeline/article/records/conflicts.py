@@ -131,9 +131,9 @@ def article(b: Builder, a: Article) -> None:
 def _shared_spellings(b: Builder, frames: dict[str, pl.DataFrame], disputed: dict[str, set[str]]) -> None:
     """One printed spelling given to two persons is a conflict to record, never a silent second match.
 
-    Refused unless a conflict lists the spelling's row: within one article (its "Durrani" is one
-    person), and across articles where the spelling is another person's canonical name ("Ishaq
-    Dar" printed for someone else). A surname two namesakes share across articles stays allowed.
+    Refused unless a conflict lists the spelling's row: within one article (its "Raheemi" is one
+    person), and across articles where the spelling is another person's canonical name ("Zahir
+    Karimi" printed for someone else). A surname two namesakes share across articles stays allowed.
     """
     persons = frames["persons"]
     canonical = {fold(name): pid for pid, name in persons.select("person_id", "name").rows()}
