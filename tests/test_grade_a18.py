@@ -490,11 +490,12 @@ def test_004s_dateline_islamabad_is_not_given_as_where_its_statements_were_made(
         assert "dateline" in _row("statements", statement_id=sid)["note"], sid
 
 
-def test_000s_x_post_words_said_at_the_muttaqi_meeting_are_dated_by_that_meeting_and_flagged():
+def test_000s_agreed_words_are_dated_to_hold_the_meeting_and_the_x_post_and_flagged():
     s = _row("statements", statement_id="000-sadiq-x-agreed")
-    assert s["meeting_id"] == "2024-12-sadiq-muttaqi-kabul"
-    assert s["date"] == "2024-12-23/2024-12-24" and s["date_inferred"] and s["date_inferred_part"] == "day"
-    assert "does not date" in s["date_note"] and "2024-12-sadiq-muttaqi-kabul" in s["date_note"]
+    assert s["about_meeting_id"] == "2024-12-sadiq-muttaqi-kabul" and s["setting"] is None
+    # said at the meeting (23/24 December) or in the posts of the day 000 was published (23-31 December)
+    assert s["date"] == "2024-12-23/2024-12-31" and s["date_inferred"] and s["date_inferred_part"] == "whole"
+    assert "posts on X today" in s["date_note"] and "Tuesday" in s["date_note"]
 
 
 def test_channels_not_named_in_the_statements_own_sentence_are_flagged_inferred():
@@ -519,13 +520,38 @@ def test_004s_taken_up_all_issues_text_names_durrani_who_took_them_up():
     )
 
 
-def test_003s_high_level_meeting_has_its_unnamed_foreign_ministry_attendees_flagged_as_public_record():
-    group = _row("meeting_participants", participant_id="2025-03-dar-briefing:foreign-ministry-officials")
-    assert group["person_id"] is None and group["unnamed"] and group["side"] == "PAK"
-    assert group["participation_basis"] == "inferred"
-    assert "Public record" in group["participation_note"] and "Foreign Secretary" in group["participation_note"]
-    ev = _row("evidence", record_id="2025-03-dar-briefing:foreign-ministry-officials", article_id=A003)
-    assert "high-level meeting" in ev["text"]
+def test_003s_high_level_meeting_records_no_attendee_003_does_not_name_and_says_why():
+    unnamed = T["meeting_participants"].filter(
+        (pl.col("meeting_id") == "2025-03-dar-briefing") & pl.col("person_id").is_null()
+    )
+    assert unnamed.is_empty()
+    note = _row("meetings", meeting_id="2025-03-dar-briefing")["note"]
+    assert "no unnamed participant is recorded" in note and "public record" in note
+
+
+def test_the_march_2025_public_record_names_its_sources():
+    for mid in ("2025-03-sadiq-visit-kabul", "2025-03-22-sadiq-muttaqi-kabul", "2025-03-dar-briefing"):
+        assert "https://" in _row("meetings", meeting_id=mid)["date_note"], mid
+    s = _row("statements", statement_id="003-pakistan-reaffirmed-engagement")
+    # the link rests on the article's order; the readout only agrees, and the note says which is which
+    assert s["meeting_basis"] == "inferred" and "https://" in s["meeting_note"]
+    assert "does not rest on it" in s["meeting_note"]
+
+
+def test_000_reports_the_muttaqi_meeting_in_december_2024_flagged():
+    src = _row("meeting_sources", meeting_id="2024-12-sadiq-muttaqi-kabul", article_id=A000)
+    assert src["reported_date"] == "2024-12" and src["reported_date_basis"] == "inferred"
+
+
+def test_004s_repeated_headline_and_update_stamp_are_excluded_as_furniture():
+    ex = T["body_exclusions"].filter(pl.col("article_id") == A004)
+    texts = list(ex["text"])
+    assert "Updated 21 July 2023" in texts
+    title = _row("articles", article_id=A004)["title"]
+    # the headline opens the body once; its second printing is furniture
+    assert texts.count(title) == 1
+    start = ex.filter(pl.col("text") == title)["char_start"][0]
+    assert start > _row("articles", article_id=A004)["body_start"]
 
 
 def test_002s_condolences_say_why_the_unnamed_aide_is_not_among_those_spoken_for():
