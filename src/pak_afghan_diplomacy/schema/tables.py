@@ -354,8 +354,9 @@ class Roles(Table):
         vocab.ROLE_STATUSES, "`current`, `ended` or `unknown`, as of `observed_date` (not as of today)."
     )
     observed_date: str = _date(
-        "The latest date at which a source shows the role (see `role_observations`); may be open-ended "
-        "(`2022-03-28/..`) where that article's date is.",
+        "The latest date at which a source shows the role (see `role_observations`): the observation whose "
+        "earliest day is latest (an open end never wins); may be an interval or open-ended (`2024-12-23/..`) "
+        "where that article's date is.",
         nullable=False,
         pattern=DATE_OR_INTERVAL,
     )
@@ -426,7 +427,8 @@ class Meetings(Table):
     date_inferred: bool = Field(description="True where the date is an inference (see the note).")
     date_basis: str = _enum(
         vocab.BASES,
-        "`stated`, `inferred` from the texts, or `public-record` (who held which office when; see the note).",
+        "`stated`, `inferred` from the texts, or `public-record` (who held which office when, or an official "
+        "readout's date and place; the note names it).",
     )
     date_inferred_part: str | None = _part("date")
     date_note: str | None = _text("How the date was established.", nullable=True)

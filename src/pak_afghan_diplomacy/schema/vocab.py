@@ -1,7 +1,8 @@
 """Controlled vocabularies shared by the table models and the curation reader."""
 
 # How a fact is known: printed (`stated`), read from the text (`inferred`), or resting on well-established
-# public record beyond the articles (`public-record`: who held which office when), said in the note.
+# public record beyond the articles (`public-record`: who held which office when, an official readout's
+# date and place), named in the note.
 BASES = ("stated", "inferred", "public-record")
 INFERENCES = ("inferred", "public-record")  # the bases that are inferences: each needs a note (and a part)
 BASES_TITLE = ("stated", "curated")
