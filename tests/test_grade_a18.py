@@ -163,8 +163,20 @@ def test_durranis_start_lies_between_sadiqs_resignation_and_his_first_visit():
     assert durrani["start_latest"] <= visit["date_earliest"]
 
 
+def test_durranis_start_rests_on_the_public_record_of_his_appointment_with_its_source():
+    durrani = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
+    assert durrani["start_date"] == "2023-05-23" and durrani["start_date_inferred"]
+    assert "Public record" in durrani["start_date_note"]
+    assert "https://" in durrani["start_date_note"] and "19 July 2023" in durrani["start_date_note"]
+
+
+def test_asif_ali_is_read_as_durranis_given_names_not_as_an_error():
+    conflict = _row("conflicts", conflict_id="asif-ali-name")
+    assert "Asif Ali Khan Durrani" in conflict["assessment"] and "error" not in conflict["assessment"]
+
+
 def test_a_durrani_start_before_sadiqs_resignation_is_refused_as_overlapping(checkout):
-    problems = _break(checkout, "registry", 'start_date: "2023-03/2023-07-19"', 'start_date: "2023-01/2023-02"')
+    problems = _break(checkout, "registry", 'start_date: "2023-05-23"', 'start_date: "2023-01/2023-02"')
     assert any(
         p.check == "overlapping holders" and p.value == "asif-durrani/special-representative-afghanistan/2023"
         for p in problems

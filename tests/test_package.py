@@ -35,6 +35,9 @@ def test_descriptor_is_data_package_v2_with_provenance():
     assert sorted(s["seed"].removeprefix("seeds/") for s in DESCRIPTOR["sources"]) == seeds
     # where a reader finds an article is its URL or nothing: never a seeds/ file, which the wheel does not ship
     assert all(not s.get("path", "").startswith("seeds/") for s in DESCRIPTOR["sources"])
+    # a source's `version` would mean a version of the article: its publication date is `published`
+    for s in DESCRIPTOR["sources"]:
+        assert "version" not in s and s["published"], s["seed"]
 
 
 def test_every_table_is_published_in_both_formats():

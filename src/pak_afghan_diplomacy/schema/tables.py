@@ -722,7 +722,9 @@ class Statements(Table):
     )
     meeting_note: str | None = _text("Why the words are linked to the meeting, where it is inferred.", nullable=True)
     date: str | None = _date(
-        "When the words were said or posted, reduced ISO or interval; null where nothing dates them. Each "
+        "When the words were said or posted, reduced ISO or interval; null where nothing dates them (no "
+        "occasion is given: the words were said by the article's publication, `articles.published_latest`, "
+        "and no later bound is invented; words merely about a meeting are not dated by it). Each "
         "article's own reading: words placed in a meeting take the bounds that article allows, which may be "
         "wider than the meeting's `date` (reconciled over all its reports); where the article gives the "
         "meeting no date, the meeting's bounds, flagged inferred.",

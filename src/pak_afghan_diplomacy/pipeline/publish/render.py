@@ -63,7 +63,7 @@ def _sources(articles: pl.DataFrame) -> list[dict[str, Any]]:
     out = []
     for r in articles.iter_rows(named=True):
         # `path` is where a reader finds the article: its URL, never a seeds/ file the wheel does not ship
-        source = {"title": r["title"], **({"path": r["url"]} if r["url"] else {}), "version": r["published_date"]}
+        source = {"title": r["title"], **({"path": r["url"]} if r["url"] else {}), "published": r["published_date"]}
         if r["publisher"]:
             source["publisher"] = r["publisher"]
         source["seed"] = f"seeds/{r['source_file']}"
