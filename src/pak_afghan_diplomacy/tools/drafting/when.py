@@ -11,6 +11,7 @@ MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _M = "|".join(m.capitalize() for m in MONTHS)
 _W = "|".join(d.capitalize() for d in WEEKDAYS)
+WEEKDAY_NAMES = _W
 _PATTERNS = [
     ("mdy", rf"\b(?P<m>{_M})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>(?:19|20)\d{{2}})\b"),
     ("dmy", rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_M}),?\s+(?P<y>(?:19|20)\d{{2}})\b"),
@@ -20,6 +21,7 @@ _PATTERNS = [
     ("weekday", rf"\b(?P<w>{_W})\b"),
     ("today", r"\b(?P<t>today|yesterday)\b"),
     ("this-month", r"\bearlier this month\b"),
+    ("last-month", r"\blast month\b"),
     ("month", rf"\bin\s+(?P<m>{_M})\b(?!\s+\d)"),
 ]
 
@@ -64,7 +66,7 @@ def find(sentence: str, published: tuple[dt.date, dt.date] | None, pub_text: str
     out: list[tuple[int, Resolved]] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
-        for m in re.finditer(pattern, sentence, re.IGNORECASE if kind in ("today", "this-month") else 0):
+        for m in re.finditer(pattern, sentence, re.IGNORECASE if kind in ("today", "this-month", "last-month") else 0):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             r = _resolve(kind, m, published, pub_text)
@@ -115,6 +117,11 @@ def _resolve(kind: str, m: re.Match[str], pub: tuple[dt.date, dt.date] | None, p
         lo = hi_p.replace(day=1)
         why = f"“{printed}”: the month the article was published ({when})."
         return Resolved(iso(lo, hi_p), lo, hi_p, "inferred", why, printed)
+    if kind == "last-month":
+        lo = (lo_p.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        hi = hi_p.replace(day=1) - dt.timedelta(days=1)
+        why = f"“{printed}”: the month before the article's ({when})."
+        return Resolved(iso(lo, hi), lo, hi, "inferred", why, printed)
     if kind == "month":
         year = hi_p.year if month <= hi_p.month else hi_p.year - 1
         lo = dt.date(year, month, 1)
