@@ -277,3 +277,18 @@ def test_a_weekday_is_kept_only_inside_the_month_the_sentence_places_the_meeting
 def test_last_month_is_the_month_before_publication():
     (r,) = when.find("They met last month.", (dt.date(2031, 1, 9),) * 2, "2031-01-09")
     assert (r.value, r.basis) == ("2030-12", "inferred")
+
+
+def test_a_visit_dated_by_its_arrival_spans_the_days_it_is_said_to_last():
+    (m,) = draft("Report\nFarid Azimi arrived in Kabul on Tuesday on a three-day visit.").meetings
+    assert (m.kind, m.date) == ("visit", "2031-05-06/2031-05-08") and "arrival" in m.date_note
+    (day,) = draft("Report\nFarid Azimi is in Kabul on a three-day visit, he said on Tuesday.").meetings
+    assert day.date != "2031-05-06/2031-05-08"  # not dated by an arrival: no span is claimed from it
+
+
+def test_a_later_undated_meeting_starts_no_earlier_than_the_first_possible_day_of_the_one_before():
+    _, d = page_draft(
+        "Envoys meet\nMay 2031\nFarid Azimi met Omid Sarwari in Kabul on Monday.\n"
+        "Trade was on the agenda.\nAzimi later called on Zarin Hotak."
+    )
+    assert [m.date for m in d.meetings] == ["2031-04-28/2031-05-26", "2031-04-28/2031-05-31"]

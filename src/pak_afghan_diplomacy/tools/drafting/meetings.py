@@ -109,6 +109,8 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
             elif not found:
                 meeting_dates = []  # the sentence's only date is the report's ("said on Thursday"): ask
             _date(d, meeting_dates)
+            if d.kind == "visit":
+                _lasting(d, s.text)
         drafts += made
         if verbs:
             carried = last_dates[2] if last_dates and last_dates[0] == i - 1 and last_dates[1] & verbs else []
@@ -195,7 +197,8 @@ def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved:
     """No date printed: after the last dated meeting of the article, on or before publication."""
     assert context.published
     _lo_p, hi_p = context.published
-    starts = [d.resolved.lo for d in earlier if d.resolved and d.resolved.printed and d.resolved.lo == d.resolved.hi]
+    # the earliest day of the last dated meeting (a weekday under a month-only date is an interval of days)
+    starts = [d.resolved.lo for d in earlier if d.resolved and d.resolved.printed]
     lo = max([s for s in starts if s], default=hi_p.replace(day=1))
     lo = min(lo, hi_p)
     if starts:
@@ -211,6 +214,23 @@ def _date(d: MeetingDraft, found: list[when.Resolved]) -> None:
     r = min(found, key=lambda r: (r.hi - r.lo, r.basis != "stated"))
     d.date, d.date_basis, d.date_note = r.value, r.basis, r.note
     d.resolved = r
+
+
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_LASTING = re.compile(r"\b(?P<n>two|three|four|five|six|seven|\d)-day (?:[\w-]+ )?visit\b", re.IGNORECASE)
+
+
+def _lasting(d: MeetingDraft, sentence: str) -> None:
+    """A visit dated by its arrival day, “on a two-day visit”: its span, the arrival day and the days after."""
+    r, m = d.resolved, _LASTING.search(sentence)
+    if r is None or m is None or r.lo != r.hi or not re.search(r"\barriv(?:ed|es|ing)\b", sentence):
+        return
+    n = m.group("n").lower()
+    days = _NUMBERS.get(n) or int(n)
+    hi = r.lo + dt.timedelta(days=days - 1)
+    note = r.note.rstrip(".") + f"; the day of arrival of “{m.group()}”, so {r.lo} to {hi}."
+    d.resolved = when.Resolved(when.iso(r.lo, hi), r.lo, hi, "inferred", note, r.printed)
+    d.date, d.date_basis, d.date_note = d.resolved.value, "inferred", note
 
 
 def _merge(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
