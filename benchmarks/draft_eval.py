@@ -87,8 +87,8 @@ def leave_one_out(
     if before:  # new-article knows no publication date but the one printed on the page (page.draft finds it)
         return Context(stripped, spellings)
     published = mine["article"]["published_date"]
-    lo, hi = dates.bounds(published)  # an open-ended publication date gives the drafts no anchor
-    bounds = (lo, hi) if lo and hi else None
+    lo, hi = dates.bounds(published)  # an open-ended publication date: dates read from its first day on
+    bounds = (lo, hi) if lo else None
     return Context(stripped, spellings, bounds, published if bounds else None)
 
 

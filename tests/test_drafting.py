@@ -292,3 +292,25 @@ def test_a_later_undated_meeting_starts_no_earlier_than_the_first_possible_day_o
         "Trade was on the agenda.\nAzimi later called on Zarin Hotak."
     )
     assert [m.date for m in d.meetings] == ["2031-04-28/2031-05-26", "2031-04-28/2031-05-31"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("on Monday", "2031-05-05/.."),  # the Monday on or before 9 May 2031, or a later one
+        ("on May 3", "2031-05-03/.."),
+        ("yesterday", "2031-05-08/.."),
+        ("earlier this month", "2031-05-01/.."),
+        ("last month", "2031-04-01/.."),
+    ],
+)
+def test_a_publication_date_open_at_its_end_gives_open_relative_dates(sentence, value):
+    (r,) = when.find(f"They met {sentence}.", (dt.date(2031, 5, 9), None), "2031-05-09/..")
+    assert (r.value, r.basis, r.hi) == (value, "inferred", None) and "open at its end" in r.note
+
+
+def test_an_open_publication_date_gives_no_month_of_publication_fallback():
+    text = "Report\nFarid Azimi met Omid Sarwari in Kabul."
+    context = Context(REGISTRY, {}, (dt.date(2031, 5, 9), None), "2031-05-09/..")
+    (m,) = RuleBasedExtractor().draft("900_test", text, (0, len(text)), context).meetings
+    assert m.date is None

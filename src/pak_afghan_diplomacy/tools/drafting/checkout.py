@@ -33,10 +33,10 @@ def context(curation_dir: Path, published: str | None = None, excluded: tuple[tu
     """The registry (empty when it does not read cleanly) and known spellings, for drafting."""
     registry, _ = curation.read_registry(curation_dir)
     registry = registry or {}
-    bounds: tuple[dt.date, dt.date] | None = None
+    bounds: tuple[dt.date, dt.date | None] | None = None
     if published and dates.check(published) is None:
         lo, hi = dates.bounds(published)
-        bounds = (lo, hi) if lo and hi else None
+        bounds = (lo, hi) if lo else None  # open at its end ("2024-12-23/.."): dates read from its first day on
     return Context(registry, spellings(curation_dir, registry), bounds, published if bounds else None, excluded)
 
 

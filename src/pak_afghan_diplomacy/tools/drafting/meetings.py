@@ -105,7 +105,7 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
             if not found and last_dates and last_dates[0] == i - 1 and kind in last_dates[1] and last_dates[2]:
                 meeting_dates = [_carried(last_dates[2][-1])]
             elif not found and not elsewhere:
-                meeting_dates = [_fallback(drafts, context)] if context.published else []
+                meeting_dates = [r] if (r := _fallback(drafts, context)) else []
             elif not found:
                 meeting_dates = []  # the sentence's only date is the report's ("said on Thursday"): ask
             _date(d, meeting_dates)
@@ -163,7 +163,9 @@ def _dates(s: Sentence, context: Context) -> tuple[list[when.Resolved], bool]:
 
 def _within(r: when.Resolved, span: when.Resolved, context: Context) -> when.Resolved | None:
     """A weekday as the days of that weekday inside the span printed with it, on or before publication."""
-    last = min(span.hi, context.published[1]) if context.published else span.hi
+    if span.hi is None:  # a span open at its end: the weekday's own reading stands
+        return r
+    last = min(span.hi, context.published[1] or span.hi) if context.published else span.hi
     days = [d for i in range((last - span.lo).days + 1) if (d := span.lo + dt.timedelta(days=i)).weekday() == r.weekday]
     if not days:
         return None
@@ -193,9 +195,10 @@ def _carried(r: when.Resolved) -> when.Resolved:
     return when.Resolved(r.value, r.lo, r.hi, "inferred", note, r.printed, r.weekday)
 
 
-def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved:
+def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved | None:
     """No date printed: after the last dated meeting of the article, on or before publication."""
-    assert context.published
+    if context.published is None or context.published[1] is None:
+        return None  # no closed publication date to bound it: asked
     _lo_p, hi_p = context.published
     # the earliest day of the last dated meeting (a weekday under a month-only date is an interval of days)
     starts = [d.resolved.lo for d in earlier if d.resolved and d.resolved.printed]
@@ -211,7 +214,7 @@ def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved:
 def _date(d: MeetingDraft, found: list[when.Resolved]) -> None:
     if not found:
         return
-    r = min(found, key=lambda r: (r.hi - r.lo, r.basis != "stated"))
+    r = min(found, key=lambda r: (when.width(r), r.basis != "stated"))
     d.date, d.date_basis, d.date_note = r.value, r.basis, r.note
     d.resolved = r
 
@@ -269,7 +272,7 @@ def _combine(keep: MeetingDraft, other: MeetingDraft) -> None:
         b = when.narrow(a, (b.lo, b.hi), "the later mention")
     elif a is not None and b.weekday is not None and not a.printed:
         b = when.narrow(b, (a.lo, a.hi), "the other mention")
-    elif a is not None and (bool(a.printed), -(a.hi - a.lo).days) >= (bool(b.printed), -(b.hi - b.lo).days):
+    elif a is not None and (bool(a.printed), -when.width(a)) >= (bool(b.printed), -when.width(b)):
         return
     keep.date, keep.date_basis, keep.date_note, keep.resolved = b.value, b.basis, b.note, b
 
