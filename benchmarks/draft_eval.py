@@ -46,6 +46,8 @@ class Score:
     fp: int = 0
     fn: int = 0
     misses: list[str] = field(default_factory=list)
+    asked: int = 0  # misses where nothing was proposed (a TODO question), not a wrong value
+    narrower: list[str] = field(default_factory=list)  # counted right, but narrower than the curated bounds
 
     @property
     def precision(self) -> float:
@@ -85,8 +87,8 @@ def leave_one_out(
     if before:  # new-article knows no publication date but the one printed on the page (page.draft finds it)
         return Context(stripped, spellings)
     published = mine["article"]["published_date"]
-    lo, hi = dates.bounds(published)  # an open-ended publication date gives the drafts no anchor
-    bounds = (lo, hi) if lo and hi else None
+    lo, hi = dates.bounds(published)  # an open-ended publication date: dates read from its first day on
+    bounds = (lo, hi) if lo else None
     return Context(stripped, spellings, bounds, published if bounds else None)
 
 
@@ -252,6 +254,9 @@ def _meetings(
             ds.fp += not inside
             if not inside:
                 ds.misses.append(f"{aid}: {mid} curated {dated[mid]}, drafted {d.date} ({d.date_note})")
+                ds.asked += d.date is None
+            elif dates.bounds(d.date) != dates.bounds(dated[mid]):
+                ds.narrower.append(f"{aid}: {mid} curated {dated[mid]}, drafted {d.date} ({d.date_note})")
     for mid in curated:
         if mid not in used_m:
             ps.fn += len(curated[mid])
@@ -386,9 +391,29 @@ def _first_run() -> str:
 def _misses(scores: dict[str, Score]) -> list[str]:
     parts: list[str] = []
     for kind in KINDS + HEAD_KINDS:
-        if kind in scores and scores[kind].misses:
-            parts += ["", f"### {kind}", "", *[f"- {m}" for m in scores[kind].misses]]
+        s = scores.get(kind)
+        if s and (s.misses or s.narrower):
+            parts += ["", f"### {kind}", "", *[f"- {m}" for m in s.misses]]
+            if kind == "meeting dates":
+                parts += ["", split(s)] + (
+                    ["", "Counted right, but narrower than the curated bounds (the draft claims more than the"]
+                    + ["curator could establish, or the curator was cautious):", ""]
+                    + [f"- {m}" for m in s.narrower]
+                    if s.narrower
+                    else []
+                )
     return parts or ["", "- nothing"]
+
+
+def split(s: Score) -> str:
+    """Of the meeting dates counted wrong, how many were left as a question and how many were a wrong date."""
+    wrong = s.fp - s.asked
+    proposed = s.tp + wrong
+    return (
+        f"Of {s.fp} meeting date(s) counted wrong, {s.asked} were left undated (a TODO question, counted against"
+        f" precision and recall alike) and {wrong} were a wrong date: of the dates proposed, {s.tp} of"
+        f" {proposed} were right."
+    )
 
 
 def write(path: Path, runs: dict[str, dict[str, tuple[dict[str, Score], list[str]]]], note: str) -> None:
@@ -423,7 +448,9 @@ def write(path: Path, runs: dict[str, dict[str, tuple[dict[str, Score], list[str
             "a host who receives; a registry name printed with a part added, and in another transliteration;",
             "a three-party meeting; a dialogue series and an economic corridor in capitals; a standfirst that",
             "repeats the lede; talks between delegations with an unnamed side; a new holder of a one-holder",
-            "post; an unattributed report; a page cut mid-sentence; a “Read more” teaser.",
+            "post; an unattributed report; a page cut mid-sentence; a “Read more” teaser; and, added for the",
+            "meeting dates, a page dated only to the month, a wire dateline whose year only the body prints, and",
+            "a weekday that dates the spokesperson's briefing rather than the talks it reports.",
             "",
             "### First run, before any rule was changed for these reports",
             "",
@@ -434,9 +461,17 @@ def write(path: Path, runs: dict[str, dict[str, tuple[dict[str, Score], list[str
             "After the rules below were changed for the first run's misses (general rules: labels, credits and",
             "teasers outside the body, a lede is no title, no person for an app, series or corridor, name-part",
             "resolution, reported clauses without “that”, unattributed reports, a dateline is no meeting",
-            "place, “talks between”): **these figures are in-sample now**; the first run is the honest",
-            "estimate for unseen reports. Meeting dates stay below target: a report that prints no",
-            "publication date (wire copy with only “Jan 14”, an undated page) leaves every weekday unresolved.",
+            "place, “talks between”), and then for the meeting dates (a date line of only a month and year is",
+            "the publication date, and a weekday then the interval of its days; a dateline without a year takes",
+            "it from a full date the body prints a few weeks before, said so, else the scaffold asks; the",
+            "dateline's day and a weekday that dates the reporting — “said on Thursday that talks …”, “at the",
+            "briefing on Thursday” — are never the meeting's; a weekday keeps only its days inside a month the",
+            "sentence places the meeting in): **these figures are in-sample now**; the first runs are the",
+            "honest estimate for unseen reports. Meeting dates stay below target under this scorer, which counts",
+            "a date left as a question against precision as well as recall: 001 prints no date at all, 002's",
+            "wire copy prints “Jan 14” and no year anywhere, and 006 dates its visit only as “a month after”",
+            "it; the drafts leave those three undated (the scaffold asks) rather than guess. Every date the",
+            "drafts do propose on the held-out set is right (see the split under “meeting dates” below).",
             "",
             table(scores),
         ]

@@ -203,3 +203,114 @@ def test_a_weekday_under_a_month_only_publication_stays_an_interval():
 
 def test_no_publication_date_leaves_relative_dates_unresolved():
     assert when.find("They met on Monday and on March 3.", None, None) == []
+
+
+# Dates that belong to the meeting, and publication dates as the page prints them (#17).
+
+
+def page_draft(text: str):
+    from pak_afghan_diplomacy.tools.drafting import page
+
+    return page.draft("900_test", text, Context(REGISTRY, {}))
+
+
+def test_a_page_dated_only_to_the_month_gives_a_weekday_meeting_the_interval_of_that_weekday():
+    head, d = page_draft("Envoys meet\nMay 2031\nFarid Azimi met Omid Sarwari in Kabul on Monday.")
+    assert (head.published.value, head.published.basis) == ("2031-05", "stated")
+    (m,) = d.meetings
+    # the Monday on or before 1 May 2031 (28 April) … the Monday on or before 31 May (26 May)
+    assert m.date == "2031-04-28/2031-05-26" and m.date_basis == "inferred" and "Monday" in m.date_note
+
+
+def test_a_dateline_without_a_year_takes_it_from_a_full_date_printed_in_the_body():
+    text = (
+        "Envoys meet\nKABUL, May 7 (Frontier Wire) - Farid Azimi met Omid Sarwari in Kabul on Tuesday.\n"
+        "The old commission was dissolved on April 20, 2031, and a charter of 2019 lapsed."
+    )
+    head, d = page_draft(text)
+    assert (head.published.value, head.published.basis) == ("2031-05-07", "inferred")
+    assert "April 20, 2031" in head.published.note and "without a year" in head.published.note
+    (m,) = d.meetings  # "May 7" is the day the report was filed, not the meeting's: Tuesday before it
+    assert m.date == "2031-05-06" and "its year inferred" in m.date_note
+
+
+def test_a_dateline_whose_year_nothing_establishes_is_asked_never_guessed():
+    from pak_afghan_diplomacy.tools.new_article import prefill
+
+    text = "Envoys meet\nKABUL, May 7 (Frontier Wire) - Farid Azimi met Omid Sarwari in Kabul on Tuesday.\n"
+    head, d = page_draft(text)
+    assert head.published is None and head.undated == "KABUL, May 7 (Frontier Wire)"
+    assert [m.date for m in d.meetings] == [None]  # not 7 May of some year, not a Tuesday of a guessed year
+    (line,) = [x for x in prefill("900_test", text, set()).splitlines() if "published_date:" in x]
+    assert "TODO" in line and "without a year" in line and "2031" not in line
+
+
+def test_a_body_date_far_from_the_dateline_lends_no_year():
+    text = "Talks\nKABUL, May 7 (Frontier Wire) - Farid Azimi met Omid Sarwari.\nSigned on January 3, 2019."
+    head, _ = page_draft(text)
+    assert head.published is None  # a treaty of 2019 says nothing of the year this report was filed: ask
+
+
+def test_a_weekday_that_dates_the_briefing_is_not_given_to_the_talks_it_reports():
+    d = draft(
+        "Report\nThe spokesperson said on Thursday that talks on trade between Farid Azimi and Laila Nurzai "
+        "in Kabul earlier this month had been useful."
+    )
+    (m,) = d.meetings
+    assert sorted(m.persons) == ["farid-azimi", "laila-nurzai"]
+    assert m.date == "2031-05-01/2031-05-09" and "Thursday" not in m.date_note
+
+
+def test_a_meeting_whose_only_date_is_the_reports_is_left_undated():
+    d = draft("Report\nFarid Azimi said on Thursday, a month after his visit to Kabul, that trade had grown.")
+    (m,) = d.meetings
+    assert (m.kind, m.date) == ("visit", None)  # neither Thursday nor "the month of publication": a question
+
+
+def test_a_weekday_is_kept_only_inside_the_month_the_sentence_places_the_meeting_in():
+    (inside,) = draft("Report\nFarid Azimi met Omid Sarwari on a Monday in April.").meetings
+    assert inside.date == "2031-04-07/2031-04-28"  # the Mondays of April 2031, not Monday 5 May
+    (outside,) = draft("Report\nFarid Azimi met Omid Sarwari in April, the ministry said on Monday.").meetings
+    assert outside.date == "2031-04"
+
+
+def test_last_month_is_the_month_before_publication():
+    (r,) = when.find("They met last month.", (dt.date(2031, 1, 9),) * 2, "2031-01-09")
+    assert (r.value, r.basis) == ("2030-12", "inferred")
+
+
+def test_a_visit_dated_by_its_arrival_spans_the_days_it_is_said_to_last():
+    (m,) = draft("Report\nFarid Azimi arrived in Kabul on Tuesday on a three-day visit.").meetings
+    assert (m.kind, m.date) == ("visit", "2031-05-06/2031-05-08") and "arrival" in m.date_note
+    (day,) = draft("Report\nFarid Azimi is in Kabul on a three-day visit, he said on Tuesday.").meetings
+    assert day.date != "2031-05-06/2031-05-08"  # not dated by an arrival: no span is claimed from it
+
+
+def test_a_later_undated_meeting_starts_no_earlier_than_the_first_possible_day_of_the_one_before():
+    _, d = page_draft(
+        "Envoys meet\nMay 2031\nFarid Azimi met Omid Sarwari in Kabul on Monday.\n"
+        "Trade was on the agenda.\nAzimi later called on Zarin Hotak."
+    )
+    assert [m.date for m in d.meetings] == ["2031-04-28/2031-05-26", "2031-04-28/2031-05-31"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("on Monday", "2031-05-05/.."),  # the Monday on or before 9 May 2031, or a later one
+        ("on May 3", "2031-05-03/.."),
+        ("yesterday", "2031-05-08/.."),
+        ("earlier this month", "2031-05-01/.."),
+        ("last month", "2031-04-01/.."),
+    ],
+)
+def test_a_publication_date_open_at_its_end_gives_open_relative_dates(sentence, value):
+    (r,) = when.find(f"They met {sentence}.", (dt.date(2031, 5, 9), None), "2031-05-09/..")
+    assert (r.value, r.basis, r.hi) == (value, "inferred", None) and "open at its end" in r.note
+
+
+def test_an_open_publication_date_gives_no_month_of_publication_fallback():
+    text = "Report\nFarid Azimi met Omid Sarwari in Kabul."
+    context = Context(REGISTRY, {}, (dt.date(2031, 5, 9), None), "2031-05-09/..")
+    (m,) = RuleBasedExtractor().draft("900_test", text, (0, len(text)), context).meetings
+    assert m.date is None

@@ -65,11 +65,16 @@ def prefill(
     """
     proposed = page.head(text)
     head, printed = proposed.title or "", proposed.published
-    published = (
-        todo(f"reduced ISO date: {printed[0]}? printed as {printed[1]!r}")
-        if printed
-        else todo("reduced ISO date: 2024-12-23, 2024-12 or 2024")
-    )
+    inferred = printed is not None and printed.basis == "inferred"
+    if printed is None:
+        ask = "reduced ISO date: 2024-12-23, 2024-12 or 2024"
+        if proposed.undated:  # a dateline without a year, and nothing in the page gives it: ask, never guess
+            ask += f"; the dateline prints {proposed.undated!r} without a year and nothing printed gives it"
+        published = todo(ask)
+    elif inferred:
+        published = todo(f"reduced ISO date: {printed.value}? {printed.note}")
+    else:
+        published = todo(f"reduced ISO date: {printed.value}? printed as {printed.printed!r}")
     dated = candidates.dates(text, 0, len(text))
     out = [
         f"# Curation of seeds/{article_id}.txt, pre-filled by `pak-afghan-diplomacy new-article`.",
@@ -87,8 +92,18 @@ def prefill(
         f"  language: {todo('ISO 639-1 code of the text, e.g. en')}",
         "  accessed: null               # when you retrieved the page, e.g. 2025-01-31",
         f"  published_date: {published}",
-        "  published_date_basis: stated # stated (printed) | inferred (then give published_date_note)",
-        "  published_date_note: null",
+        *(
+            [
+                "  published_date_basis: inferred # the year is not printed with the day",
+                "  published_date_inferred_part: year",
+                f"  published_date_note: {q(printed.note)}",
+            ]
+            if inferred and printed
+            else [
+                "  published_date_basis: stated # stated (printed) | inferred (then give published_date_note)",
+                "  published_date_note: null",
+            ]
+        ),
         "  body:",
         f"    start: {q(proposed.start)}",
         f"    end: {q(proposed.end)}",

@@ -33,30 +33,20 @@ def context(curation_dir: Path, published: str | None = None, excluded: tuple[tu
     """The registry (empty when it does not read cleanly) and known spellings, for drafting."""
     registry, _ = curation.read_registry(curation_dir)
     registry = registry or {}
-    bounds: tuple[dt.date, dt.date] | None = None
+    bounds: tuple[dt.date, dt.date | None] | None = None
     if published and dates.check(published) is None:
         lo, hi = dates.bounds(published)
-        bounds = (lo, hi) if lo and hi else None
+        bounds = (lo, hi) if lo else None  # open at its end ("2024-12-23/.."): dates read from its first day on
     return Context(registry, spellings(curation_dir, registry), bounds, published if bounds else None, excluded)
 
 
-_PRINTED = re.compile(
-    r"^\s*(?:(?:Updated|Published|Posted|Last updated)[: ]+|[A-Z][A-Za-z]+,[ \t]+)?"
-    r"(?P<d>\d{1,2}\s+[A-Z][a-z]+,?\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},\s+\d{4})\s*$",
-    re.MULTILINE,
-)
-
-
 def printed_publication(text: str, lines: int = 15) -> tuple[str, str] | None:
-    """A date printed on a line of its own near the top (“Updated 3 May 2031”): (ISO date, the printed line)."""
-    from pak_afghan_diplomacy.tools.drafting import when
+    """A publication date printed near the top (“Updated 3 May 2031”, a dateline with its year, or with the
+    year a body date gives): (ISO date, the printed words). See `published.propose` for its basis and note."""
+    from pak_afghan_diplomacy.tools.drafting import published
 
-    head = "\n".join(text.splitlines()[:lines])
-    for m in _PRINTED.finditer(head):
-        found = when.find(m.group("d"), None, None)
-        if found and found[0].basis == "stated":
-            return found[0].value, m.group().strip()
-    return None
+    found = published.propose(text, lines)
+    return (found.value, found.printed) if isinstance(found, published.Published) else None
 
 
 def draft_article(root: Path, article_id: str, extractor: Extractor | None = None) -> str:

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from pak_afghan_diplomacy import dates
-from pak_afghan_diplomacy.tools.drafting import when
+from pak_afghan_diplomacy.tools.drafting import published, when
 from pak_afghan_diplomacy.tools.drafting.model import Context, MeetingDraft
 from pak_afghan_diplomacy.tools.drafting.speakers import Tracker
 from pak_afghan_diplomacy.tools.drafting.text import Sentence
@@ -55,7 +55,7 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
     # (sentence index, verb kinds, dates) of the last sentence with a meeting or visit verb
     last_dates: tuple[int, set[str], list[when.Resolved]] | None = None
     for i, s in enumerate(sentences):
-        found = _dates(s, context)
+        found, elsewhere = _dates(s, context)
         made: list[MeetingDraft] = []
         for kind, m in [("visit", _VISIT.search(s.text)), ("meeting", _MEET.search(s.text))]:
             if not m:
@@ -74,8 +74,11 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
                     made.append(_draft("visit", subject, s, city, basis, "visit verb"))
                 continue
             counterpart = list(dict.fromkeys(x.person for x in others))
-            if "between" in m.group() and not subject and len(counterpart) >= 2:
-                # "talks in Kabul between A and B": the meeting of the persons named after it
+            if "between" in m.group():
+                counterpart = list(dict.fromkeys(x.person for x in tracker.persons_in(verb, s.end)))
+            if "between" in m.group() and len(counterpart) >= 2:
+                # "talks in Kabul between A and B": the meeting of the persons named after it (a name before
+                # it is the one who reports the talks, "X said that talks between A and B …", not a side)
                 kinds = "bilateral meeting" if len(counterpart) == 2 else "multilateral meeting"
                 made.append(_draft(kinds, counterpart, s, city, basis, "talks between"))
                 continue
@@ -101,9 +104,13 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
             meeting_dates = found
             if not found and last_dates and last_dates[0] == i - 1 and kind in last_dates[1] and last_dates[2]:
                 meeting_dates = [_carried(last_dates[2][-1])]
+            elif not found and not elsewhere:
+                meeting_dates = [r] if (r := _fallback(drafts, context)) else []
             elif not found:
-                meeting_dates = [_fallback(drafts, context)] if context.published else []
+                meeting_dates = []  # the sentence's only date is the report's ("said on Thursday"): ask
             _date(d, meeting_dates)
+            if d.kind == "visit":
+                _lasting(d, s.text)
         drafts += made
         if verbs:
             carried = last_dates[2] if last_dates and last_dates[0] == i - 1 and last_dates[1] & verbs else []
@@ -119,13 +126,60 @@ def find(text: str, sentences: list[Sentence], body: tuple[int, int], tracker: T
 _ASIDE = re.compile(r",\s*(?:who|which)\b[^,]*,")
 
 
-def _dates(s: Sentence, context: Context) -> list[when.Resolved]:
-    """Dates of the sentence, leaving out those of an aside about something else (“X, who was appointed in May,”)."""
+def _dates(s: Sentence, context: Context) -> tuple[list[when.Resolved], bool]:
+    """Dates of the sentence that may be the meeting's, and whether one was left out as another event's.
+
+    Left out: the dateline's (the day the report was filed), an aside's about something else
+    (“X, who was appointed in May,”), and a day that dates the reporting (“said on Thursday that
+    talks …”, “at a briefing on Thursday”). A weekday in a sentence that places the meeting in a
+    month or a span (“in December”, “earlier this month”) is kept only as the days of it inside it.
+    """
     text = s.text
+    if cut := published.dateline(text):  # the day the report was filed, not the meeting's
+        text = " " * cut + text[cut:]
     for aside in _ASIDE.finditer(s.text):
         if not meets(aside.group()):
             text = text[: aside.start()] + " " * (aside.end() - aside.start()) + text[aside.end() :]
-    return when.find(text, context.published, context.published_text)
+    elsewhere = False
+    for m in _REPORTED_ON.finditer(text):
+        if not meets(m.group("between") or ""):
+            a, b = m.span("day")
+            text = text[:a] + " " * (b - a) + text[b:]
+            elsewhere = True
+    found = when.find(text, context.published, context.published_text)
+    spans = [r for r in found if r.weekday is None and r.lo != r.hi]
+    if not spans:
+        return found, elsewhere
+    kept = []
+    for r in found:
+        if r.weekday is not None:
+            r = _within(r, spans[0], context)
+            if r is None:  # no such weekday inside the span the sentence places the meeting in
+                elsewhere = True
+                continue
+        kept.append(r)
+    return kept, elsewhere
+
+
+def _within(r: when.Resolved, span: when.Resolved, context: Context) -> when.Resolved | None:
+    """A weekday as the days of that weekday inside the span printed with it, on or before publication."""
+    if span.hi is None:  # a span open at its end: the weekday's own reading stands
+        return r
+    last = min(span.hi, context.published[1] or span.hi) if context.published else span.hi
+    days = [d for i in range((last - span.lo).days + 1) if (d := span.lo + dt.timedelta(days=i)).weekday() == r.weekday]
+    if not days:
+        return None
+    note = f"“{r.printed}” in “{span.printed}”: {span.note.rstrip('.')}; any {r.printed} of it."
+    return when.Resolved(when.iso(days[0], days[-1]), days[0], days[-1], "inferred", note, r.printed, r.weekday)
+
+
+# A day that dates the reporting, not what is reported: “said on Thursday”, “told reporters on
+# Thursday”, “at the weekly briefing on Thursday”, “in a statement on Thursday”.
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|told|announced|added|stated|confirmed|tweeted|wrote|posted|briefing|statement|"
+    r"(?:press|news) conference|interview|speech|press release)\b(?P<between>(?:\s+[\w’'-]+){0,3}?)"
+    rf"\s+(?:on|late on|early on|last)\s+(?P<day>{when.WEEKDAY_NAMES}|today|yesterday)\b"
+)
 
 
 def _lead(tracker: Tracker, person: str) -> int:
@@ -141,11 +195,13 @@ def _carried(r: when.Resolved) -> when.Resolved:
     return when.Resolved(r.value, r.lo, r.hi, "inferred", note, r.printed, r.weekday)
 
 
-def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved:
+def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved | None:
     """No date printed: after the last dated meeting of the article, on or before publication."""
-    assert context.published
+    if context.published is None or context.published[1] is None:
+        return None  # no closed publication date to bound it: asked
     _lo_p, hi_p = context.published
-    starts = [d.resolved.lo for d in earlier if d.resolved and d.resolved.printed and d.resolved.lo == d.resolved.hi]
+    # the earliest day of the last dated meeting (a weekday under a month-only date is an interval of days)
+    starts = [d.resolved.lo for d in earlier if d.resolved and d.resolved.printed]
     lo = max([s for s in starts if s], default=hi_p.replace(day=1))
     lo = min(lo, hi_p)
     if starts:
@@ -158,9 +214,26 @@ def _fallback(earlier: list[MeetingDraft], context: Context) -> when.Resolved:
 def _date(d: MeetingDraft, found: list[when.Resolved]) -> None:
     if not found:
         return
-    r = min(found, key=lambda r: (r.hi - r.lo, r.basis != "stated"))
+    r = min(found, key=lambda r: (when.width(r), r.basis != "stated"))
     d.date, d.date_basis, d.date_note = r.value, r.basis, r.note
     d.resolved = r
+
+
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_LASTING = re.compile(r"\b(?P<n>two|three|four|five|six|seven|\d)-day (?:[\w-]+ )?visit\b", re.IGNORECASE)
+
+
+def _lasting(d: MeetingDraft, sentence: str) -> None:
+    """A visit dated by its arrival day, “on a two-day visit”: its span, the arrival day and the days after."""
+    r, m = d.resolved, _LASTING.search(sentence)
+    if r is None or m is None or r.lo != r.hi or not re.search(r"\barriv(?:ed|es|ing)\b", sentence):
+        return
+    n = m.group("n").lower()
+    days = _NUMBERS.get(n) or int(n)
+    hi = r.lo + dt.timedelta(days=days - 1)
+    note = r.note.rstrip(".") + f"; the day of arrival of “{m.group()}”, so {r.lo} to {hi}."
+    d.resolved = when.Resolved(when.iso(r.lo, hi), r.lo, hi, "inferred", note, r.printed)
+    d.date, d.date_basis, d.date_note = d.resolved.value, "inferred", note
 
 
 def _merge(drafts: list[MeetingDraft]) -> list[MeetingDraft]:
@@ -199,7 +272,7 @@ def _combine(keep: MeetingDraft, other: MeetingDraft) -> None:
         b = when.narrow(a, (b.lo, b.hi), "the later mention")
     elif a is not None and b.weekday is not None and not a.printed:
         b = when.narrow(b, (a.lo, a.hi), "the other mention")
-    elif a is not None and (bool(a.printed), -(a.hi - a.lo).days) >= (bool(b.printed), -(b.hi - b.lo).days):
+    elif a is not None and (bool(a.printed), -when.width(a)) >= (bool(b.printed), -when.width(b)):
         return
     keep.date, keep.date_basis, keep.date_note, keep.resolved = b.value, b.basis, b.note, b
 

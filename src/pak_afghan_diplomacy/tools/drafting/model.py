@@ -18,7 +18,7 @@ class Context:
 
     registry: dict[str, list[Any]]
     spellings: dict[str, str]  # printed spelling -> person id, from other articles and the registry
-    published: tuple[dt.date, dt.date] | None = None  # bounds of the publication date, if known
+    published: tuple[dt.date, dt.date | None] | None = None  # bounds of the publication date (end None: open)
     published_text: str | None = None  # the publication date as written in the curation
     excluded: tuple[tuple[int, int], ...] = ()  # page furniture inside the body, when already curated
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 
 from pak_afghan_diplomacy import dates
 from pak_afghan_diplomacy.pipeline.article.records import furniture
-from pak_afghan_diplomacy.tools.drafting.checkout import printed_publication
 from pak_afghan_diplomacy.tools.drafting.model import Context, Draft, Extractor
+from pak_afghan_diplomacy.tools.drafting.published import Published, Unresolved, propose
 from pak_afghan_diplomacy.tools.drafting.rules import RuleBasedExtractor
 
 
@@ -21,9 +21,10 @@ class Head:
 
     title: str | None  # None: no line looks like a headline (the scaffold asks)
     body: tuple[int, int]  # code-point offsets of the proposed body
-    published: tuple[str, str] | None  # (reduced ISO date, the printed line), when one is printed
+    published: Published | None  # (reduced ISO date, the printed words, basis, note), when the page gives one
     start: str  # the body's first words, as the scaffold's body.start
     end: str  # the body's last words, as the scaffold's body.end
+    undated: str | None = None  # a dateline printed without a year nothing establishes: the scaffold asks
 
 
 def head(text: str) -> Head:
@@ -44,12 +45,14 @@ def head(text: str) -> Head:
     start = first[0] + len(first[1]) - len(first[1].lstrip())
     end = last[0] + len(last[1].rstrip())
     title = first[1].strip()
+    found = propose(text)
     return Head(
         None if furniture.is_lede(title) else title,
         (start, end),
-        printed_publication(text),
+        found if isinstance(found, Published) else None,
         " ".join(first[1].split()[:6]),
         " ".join(last[1].split()[-6:]),
+        found.printed if isinstance(found, Unresolved) else None,
     )
 
 
@@ -65,5 +68,7 @@ def draft(article_id: str, text: str, context: Context, extractor: Extractor | N
     """The proposed head and the facts drafted inside its body, against `context` (registry, spellings)."""
     page = head(text)
     if page.published:
-        context = replace(context, published=dates.closed_bounds(page.published[0]), published_text=page.published[0])
+        value = page.published.value
+        shown = value if page.published.basis == "stated" else f"{value}, its year inferred from the body"
+        context = replace(context, published=dates.closed_bounds(value), published_text=shown)
     return page, (extractor or RuleBasedExtractor()).draft(article_id, text, page.body, context)

@@ -256,7 +256,8 @@ POSITIONS = (
 MEET = (
     r"met(?: with)?|meets(?: with)?|meeting with|met up with|held talks|holds talks|held a (?:separate |bilateral )?"
     r"meeting|held (?:meaningful |wide-ranging )?discussions|talks (?:in \w+ )?with|called on|calls on|"
-    r"discussion with|discussions with|received|receives|hosted|hosts|briefed|talks (?:in \w+ )?between"
+    r"discussion with|discussions with|received|receives|hosted|hosts|briefed|talks (?:in \w+ )?between|"
+    r"talks (?:on|over|about) (?:[\w’'-]+ ){1,3}?between"
 )
 VISIT = (
     r"visited|visits|arrived|arrives|a (?:[\w-]+ )*visit to|on an? (?:[\w-]+ )*visit\b|trip to|is in|was in|"
