@@ -580,3 +580,22 @@ def test_003s_recommendations_id_no_longer_names_the_positive_assessment_it_excl
     assert "003-sadiq-recommendations-positive-assessment" not in ids
     changelog = (Path(__file__).parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "`003-sadiq-recommendations-positive-assessment`" in changelog
+
+
+def test_002s_words_at_its_undated_meetings_take_those_meetings_bounds_flagged():
+    # 002 gives the Haqqani and Muttaqi meetings no day: their words are dated 23-24 December 2024, the
+    # meetings' bounds over the five articles (a later source narrowing a meeting does not change 002's reading)
+    said = T["statements"].filter(
+        (pl.col("article_id") == A002)
+        & pl.col("meeting_id").is_in(["2024-12-sadiq-haqqani-kabul", "2024-12-sadiq-muttaqi-kabul"])
+    )
+    assert not said.is_empty()
+    for s in said.iter_rows(named=True):
+        assert s["date"] == "2024-12-23/2024-12-24" and s["date_inferred"], s["statement_id"]
+        assert "001's “Tuesday”" in s["date_note"], s["statement_id"]
+
+
+def test_004s_list_of_those_durrani_met_is_evidence_of_each_meeting_it_lists():
+    for mid in ("2023-07-19-durrani-muttaqi-kabul", "2023-07-durrani-azizi-kabul", "2023-07-durrani-kabir-kabul"):
+        texts = T["evidence"].filter((pl.col("record_id") == mid) & (pl.col("article_id") == A004))["text"]
+        assert any(t.startswith("Durrani met with") for t in texts), mid
