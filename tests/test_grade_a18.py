@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -166,6 +167,7 @@ def test_durranis_start_lies_between_sadiqs_resignation_and_his_first_visit():
 def test_durranis_start_rests_on_the_public_record_of_his_appointment_with_its_source():
     durrani = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
     assert durrani["start_date"] == "2023-05-23" and durrani["start_date_inferred"]
+    assert durrani["start_date_basis"] == "public-record"
     assert "Public record" in durrani["start_date_note"]
     assert "https://" in durrani["start_date_note"] and "19 July 2023" in durrani["start_date_note"]
 
@@ -599,3 +601,13 @@ def test_004s_list_of_those_durrani_met_is_evidence_of_each_meeting_it_lists():
     for mid in ("2023-07-19-durrani-muttaqi-kabul", "2023-07-durrani-azizi-kabul", "2023-07-durrani-kabir-kabul"):
         texts = T["evidence"].filter((pl.col("record_id") == mid) & (pl.col("article_id") == A004))["text"]
         assert any(t.startswith("Durrani met with") for t in texts), mid
+
+
+def test_a_role_date_without_its_basis_is_refused_by_the_schema():
+    from pak_afghan_diplomacy.schema import MODELS
+
+    roles = T["roles"]
+    assert roles.filter(pl.col("start_date").is_not_null())["start_date_basis"].null_count() == 0
+    broken = roles.with_columns(pl.lit(None, dtype=pl.String).alias("start_date_basis"))
+    with pytest.raises(Exception, match="a_role_date_says_how_it_is_known"):
+        MODELS["roles"].validate(broken, lazy=True)

@@ -343,11 +343,21 @@ class Roles(Table):
     start_latest: pl.Date | None = Field(nullable=True, description="Last day `start_date` allows.")
     start_date_inferred: bool = Field(description="True where the start date is an inference (see the note).")
     start_date_inferred_part: str | None = _part("start_date")
+    start_date_basis: str | None = _enum(
+        vocab.BASES,
+        "`stated`, `inferred` from the texts, or `public-record` (see the note); null without a start date.",
+        nullable=True,
+    )
     end_date: str | None = _date("When the person left the post, reduced ISO; null if unknown or current.")
     end_earliest: pl.Date | None = Field(nullable=True, description="First day `end_date` allows.")
     end_latest: pl.Date | None = Field(nullable=True, description="Last day `end_date` allows.")
     end_date_inferred: bool = Field(description="True where the end date is an inference (see the note).")
     end_date_inferred_part: str | None = _part("end_date")
+    end_date_basis: str | None = _enum(
+        vocab.BASES,
+        "`stated`, `inferred` from the texts, or `public-record` (see the note); null without an end date.",
+        nullable=True,
+    )
     start_date_note: str | None = _text("How the start date was established.", nullable=True)
     end_date_note: str | None = _text("How the end date was established.", nullable=True)
     status: str = _enum(
@@ -379,6 +389,16 @@ class Roles(Table):
     _span = _ordered("start_earliest", "end_latest")
     _start_part = _inferred_part("start_date_inferred", "start_date_inferred_part")
     _end_part = _inferred_part("end_date_inferred", "end_date_inferred_part")
+
+    @pa.dataframe_check
+    def a_role_date_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Each date has its basis (and no basis without a date); `*_inferred` is true exactly for an inference."""
+        ok = pl.lit(True)
+        for d in ("start_date", "end_date"):
+            basis = pl.col(f"{d}_basis")
+            ok = ok & (pl.col(d).is_null() == basis.is_null())
+            ok = ok & (basis.is_in(list(vocab.INFERENCES)).fill_null(False) == pl.col(f"{d}_inferred"))
+        return data.lazyframe.select(ok.alias("ok"))
 
     @pa.dataframe_check
     def ended_roles_have_no_current_status(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -724,7 +744,8 @@ class Statements(Table):
     date: str | None = _date(
         "When the words were said or posted, reduced ISO or interval; null where nothing dates them (no "
         "occasion is given: the words were said by the article's publication, `articles.published_latest`, "
-        "and no later bound is invented; words merely about a meeting are not dated by it). Each "
+        "and no later bound is invented; words merely about a meeting are not dated by it, unless they report it as "
+        "past, as a post saying the talks were held, which then falls between them and the publication). Each "
         "article's own reading: words placed in a meeting take the bounds that article allows, which may be "
         "wider than the meeting's `date` (reconciled over all its reports); where the article gives the "
         "meeting no date, the meeting's bounds, flagged inferred.",

@@ -66,6 +66,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "start_date_inferred_part": r.get("start_date_inferred_part")
                 if r.get("start_date_basis") in vocab.INFERENCES
                 else None,
+                "start_date_basis": (r.get("start_date_basis") or "stated") if start else None,
                 "end_date": end,
                 "end_earliest": end_lo,
                 "end_latest": end_hi,
@@ -73,6 +74,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "end_date_inferred_part": r.get("end_date_inferred_part")
                 if r.get("end_date_basis") in vocab.INFERENCES
                 else None,
+                "end_date_basis": (r.get("end_date_basis") or "stated") if end else None,
                 "start_date_note": r.get("start_date_note"),
                 "end_date_note": r.get("end_date_note"),
                 "status": r["status"],
