@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,14 +26,19 @@ from tests.conftest import DATASETS, ROOT, build_fails
 
 CLI = str(Path(sys.executable).with_name("pak-afghan-diplomacy"))
 REGISTRY = "build/registry.yaml"
-ROLE_NOTE = '    note: "Ended by his resignation in March 2023 (000). Called “special envoy” there."\n'
+# a one-line note of the registry's roles, found by how it begins (its wording may grow)
+ROLE_NOTE = re.compile(r'^    note: "Ended by his resignation[^\n]*\n', re.MULTILINE)
 SEED = "004_5fd66b92c6fc2c14.txt"
 
 
-def _replace(root: Path, rel: str, old: str, new: str) -> int:
+def _replace(root: Path, rel: str, old: str | re.Pattern[str], new: str) -> int:
     """Replace `old` by `new` in a file; returns the line where the edit starts."""
     path = root / rel
     text = path.read_text(encoding="utf-8")
+    if isinstance(old, re.Pattern):
+        found = old.search(text)
+        assert found, old.pattern
+        old = found.group(0)
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return text[: text.index(old)].count("\n") + 1
