@@ -167,6 +167,33 @@ def measure(readers: dict[str, Reader], paths: list[Path], rounds: int) -> dict[
     return {name: statistics.median(t) for name, t in times.items()}
 
 
+def walks(paths: list[Path], rounds: int) -> dict[str, float]:
+    """Per file: the spec check and placeholder walk apart (as before #21) and `walk.check`'s one walk."""
+    from pak_afghan_diplomacy.pipeline.read import curation, unfinished, walk
+
+    docs = []
+    for path in paths:
+        doc, _ = yamlfile.load(path, "x.yaml")
+        spec = (
+            curation.REGISTRY_SPEC
+            if "registry" in path.name or path.parent.name == "registry"
+            else curation.ARTICLE_SPEC
+        )
+        docs.append((doc, spec))
+
+    def two(_: Path) -> None:
+        for doc, spec in docs:
+            unfinished.problems(doc, "x.yaml")
+            yamlfile.check_mapping(doc, spec, "x.yaml", "", 1)
+
+    def one(_: Path) -> None:
+        for doc, spec in docs:
+            walk.check(doc, spec, "x.yaml")
+
+    result = measure({"two walks": two, "one walk": one}, paths[:1], rounds)
+    return {name: seconds / len(docs) for name, seconds in result.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -195,6 +222,8 @@ def main() -> None:
             floor = result["pyyaml-c"]
             for name, seconds in result.items():
                 print(f"  {name:10} {seconds * 1e3:7.3f} ms/file  {seconds / floor:5.2f}x pyyaml-c")
+            spent = walks(paths, rounds)
+            print("  " + ", ".join(f"{name} {seconds * 1e3:.3f} ms/file" for name, seconds in spent.items()))
 
 
 if __name__ == "__main__":

@@ -162,7 +162,7 @@ class _Builder:
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         seq_start, map_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
-        intern = sys.intern
+        intern, resolve, is_normalized = sys.intern, _resolve, unicodedata.is_normalized
         documents = 0
         while check_event():
             event = get_event()
@@ -170,7 +170,20 @@ class _Builder:
             line = mark.line + 1 if mark else None
             kind = type(event)
             if kind is scalar_event:
-                value = self.scalar(event, line)
+                value = event.value
+                tag = event.tag
+                # the common case inline: text that needs no search (else `scalar` says what it is)
+                if (
+                    tag is None
+                    and len(value) <= MAX_SCALAR
+                    and (not event.implicit[0] or resolve(value) == _STR)
+                    and not self.search_all
+                    and (not self.escapes or event.style != '"')
+                    and is_normalized("NFC", value)
+                ):
+                    pass
+                else:
+                    value = self.scalar(event, line)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, 1)
                 if not stack:
