@@ -106,8 +106,8 @@ def _resolve(value: str) -> str:
             if pattern.match(value):
                 tag = candidate
                 break
-        if len(value) <= 64:
-            if len(_RESOLVED) >= 50_000:
+        if len(value) <= 40:  # keys and short values; a few hundred kB at most
+            if len(_RESOLVED) >= 8_192:
                 _RESOLVED.clear()
             _RESOLVED[value] = tag
     return tag
