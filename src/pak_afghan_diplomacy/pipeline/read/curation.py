@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pak_afghan_diplomacy.pipeline.problems import Problem
-from pak_afghan_diplomacy.pipeline.read import nearest, unfinished, yamlfile
+from pak_afghan_diplomacy.pipeline.read import nearest, walk, yamlfile
 from pak_afghan_diplomacy.pipeline.read.seeds import Seed
 from pak_afghan_diplomacy.pipeline.read.yamlfile import F
 from pak_afghan_diplomacy.schema import vocab
@@ -469,10 +469,12 @@ def _body(article: Article) -> list[Problem]:
 
 
 def _shape(doc: Any, spec: dict[str, F], label: str) -> list[Problem]:
-    """Spec problems and unfinished entries; a placeholder is reported as one, not also as a bad value."""
-    todo = unfinished.problems(doc, label)
+    """Spec problems and unfinished entries; a placeholder is reported as one, not also as a bad value.
+
+    One walk says both (`walk.check`): the same problems, in the order the two checks gave them apart.
+    """
+    shape, todo = walk.check(doc, spec, label)
     held = {(p.line, p.field) for p in todo if p.check == "placeholder"}
-    shape = yamlfile.check_mapping(doc, spec, label, "", 1)
     return [p for p in shape if (p.line, p.field) not in held] + todo
 
 

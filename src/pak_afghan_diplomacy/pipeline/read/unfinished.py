@@ -63,39 +63,51 @@ def problems(doc: Any, label: str) -> list[Problem]:
     found: list[Problem] = []
     for parts, container, key, line in _walk(doc, (), getattr(doc, "line", None)):
         value = container[key]
-
-        def flag(check: str, shown: Any, message: str, parts: tuple = parts, key: Any = key, line: Any = line) -> None:
-            found.append(Problem(label, line=line, field=_path(parts, key), check=check, value=shown, message=message))
-
-        if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
-            flag("placeholder", value, "still a placeholder: fill it in (see build/README.md) or delete the entry")
-        if key == PROPOSED:
-            flag(
-                "unreviewed proposal",
-                value,
-                "drafted, not reviewed: delete this line to accept the entry, "
-                "or delete the entry (a quotation: move it to dismissed) to reject it",
-            )
-        note = _note_needed(container, key, value)
-        if note is not None and not container.get(note):
-            flag("inferred without note", note, f"an inference needs its reasoning: add {note}")
-        if isinstance(key, str) and key.endswith("_basis") and value in ("inferred", "public-record"):
-            part = key.removesuffix("_basis") + "_inferred_part"
-            if key.removesuffix("_basis") in DATE_FIELDS and not container.get(part):
-                flag(
-                    "inferred without part",
-                    part,
-                    f"say which part of the date is inferred: add {part} (year, day, start, end, whole)",
-                )
-            value_of = container.get(key.removesuffix("_basis"))
-            which = container.get(part)
-            if which in ("start", "end") and isinstance(value_of, str) and "/" not in value_of:
-                flag(
-                    "inferred part",
-                    which,
-                    f"{part}: {which} is one end of an interval, but {value_of} is a single date: "
-                    "say day, year or whole",
-                    key=part,
-                    line=getattr(container, "lines", {}).get(part, line),
-                )
+        if worth_a_look(key, value):
+            check(found, label, parts, container, key, value, line)
     return found
+
+
+def worth_a_look(key: Any, value: Any) -> bool:
+    """Whether `check` can find anything at `key`: false for nearly every value, and cheap to say."""
+    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
+        return True
+    return isinstance(key, str) and (key == PROPOSED or key == "inferred" or key.endswith("_basis"))
+
+
+def check(found: list[Problem], label: str, parts: tuple, container: Any, key: Any, value: Any, line: Any) -> None:
+    """Add to `found` what is unfinished at `container[key]` (= `value`), a value at `parts` on `line`."""
+
+    def flag(check: str, shown: Any, message: str, key: Any = key, line: Any = line) -> None:
+        found.append(Problem(label, line=line, field=_path(parts, key), check=check, value=shown, message=message))
+
+    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
+        flag("placeholder", value, "still a placeholder: fill it in (see build/README.md) or delete the entry")
+    if key == PROPOSED:
+        flag(
+            "unreviewed proposal",
+            value,
+            "drafted, not reviewed: delete this line to accept the entry, "
+            "or delete the entry (a quotation: move it to dismissed) to reject it",
+        )
+    note = _note_needed(container, key, value)
+    if note is not None and not container.get(note):
+        flag("inferred without note", note, f"an inference needs its reasoning: add {note}")
+    if isinstance(key, str) and key.endswith("_basis") and value in ("inferred", "public-record"):
+        part = key.removesuffix("_basis") + "_inferred_part"
+        if key.removesuffix("_basis") in DATE_FIELDS and not container.get(part):
+            flag(
+                "inferred without part",
+                part,
+                f"say which part of the date is inferred: add {part} (year, day, start, end, whole)",
+            )
+        value_of = container.get(key.removesuffix("_basis"))
+        which = container.get(part)
+        if which in ("start", "end") and isinstance(value_of, str) and "/" not in value_of:
+            flag(
+                "inferred part",
+                which,
+                f"{part}: {which} is one end of an interval, but {value_of} is a single date: say day, year or whole",
+                key=part,
+                line=getattr(container, "lines", {}).get(part, line),
+            )
