@@ -165,9 +165,15 @@ def span_problems(frames: Mapping[str, pl.DataFrame], texts: Mapping[str, str]) 
 
 
 def all_problems(
-    frames: Mapping[str, pl.DataFrame], texts: Mapping[str, str] | None, locate: Locate | None = None
+    frames: Mapping[str, pl.DataFrame],
+    texts: Mapping[str, str] | None,
+    locate: Locate | None = None,
+    spans: list[Problem] | None = None,
 ) -> list[Problem]:
-    """Every table against its model, then foreign keys, then the spans (against the seed texts, where given)."""
+    """Every table against its model, then foreign keys, then the spans (against the seed texts, where given).
+
+    `spans`: the span problems already found (the build checks each chunk's rows in the per-article stage).
+    """
     problems: list[Problem] = []
     for name in MODELS:
         if name not in frames:
@@ -177,5 +183,5 @@ def all_problems(
     if problems:
         return problems
     problems += foreign_key_problems(frames)
-    problems += span_problems(frames, texts or {})
+    problems += span_problems(frames, texts or {}) if spans is None else spans
     return problems
