@@ -78,7 +78,8 @@ def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process,
     reg[-3] ^= 0x01
     registry[0].write_bytes(bytes(reg))
     # a registry part's parsed document and a chunk's names-pass result, each edited in its payload
-    for p in (_entries(corpus, "parts")[0], _entries(corpus, "names")[0]):
+    # and a rendered table's files, each edited in its payload
+    for p in (_entries(corpus, "parts")[0], _entries(corpus, "names")[0], _entries(corpus, "rendered")[0]):
         good[p] = p.read_bytes()
         p.write_bytes(good[p].replace(b'"', b"'", 1) if p.parent.parent.name == "names" else good[p][:-5] + b"XXXXX")
     build(corpus, tmp_path / "again", jobs=1)

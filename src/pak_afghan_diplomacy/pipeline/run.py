@@ -151,13 +151,30 @@ def _make_tables(
     problems += reconcile.problems(tables, builder.distinct, texts)
     if problems:
         raise BuildError(problems)
-    problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans)
+    digests = {name: article_cache.frame_digest(name, frame) for name, frame in tables.frames.items()}
+    valid = frozenset(name for name, d in digests.items() if _validated(store, d))
+    problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid)
     problems += cells.cell_problems(tables.frames, tables.locate)
     if problems:
         raise BuildError(problems)
+    for d in digests.values():  # each table passed its model: a table with the same content will
+        store.put("valid", d, article_cache.pack_bytes(d, []))
+    with contextlib.suppress(OSError):
+        store.keep_only("valid", digests.values())
     if whole:
         store.put("whole", whole, article_cache.pack(whole, tables.frames, {}))
     return tables.frames, texts, whole
+
+
+def _validated(store: article_cache.Store, digest: str) -> bool:
+    """A table with this digest passed its model before (an entry written for exactly that, checked)."""
+    data = store.get("valid", digest)
+    if data is None:
+        return False
+    try:
+        return article_cache.unpack_bytes(data, digest) == []
+    except article_cache.Invalid:
+        return False
 
 
 def _whole_key(registry_key: str | None, keys: list[str | None]) -> str | None:
@@ -232,7 +249,7 @@ def build(
     elif whole and settled(whole):
         counts = {name: frame.height for name, frame in frames.items()}
     else:
-        publish.write_atomic(publish.render_files(frames), target)
+        publish.write_atomic(_render(frames, store), target)
         counts = {name: frame.height for name, frame in frames.items()}
         if whole:
             with contextlib.suppress(OSError):
@@ -243,6 +260,30 @@ def build(
             for kind in ("whole", "published"):
                 store.keep_only(kind, whole)
     return counts
+
+
+def _render(frames: Mapping[str, pl.DataFrame], store: article_cache.Store) -> Iterator[tuple[str, bytes]]:
+    """The package's files; a table whose content was rendered before (same digest) is not rendered again."""
+    digests = {name: article_cache.frame_digest(name, frame) for name, frame in frames.items()} if store.root else {}
+
+    def earlier(name: str) -> tuple[bytes, bytes] | None:
+        key = digests.get(name)
+        data = store.get("rendered", key) if key else None
+        if data is None or key is None:
+            return None
+        try:
+            parquet, csv = article_cache.unpack_bytes(data, key)
+        except (article_cache.Invalid, ValueError):
+            return None
+        return parquet, csv
+
+    def made(name: str, parquet: bytes, csv: bytes) -> None:
+        if key := digests.get(name):
+            store.put("rendered", key, article_cache.pack_bytes(key, [parquet, csv]))
+
+    yield from publish.render_files(frames, earlier, made)
+    with contextlib.suppress(OSError):
+        store.keep_only("rendered", digests.values())  # the current package's tables only
 
 
 def _in_place(store: article_cache.Store, key: str, target: Path) -> dict[str, int] | None:

@@ -1,10 +1,12 @@
 """The per-article stage: the registry once, then every article on its own, cached and on all cores.
 
-Given the registry, an article's result (its rows, its problems, what the names pass needs of
-it) depends on nothing but its curation file, its seed and the code. So the registry's result is
-made once (or read from the cache), and the articles are cut into chunks whose results are cached
-under the sha256 of exactly those inputs (`cache.py`). Chunks not in the cache are computed in
-worker processes (`concurrent.futures`, one per core; results taken in chunk order, so the
+Given the registry's index (the few maps an article's rows read: ids, participants, posts, ...),
+an article's result (its rows, its problems, its span checks, what the names pass needs of it)
+depends on nothing but its curation file, its seed and the code. So the registry is read part by
+part (each part's document cached under its bytes), its index made once, and the articles are cut
+into chunks whose results are cached under the sha256 of exactly those inputs (`cache.py`). Work
+not in the cache (registry parts, chunks, the names pass of each chunk) is done by worker
+processes (`concurrent.futures`, one per core, started once; results taken in task order, so the
 assembled tables are the same whatever finishes first, and the same as in one process).
 
 Chunk boundaries are set by the article ids themselves (an id whose hash ends a chunk), so adding
