@@ -382,9 +382,11 @@ def report(real: Run, sizes: list[Size], names: dict[int, float] | None, val: di
         "real articles and their curation with fresh ids (benchmarks/synthetic.py), one registry part per copy, "
         "so every check runs on every copy. *Floor*: PyYAML's C loader alone parsing every curation file "
         "(registry included) and every seed read and hashed, in one process. *Cold*: no `.cache/`. "
-        "*Nothing changed*: the same checkout again. *One changed*: one article's title edited. "
-        "*Registry changed*: a comment appended to registry.yaml (every article's result is keyed by the "
-        "registry, so this is a cold per-article stage with the floor's YAML all parsed again). "
+        "*Nothing changed*: the same checkout again. *One changed*: one article's note edited. "
+        "*Registry changed*: a comment appended to registry.yaml (registry.yaml alone is parsed again and the "
+        "registry's rows remade from the cached parts; every article's result is keyed by the registry's "
+        "index, which a comment leaves as it was, so no article is read again; an edit that changes the "
+        "index, an id added or a line moved, reads every article again, as a cold build does). "
         "Peak memory: the largest sampled sum of PSS over the build and its workers.",
         "",
         "| articles | floor (s) | cold (s) | cold / floor | peak cold (MiB) | nothing changed (s) | "
@@ -513,17 +515,29 @@ LOAD_NOTE = "not recorded"
 NOTES = """
 ## How the build is laid out for speed (#21)
 
-- **Two stages.** Per article, given the registry: read the curation file, check it against the
-  spec and its seed, find the spans, make the rows, check quotations. That is a pure function of
-  the curation file, the seed, the registry and the code, so its results are cached in
-  `.cache/` (chunks of about 128 articles, cut where an article id's hash says, so an added
-  article changes one chunk), as Arrow IPC streams for rows and JSON for problems, each entry
-  checked against its sha256 and its key before use. Chunks not in the cache are computed by one
-  worker process per core (`concurrent.futures`, spawned, results taken in chunk order). The
-  registry stage (rows and the indices the articles are checked against) is cached the same way.
-  Then the whole: reconcile, cross-record checks, pandera validation, names coverage; its checked
-  tables are cached under the key of all the chunks, and a package already in place with those
-  bytes (every file's sha256 checked) is left as it is.
+- **Two stages.** Per article, given the registry's index: read the curation file, check it
+  against the spec and its seed, find the spans, make the rows, check quotations and re-check the
+  spans against the seed. That is a pure function of the curation file, the seed, the index and
+  the code, so its results are cached in `.cache/` (chunks of about 64 articles, cut where an
+  article id's hash says, so an added article changes one chunk), as Arrow IPC streams for rows
+  and JSON for problems, each entry checked against its sha256 and its key before use.
+- **The registry** is read part by part, each part's parsed document cached under its own bytes
+  and, when many parts are not in the cache, parsed by the workers while the parent makes the
+  registry's rows from the parts in order. Workers are handed the *index* (ids and the few maps an
+  article's rows read), never the registry's rows or its parsed conflict records; the chunks are
+  keyed by the index's sha256.
+- **Workers**: one pool per build (`concurrent.futures`, spawned, one process per core, started
+  only when enough work is not in the cache), shared by the registry parts, the chunks and the
+  names pass; a few tasks in flight per worker, results taken in task order.
+- **The names pass** needs every spelling of the corpus, so it runs after the chunks, chunk by
+  chunk (in the workers when many), each result cached under the chunk's key and the sha256 of the
+  set of known spellings: after one article changed without a new spelling, one chunk is checked.
+- **The whole**: reconcile, cross-record checks and pandera validation on the assembled tables.
+  Each table's digest (sha256 of its Arrow IPC bytes and the code) keys a cached verdict that it
+  passed its model and its rendered Parquet and CSV bytes, so only tables whose content changed
+  are validated and rendered again. The checked tables are cached under the key of all the chunks,
+  and a package already in place with those bytes (every file's sha256 checked) is left as it is,
+  without reading the registry, the chunks or the cached tables.
 - **Cross-record checks without a scan per record**: conflict records naming a spelling are
   resolved by one join over `person_names`; name mentions are found by a lookup per place a name
   can begin and per distinct name length (not one alternation of every name); a run of capitals

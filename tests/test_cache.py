@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from pak_afghan_diplomacy.pipeline import Layout, build
 from pak_afghan_diplomacy.pipeline.article import cache, candidates, stage
+from pak_afghan_diplomacy.pipeline.problems import BuildError
 from tests.conftest import ROOT, tree_bytes
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -75,6 +77,11 @@ def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process,
     reg = bytearray(good[registry[0]])
     reg[-3] ^= 0x01
     registry[0].write_bytes(bytes(reg))
+    # a registry part's parsed document and a chunk's names-pass result, each edited in its payload
+    # and a rendered table's files, each edited in its payload
+    for p in (_entries(corpus, "parts")[0], _entries(corpus, "names")[0], _entries(corpus, "rendered")[0]):
+        good[p] = p.read_bytes()
+        p.write_bytes(good[p].replace(b'"', b"'", 1) if p.parent.parent.name == "names" else good[p][:-5] + b"XXXXX")
     build(corpus, tmp_path / "again", jobs=1)
     assert tree_bytes(tmp_path / "again") == one_process
     assert {p: p.read_bytes() for p in good} == good  # each was recomputed and written back
@@ -105,6 +112,70 @@ def test_one_changed_article_rebuilds_its_chunk_and_publishes_what_a_cold_build_
         assert any(b"Changed " in data for data in tree_bytes(tmp_path / "warm").values())
     finally:
         path.write_text(text, encoding="utf-8")
+
+
+def _calls(monkeypatch, module: object, name: str) -> list[object]:
+    """Every call of module.<name> from now on (the one-process build calls them in this process)."""
+    seen: list[object] = []
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        seen.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return seen
+
+
+def test_a_registry_edit_no_article_reads_parses_one_part_and_keeps_every_chunk(
+    corpus, one_process, tmp_path, monkeypatch, small_chunks
+):
+    build(corpus, tmp_path / "first", jobs=1)
+    registry = corpus.curation / "registry.yaml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text + "# a comment changes no id, no index\n", encoding="utf-8")
+    try:
+        chunks, parts = _calls(monkeypatch, stage, "run_chunk"), _calls(monkeypatch, stage, "_read_part")
+        names = _calls(monkeypatch, stage.coverage, "names")
+        build(corpus, tmp_path / "edited", jobs=1)
+        assert len(parts) == 1  # registry.yaml parsed again; every other part from the cache
+        assert chunks == [] and names == []  # every chunk's rows and names pass from the cache
+        assert tree_bytes(tmp_path / "edited") == one_process
+    finally:
+        registry.write_text(text, encoding="utf-8")
+
+
+def test_the_registry_parts_are_parsed_by_the_workers_and_publish_the_same_bytes(
+    corpus, one_process, tmp_path, monkeypatch, small_chunks
+):
+    monkeypatch.setattr(stage, "PARTS_PARALLEL_FROM", 1)
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
+    shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
+    build(corpus, tmp_path / "parallel", jobs=2, cache=False)  # parts, chunks and names in two workers
+    assert tree_bytes(tmp_path / "parallel") == one_process
+    assert not (corpus.root / ".cache").exists()
+
+
+def test_coverage_problems_are_the_same_computed_in_workers_from_the_cache_or_in_one_process(
+    tmp_path, monkeypatch, small_chunks
+):
+    layout = Layout(synthetic.make_corpus(ROOT, tmp_path / "corpus", 3 * REAL))
+    path = sorted(p for p in layout.curation.glob("*.yaml") if p.name != "registry.yaml")[-1]
+    text = path.read_text(encoding="utf-8")
+    entry = re.search(r"\nnames:\n(- person: [^\n]*\n(?:  [^\n]*\n)*)", text)
+    assert entry  # its first names entry dropped: the spelling is printed but curated nowhere in it
+    path.write_text(text.replace(entry.group(1), "", 1), encoding="utf-8")
+    monkeypatch.setattr(stage, "PARALLEL_FROM", 1)
+
+    def problems(**kwargs) -> set:
+        with pytest.raises(BuildError) as err:
+            build(layout, tmp_path / "out", **kwargs)
+        return set(err.value.problems)
+
+    cold = problems(jobs=2)  # chunks and the names pass in workers, cached
+    assert any(p.where == f"build/{path.name}" and p.check == "uncurated name" for p in cold)
+    assert problems(jobs=2) == cold  # every chunk and names result from the cache
+    assert problems(jobs=1, cache=False) == cold
 
 
 def test_the_code_version_covers_every_source_file():

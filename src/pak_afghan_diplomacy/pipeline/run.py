@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.article import cache as article_cache
-from pak_afghan_diplomacy.pipeline.article import coverage, records, stage
+from pak_afghan_diplomacy.pipeline.article import records, stage
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.publish import render as publish
 from pak_afghan_diplomacy.pipeline.read import curation, seeds
@@ -67,16 +67,25 @@ def make_tables(
     may return a callback, called once per article done.
     """
     frames, texts, _ = _tables(layout, progress, jobs, cache)
+    assert frames is not None
     return frames, texts
 
 
 def _tables(
-    layout: Layout, progress: Callable[[int], Callable[[str], None]] | None, jobs: int | None, use_cache: bool
-) -> tuple[dict[str, pl.DataFrame], Mapping[str, str], str | None]:
-    """The tables, their texts, and the key of the whole (None: not cacheable)."""
+    layout: Layout,
+    progress: Callable[[int], Callable[[str], None]] | None,
+    jobs: int | None,
+    use_cache: bool,
+    settled: Callable[[str], bool] | None = None,
+) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
+    """The tables, their texts, and the key of the whole (None: not cacheable).
+
+    No tables (None) when `settled(key of the whole)` says the caller needs none: the package
+    these inputs make is already where it is wanted, so the cached tables are not even read.
+    """
     try:
         with _collector_paused():
-            return _make_tables(layout, progress, jobs, _store(layout, use_cache))
+            return _make_tables(layout, progress, jobs, _store(layout, use_cache), settled)
     except seeds.SeedChanged as exc:
         raise BuildError(
             [Problem(f"seeds/{exc}", check="sha256", message="bytes changed during the build; seeds are never edited")]
@@ -92,51 +101,87 @@ def _make_tables(
     progress: Callable[[int], Callable[[str], None]] | None,
     jobs: int | None,
     store: article_cache.Store,
-) -> tuple[dict[str, pl.DataFrame], Mapping[str, str], str | None]:
+    settled: Callable[[str], bool] | None = None,
+) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
     found_seeds, problems = seeds.read_seeds(layout.seeds)
     present = {p.stem for p in layout.seeds.glob("*.txt")}
     tick = progress(len(found_seeds)) if progress else None
-    reg = stage.registry(layout.curation, records.KINDS, store)
-    problems += reg.problems
     orphans, planned = curation.plan(layout.curation, found_seeds, present)
     problems += orphans
-    runs, keys = stage.plan(reg, planned)
+    runs = stage.chunks(stage.items(planned))
     texts = seeds.Texts(found_seeds)
-    whole = None
-    if not problems and reg.key and all(keys):
-        # every article's result and the registry's are keyed: so are the checked tables they make
-        whole = article_cache.digest("whole", reg.key, *[k for k in keys if k])
-        if (frames := _cached_whole(store, whole)) is not None:
+    reg_key = stage.registry_key(layout.curation)
+    if not problems and (index := stage.cached_index(store, reg_key)):
+        # nothing read yet: a build with exactly these inputs and this code may have left its tables whole
+        known = _whole_key(reg_key, stage.chunk_keys(index, runs))
+        in_place = bool(known and settled and settled(known))
+        if known and (in_place or (frames := _cached_whole(store, known)) is not None):
+            if tick:
+                for item in (i for run in runs for i in run):
+                    tick(item.article_id)
+            return (None if in_place else frames), texts, known
+    with stage.Workers(jobs, store) as workers:
+        reg = stage.registry(layout.curation, records.KINDS, store, workers, reg_key)
+        problems += reg.problems
+        keys = stage.chunk_keys(reg.index, runs)
+        whole = _whole_key(reg.key, keys) if not problems else None
+        if whole and (frames := _cached_whole(store, whole)) is not None:
             return frames, texts, whole
-    results = stage.articles(reg, runs, keys, store, jobs, tick)
-    for r in results:
-        problems += r.read
-    builder = reg.builder
-    if builder is None or problems:
-        raise BuildError(problems)
-    marks: list[coverage.Marks] = []
-    names: set[str] = set()
+        results = stage.articles(reg, runs, keys, store, workers, tick)
+        for r in results:
+            problems += r.read
+        builder = reg.builder
+        if builder is None or problems:
+            raise BuildError(problems)
+        names = stage.names(reg, runs, keys, results, store, workers, texts)
     later: list[Problem] = []  # reported only when reading found nothing wrong
+    # the registry makes no rows of these tables, so the chunks' span checks are all of them
+    spans: list[Problem] | None = (
+        [] if not any(builder.sinks[t].chunks or builder.sinks[t].buffer for t in stage._SPAN_TABLES) else None
+    )
     for r in results:
         builder.absorb(r.frames)
         builder.problems += r.built
         later += r.later
-        marks += r.marks
-        names.update(r.names)
+        if spans is not None:
+            spans += r.spans
     del results
     tables = builder.finish()
-    problems = builder.problems + later
-    problems += coverage.names(marks, texts, coverage.spellings(builder.canonical_names | names))
+    problems = builder.problems + later + names
     problems += reconcile.problems(tables, builder.distinct, texts)
     if problems:
         raise BuildError(problems)
-    problems += checks.all_problems(tables.frames, texts, locate=tables.locate)
+    digests = {name: article_cache.frame_digest(name, frame) for name, frame in tables.frames.items()}
+    valid = frozenset(name for name, d in digests.items() if _validated(store, d))
+    problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid)
     problems += cells.cell_problems(tables.frames, tables.locate)
     if problems:
         raise BuildError(problems)
+    for d in digests.values():  # each table passed its model: a table with the same content will
+        store.put("valid", d, article_cache.pack_bytes(d, []))
+    with contextlib.suppress(OSError):
+        store.keep_only("valid", digests.values())
     if whole:
         store.put("whole", whole, article_cache.pack(whole, tables.frames, {}))
     return tables.frames, texts, whole
+
+
+def _validated(store: article_cache.Store, digest: str) -> bool:
+    """A table with this digest passed its model before (an entry written for exactly that, checked)."""
+    data = store.get("valid", digest)
+    if data is None:
+        return False
+    try:
+        return article_cache.unpack_bytes(data, digest) == []
+    except article_cache.Invalid:
+        return False
+
+
+def _whole_key(registry_key: str | None, keys: list[str | None]) -> str | None:
+    """The checked tables' key: every article's result and the registry's are keyed, so are they."""
+    if registry_key is None or not all(keys):
+        return None
+    return article_cache.digest("whole", registry_key, *[k for k in keys if k])
 
 
 def _cached_whole(store: article_cache.Store, key: str) -> dict[str, pl.DataFrame] | None:
@@ -189,40 +234,81 @@ def build(
                 target, f"lies inside {inputs.name}/, which a build never writes: refusing to publish there"
             )
     publish.check_target(target)
-    frames, _, whole = _tables(layout, progress, jobs, cache)
     store = _store(layout, cache)
-    if not (whole and _in_place(store, whole, target)):
-        publish.write_atomic(publish.render_files(frames), target)
+    in_place: dict[str, dict[str, int]] = {}
+
+    def settled(key: str) -> bool:
+        if key not in in_place and (counts := _in_place(store, key, target)) is not None:
+            in_place[key] = counts
+        return key in in_place
+
+    frames, _, whole = _tables(layout, progress, jobs, cache, settled)
+    if frames is None:  # the package of exactly these inputs and this code is in place: nothing to do
+        assert whole is not None
+        counts = in_place[whole]
+    elif whole and settled(whole):
+        counts = {name: frame.height for name, frame in frames.items()}
+    else:
+        publish.write_atomic(_render(frames, store), target)
+        counts = {name: frame.height for name, frame in frames.items()}
         if whole:
             with contextlib.suppress(OSError):
-                descriptor = (target / publish.DESCRIPTOR).read_bytes()
-                store.put("published", whole, article_cache.pack(whole, {}, hashlib.sha256(descriptor).hexdigest()))
+                sha = hashlib.sha256((target / publish.DESCRIPTOR).read_bytes()).hexdigest()
+                store.put("published", whole, article_cache.pack(whole, {}, {"sha256": sha, "counts": counts}))
     if whole:  # the whole corpus's entries are large and only the latest is of use: the cache stays bounded
         with contextlib.suppress(OSError):
             for kind in ("whole", "published"):
                 store.keep_only(kind, whole)
-    return {name: frame.height for name, frame in frames.items()}
+    return counts
 
 
-def _in_place(store: article_cache.Store, key: str, target: Path) -> bool:
-    """`target` holds the package published for `key`: its descriptor, and every file it lists with its sha256."""
+def _render(frames: Mapping[str, pl.DataFrame], store: article_cache.Store) -> Iterator[tuple[str, bytes]]:
+    """The package's files; a table whose content was rendered before (same digest) is not rendered again."""
+    digests = {name: article_cache.frame_digest(name, frame) for name, frame in frames.items()} if store.root else {}
+
+    def earlier(name: str) -> tuple[bytes, bytes] | None:
+        key = digests.get(name)
+        data = store.get("rendered", key) if key else None
+        if data is None or key is None:
+            return None
+        try:
+            parquet, csv = article_cache.unpack_bytes(data, key)
+        except (article_cache.Invalid, ValueError):
+            return None
+        return parquet, csv
+
+    def made(name: str, parquet: bytes, csv: bytes) -> None:
+        if key := digests.get(name):
+            store.put("rendered", key, article_cache.pack_bytes(key, [parquet, csv]))
+
+    yield from publish.render_files(frames, earlier, made)
+    with contextlib.suppress(OSError):
+        store.keep_only("rendered", digests.values())  # the current package's tables only
+
+
+def _in_place(store: article_cache.Store, key: str, target: Path) -> dict[str, int] | None:
+    """The row counts of the package published for `key`, if `target` holds it: its descriptor, and every
+    file it lists with its sha256 (None: not in place)."""
     data = store.get("published", key)
     if data is None:
-        return False
+        return None
     try:
-        _, expected = article_cache.unpack(data, key, {})
+        _, doc = article_cache.unpack(data, key, {})
+        expected, counts = doc["sha256"], doc["counts"]
+        if set(counts) != set(MODELS) or not all(type(n) is int for n in counts.values()):
+            return None
         descriptor = (target / publish.DESCRIPTOR).read_bytes()
         if hashlib.sha256(descriptor).hexdigest() != expected:
-            return False
+            return None
         listed = {DESCRIPTOR_PATH: None} | {
             r["path"]: r["hash"].removeprefix("sha256:") for r in json.loads(descriptor)["resources"]
         }
         present = {p.relative_to(target).as_posix() for p in target.rglob("*") if not p.is_dir()}
         if present != set(listed):
-            return False
+            return None
         for path, sha in listed.items():
             if sha is not None and hashlib.sha256((target / path).read_bytes()).hexdigest() != sha:
-                return False
+                return None
     except (article_cache.Invalid, OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False
-    return True
+        return None
+    return {name: counts[name] for name in MODELS}

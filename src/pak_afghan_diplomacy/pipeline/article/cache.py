@@ -1,6 +1,7 @@
 """The build's on-disk cache (`.cache/` of the checkout): entries that are checked, never trusted.
 
-An entry is the result of a pure step (the registry stage, a chunk of articles) stored under the
+An entry is the result of a pure step (a registry part, the registry stage, a chunk of articles, a
+chunk's names pass, a table validated or rendered) stored under the
 sha256 of everything it depends on, the code included (`code_version`), so an entry made by other
 code or other inputs is never looked up at all. Its format cannot execute anything: a JSON header
 line (format, key, the sha256 of the payload, the length of each part), then the parts: tables as
@@ -17,7 +18,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,69 @@ def unpack(
     return frames, doc
 
 
+def pack_bytes(key: str, parts: list[bytes]) -> bytes:
+    """An entry of opaque byte strings (a rendered file, ...), checked like any other."""
+    payload = b"".join(parts)
+    header = {
+        "format": FORMAT,
+        "key": key,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "bytes": [len(b) for b in parts],
+    }
+    return json.dumps(header).encode() + b"\n" + payload
+
+
+def unpack_bytes(data: bytes, key: str) -> list[bytes]:
+    """The parts of an entry written by `pack_bytes` under `key`; Invalid for anything else."""
+    end = data.find(b"\n", 0, MAX_HEADER)
+    if end == -1:
+        raise Invalid("no header")
+    try:
+        header = json.loads(data[:end])
+    except ValueError as exc:
+        raise Invalid("header not JSON") from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("key") != key:
+        raise Invalid("another format or key")
+    payload = memoryview(data)[end + 1 :]
+    sizes = header.get("bytes")
+    if not isinstance(sizes, list) or not all(type(n) is int and n >= 0 for n in sizes) or sum(sizes) != len(payload):
+        raise Invalid("parts")
+    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        raise Invalid("payload does not match its sha256")
+    out, at = [], 0
+    for n in sizes:
+        out.append(bytes(payload[at : at + n]))
+        at += n
+    return out
+
+
+def frame_digest(name: str, frame: pl.DataFrame) -> str:
+    """sha256 of a table's name, its exact content (Arrow IPC, schema included) and the code.
+
+    Equal digests mean equal tables, so what was derived from one (its validation, its published
+    bytes) holds for the other; unequal digests may still be equal tables (another chunk layout),
+    which only costs the work again.
+    """
+    sink = _Hashing()
+    sink.h.update(digest("table", code_version(), name).encode())
+    frame.write_ipc(sink, compression="uncompressed")  # hashed as written: no copy of the table held
+    return sink.h.hexdigest()
+
+
+class _Hashing(io.RawIOBase):
+    """A write-only file that keeps only the sha256 of what is written to it."""
+
+    def __init__(self) -> None:
+        self.h = hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        self.h.update(b)
+        return len(b)
+
+
 class Store:
     """Entries under `root/<kind>/<key[:2]>/<key>`; with root None, a store that holds nothing."""
 
@@ -144,12 +208,14 @@ class Store:
         except OSError:
             return None
 
-    def keep_only(self, kind: str, key: str) -> None:
-        """Remove every entry of `kind` but `key`'s: kinds whose entries are large and have one current one."""
+    def keep_only(self, kind: str, key: str | Collection[str]) -> None:
+        """Remove every entry of `kind` but `key`'s (or those of the keys given): kinds whose entries are
+        large and whose current ones are known."""
         if self.root is None:
             return
+        keep = {key} if isinstance(key, str) else set(key)
         for path in (self.root / kind).glob("*/*"):
-            if path.name != key and path.is_file() and not path.is_symlink():
+            if path.name not in keep and path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
 
     def put(self, kind: str, key: str, data: bytes) -> None:

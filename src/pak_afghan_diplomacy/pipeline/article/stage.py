@@ -1,10 +1,12 @@
 """The per-article stage: the registry once, then every article on its own, cached and on all cores.
 
-Given the registry, an article's result (its rows, its problems, what the names pass needs of
-it) depends on nothing but its curation file, its seed and the code. So the registry's result is
-made once (or read from the cache), and the articles are cut into chunks whose results are cached
-under the sha256 of exactly those inputs (`cache.py`). Chunks not in the cache are computed in
-worker processes (`concurrent.futures`, one per core; results taken in chunk order, so the
+Given the registry's index (the few maps an article's rows read: ids, participants, posts, ...),
+an article's result (its rows, its problems, its span checks, what the names pass needs of it)
+depends on nothing but its curation file, its seed and the code. So the registry is read part by
+part (each part's document cached under its bytes), its index made once, and the articles are cut
+into chunks whose results are cached under the sha256 of exactly those inputs (`cache.py`). Work
+not in the cache (registry parts, chunks, the names pass of each chunk) is done by worker
+processes (`concurrent.futures`, one per core, started once; results taken in task order, so the
 assembled tables are the same whatever finishes first, and the same as in one process).
 
 Chunk boundaries are set by the article ids themselves (an id whose hash ends a chunk), so adding
@@ -14,16 +16,20 @@ or removing an article changes one chunk, not every chunk after it. What a recor
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import gc
 import hashlib
+import itertools
+import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import types
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,10 +38,11 @@ import polars as pl
 
 from pak_afghan_diplomacy.pipeline.article import assemble, cache, coverage
 from pak_afghan_diplomacy.pipeline.problems import Problem
-from pak_afghan_diplomacy.pipeline.read import curation
+from pak_afghan_diplomacy.pipeline.read import curation, yamlfile
 from pak_afghan_diplomacy.pipeline.read.seeds import Seed
+from pak_afghan_diplomacy.pipeline.whole import checks
 
-CHUNK = 128  # articles per chunk, on average: a chunk is the unit of caching and of work
+CHUNK = 64  # articles per chunk, on average: a chunk is the unit of caching and of work
 MAX_CHUNK = 4 * CHUNK
 # Articles to compute before worker processes are worth starting: a worker's start (interpreter,
 # imports, the registry handed over) costs what a few hundred articles cost.
@@ -60,7 +67,8 @@ class Registry:
     builder: assemble.Builder | None
     problems: list[Problem]
     key: str | None = None  # sha256 of the code and every registry file; None: not cacheable
-    payload: bytes | None = None  # the packed entry, handed to worker processes
+    index: str | None = None  # sha256 of the index (what articles read of the registry): keys every chunk
+    index_doc: bytes | None = None  # the index itself, when made by this build (else it is in the store)
 
 
 @dataclass
@@ -73,6 +81,7 @@ class Chunk:
     later: list[Problem] = field(default_factory=list)  # coverage of quotations
     marks: list[coverage.Marks] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # spellings curated in these articles
+    spans: list[Problem] = field(default_factory=list)  # the span checks of its rows (reported with the tables')
 
 
 def _schemas() -> dict[str, dict[str, pl.DataType]]:
@@ -80,43 +89,21 @@ def _schemas() -> dict[str, dict[str, pl.DataType]]:
 
 
 # -- the registry --------------------------------------------------------------------------------
+# The registry is read part by part: each part's parsed document is cached under its own bytes (an
+# edit to one part parses that part again), and parts not in the cache are parsed by the workers
+# when there are enough of them. The parent then makes the registry's rows from the parts in
+# order (ids are checked across parts, so that step is sequential) and derives the *index*: the
+# few maps an article's rows read (ids, participants, posts, ...), not the registry's rows. The
+# workers are handed the index, and every article's result is keyed by the index's own sha256,
+# so a registry edit that changes nothing an article reads (a comment, a note) keeps every chunk.
+
+PARTS_PARALLEL_FROM = 64  # registry parts to parse before worker processes are worth starting
+# What `article()` never reads of the Builder: the registry stage's own state (kept in the parent)
+_NOT_INDEXED = (*_STATE_SKIPPED, "conflicts", "pending", "distinct")
 
 
-def registry(curation_dir: Path, kinds: Sequence[assemble.Kind], store: cache.Store) -> Registry:
-    """The registry's rows and indices, from the cache when every registry file and the code are unchanged."""
-    key = _registry_key(curation_dir)
-    if key is not None and (data := store.get("registry", key)) is not None:
-        try:
-            return _unpack_registry(data, key, kinds)
-        except (cache.Invalid, AttributeError, KeyError, TypeError, ValueError):
-            pass  # not ours or damaged: rebuilt below
-    builder = assemble.Builder(kinds)
-    problems: list[Problem] = []
-
-    def files() -> Iterator[dict]:
-        for doc, found in curation.registry_files(curation_dir):
-            problems.extend(found)
-            if doc is not None and not found:
-                yield doc
-
-    builder.registry(files())
-    if problems:
-        return Registry(None, problems)
-    frames = {name: sink.frame() for name, sink in builder.sinks.items()}
-    state = {k: v for k, v in vars(builder).items() if k not in _STATE_SKIPPED}
-    try:
-        doc = {"built": [cache.problem_doc(p) for p in builder.problems], "state": cache.encode(state)}
-    except TypeError:  # a kind keeps a value the cache cannot write: build without caching the registry
-        return Registry(builder, problems)
-    payload = cache.pack(key, frames, doc) if key else None
-    if key and payload:
-        store.put("registry", key, payload)
-        with contextlib.suppress(OSError):
-            store.keep_only("registry", key)  # one registry is current; its entry can be large
-    return Registry(builder, problems, key, payload)
-
-
-def _registry_key(curation_dir: Path) -> str | None:
+def registry_key(curation_dir: Path) -> str | None:
+    """sha256 of the code, today's date and every registry file (None: a file the reader will refuse)."""
     # the date too: a check compares publication dates with today, so no result outlives its day
     parts: list[str | bytes] = [cache.code_version(), dt.date.today().isoformat()]
     for path in curation.registry_paths(curation_dir):
@@ -129,6 +116,183 @@ def _registry_key(curation_dir: Path) -> str | None:
     return cache.digest(*parts)
 
 
+def cached_index(store: cache.Store, key: str | None) -> str | None:
+    """The index key of the registry with key `key`, if a build has made it (no registry read)."""
+    data = store.get("registry-index", key) if key else None
+    if data is None:
+        return None
+    try:
+        _, index = cache.unpack(data, key or "", {})
+    except cache.Invalid:
+        return None
+    return index if isinstance(index, str) and store.get("index", index) is not None else None
+
+
+def registry(
+    curation_dir: Path,
+    kinds: Sequence[assemble.Kind],
+    store: cache.Store,
+    workers: Workers | None = None,
+    key: str | None = None,
+) -> Registry:
+    """The registry's rows and indices, from the cache when every registry file and the code are unchanged."""
+    key = key or registry_key(curation_dir)
+    if key is not None and (data := store.get("registry", key)) is not None:
+        with contextlib.suppress(cache.Invalid, AttributeError, KeyError, TypeError, ValueError):
+            cached = _unpack_registry(data, key, kinds)
+            if cached.index and store.get("index", cached.index) is not None:
+                return cached  # else not ours, damaged or without its index: rebuilt below
+    builder = assemble.Builder(kinds)
+    problems: list[Problem] = []
+
+    def files() -> Iterator[dict]:
+        for doc, found in _parts(curation_dir, store, workers):
+            problems.extend(found)
+            if doc is not None and not found:
+                yield doc
+
+    builder.registry(files())
+    if problems:
+        return Registry(None, problems)
+    frames = {name: sink.frame() for name, sink in builder.sinks.items()}
+    state = {k: v for k, v in vars(builder).items() if k not in _STATE_SKIPPED}
+    try:
+        doc = {"built": [cache.problem_doc(p) for p in builder.problems], "state": cache.encode(state)}
+        index_doc = _index_doc(builder)
+    except TypeError:  # a kind keeps a value the cache cannot write: build without caching the registry
+        return Registry(builder, problems)
+    index = cache.digest("index", cache.code_version(), dt.date.today().isoformat(), index_doc)
+    store.put("index", index, cache.pack(index, {}, {"raw": index_doc.decode()}))
+    if key:
+        doc["index"] = index
+        store.put("registry", key, cache.pack(key, frames, doc))
+        store.put("registry-index", key, cache.pack(key, {}, index))
+        with contextlib.suppress(OSError):
+            for kind, current in (("registry", key), ("registry-index", key), ("index", index)):
+                store.keep_only(kind, current)  # one registry is current; its entries can be large
+    return Registry(builder, problems, key, index, index_doc)
+
+
+def _index_doc(builder: assemble.Builder) -> bytes:
+    """What an article's rows may read of the registry, as canonical JSON (its sha256 keys every chunk)."""
+    state = {k: v for k, v in vars(builder).items() if k not in _NOT_INDEXED}
+    state["ids"] = {section: dict.fromkeys(ids) for section, ids in builder.ids.items()}  # membership only
+    return json.dumps(cache.encode(state), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def index_builder(doc: bytes, kinds: Sequence[assemble.Kind]) -> assemble.Builder:
+    """A Builder holding only the registry's index: what every chunk is built against, in any process."""
+    builder = assemble.Builder(kinds)
+    state = cache.decode_json(doc)
+    if not isinstance(state, dict) or set(state) != set(vars(builder)) - set(_NOT_INDEXED):
+        raise cache.Invalid("another Builder")
+    for k, v in state.items():
+        setattr(builder, k, v)
+    return builder
+
+
+def _load_index(store: cache.Store, index: str, kinds: Sequence[assemble.Kind]) -> assemble.Builder:
+    data = store.get("index", index)
+    if data is None:
+        raise cache.Invalid("the index is not in the store")
+    _, doc = cache.unpack(data, index, {})
+    if not isinstance(doc, dict) or not isinstance(doc.get("raw"), str):
+        raise cache.Invalid("not an index")
+    raw = doc["raw"].encode()
+    if cache.digest("index", cache.code_version(), dt.date.today().isoformat(), raw) != index:
+        raise cache.Invalid("the index does not match its key")
+    return index_builder(raw, kinds)
+
+
+def _parts(
+    curation_dir: Path, store: cache.Store, workers: Workers | None
+) -> Iterator[tuple[dict[str, Any] | None, list[Problem]]]:
+    """Every registry file's document (None if refused) and problems, in reading order; parsed once per content."""
+    main = curation_dir / curation.REGISTRY
+    if not main.is_file():
+        yield None, [Problem(f"build/{curation.REGISTRY}", check="missing file", message="the registry is missing")]
+        return
+    plan: list[tuple[Path, str, str | None, Any]] = []  # path, label, key, cached result (None: to parse)
+    for path in curation.registry_paths(curation_dir):
+        label = f"build/{path.relative_to(curation_dir).as_posix()}"
+        key = None
+        with contextlib.suppress(OSError):
+            if not path.is_symlink():
+                key = cache.digest("part", cache.code_version(), label, path.read_bytes())
+        found = _cached_part(store, key)
+        plan.append((path, label, key, found))
+    todo = [(str(curation_dir), str(path), key) for path, _, key, found in plan if found is None]
+    parallel = workers is not None and workers.n > 1 and len(todo) >= PARTS_PARALLEL_FROM
+    parsed = workers.map(_part_task, todo) if parallel and workers is not None else None
+    for path, label, key, found in plan:
+        if found is not None:
+            yield found
+            continue
+        if parsed is not None:
+            packed, raw = next(parsed)
+            result = raw if packed is None else _unpack_part(packed, key or "")
+        else:
+            result = _read_part(curation_dir, path)
+            packed = _pack_part(key, *result) if key and store.root is not None else None
+        if key and packed is not None and _same_bytes(path, label, key):
+            store.put("parts", key, packed)
+        yield result
+
+
+def _read_part(curation_dir: Path, path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One registry file, as `curation.registry_files` reads each (the same checks, the same problems)."""
+    label = f"build/{path.relative_to(curation_dir).as_posix()}"
+    main, folder = curation_dir / curation.REGISTRY, curation_dir / curation.REGISTRY_PARTS
+    if not curation._regular(path) or (path != main and folder.is_symlink()):
+        return None, [Problem(label, check="path", message="curation files must be regular files in build/")]
+    doc, problems = yamlfile.load(path, label)
+    if doc is None:
+        return None, problems
+    shape = curation._shape(doc, curation.REGISTRY_SPEC, label)
+    if shape:
+        return None, problems + shape
+    for items in doc.values():
+        for item in items or []:
+            item.source = label
+    return doc, problems
+
+
+def _pack_part(key: str | None, doc: dict[str, Any] | None, problems: list[Problem]) -> bytes | None:
+    if key is None or doc is None:
+        return None  # refused files are read again (their problems may depend on more than their bytes)
+    try:
+        return cache.pack(key, {}, {"doc": cache.encode(doc), "problems": [cache.problem_doc(p) for p in problems]})
+    except TypeError:
+        return None
+
+
+def _unpack_part(data: bytes, key: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    _, doc = cache.unpack(data, key, {})
+    try:
+        return doc["doc"], [cache.problem(p) for p in doc["problems"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise cache.Invalid(f"part: {exc}") from exc
+
+
+def _cached_part(store: cache.Store, key: str | None) -> tuple[dict[str, Any] | None, list[Problem]] | None:
+    data = store.get("parts", key) if key else None
+    if data is None:
+        return None
+    try:
+        found = _unpack_part(data, key or "")
+    except cache.Invalid:
+        return None
+    return found if isinstance(found[0], dict) else None
+
+
+def _same_bytes(path: Path, label: str, key: str) -> bool:
+    """The file still has the bytes its key was made from (a file edited mid-build is not cached)."""
+    try:
+        return cache.digest("part", cache.code_version(), label, path.read_bytes()) == key
+    except OSError:
+        return False
+
+
 def _unpack_registry(data: bytes, key: str, kinds: Sequence[assemble.Kind]) -> Registry:
     frames, doc = cache.unpack(data, key, _schemas())
     builder = assemble.Builder(kinds)
@@ -139,7 +303,10 @@ def _unpack_registry(data: bytes, key: str, kinds: Sequence[assemble.Kind]) -> R
         setattr(builder, k, v)
     builder.problems = [cache.problem(p) for p in doc["built"]]
     builder.absorb(frames)
-    return Registry(builder, [], key, data)
+    index = doc["index"]
+    if not isinstance(index, str):
+        raise cache.Invalid("no index")
+    return Registry(builder, [], key, index)
 
 
 # -- the articles --------------------------------------------------------------------------------
@@ -173,11 +340,19 @@ def chunks(all_items: Sequence[Item]) -> list[list[Item]]:
     return out
 
 
-def _chunk_key(reg: Registry, chunk: Sequence[Item]) -> str | None:
-    if reg.key is None or any(i.path is not None and i.sha256 is None for i in chunk):
+def _chunk_key(index: str | None, chunk: Sequence[Item]) -> str | None:
+    if index is None or any(i.path is not None and i.sha256 is None for i in chunk):
         return None
     fields = [f"{i.article_id}\0{i.seed.file_name}\0{i.seed.sha256}\0{i.sha256}" for i in chunk]
-    return cache.digest(reg.key, *fields)
+    return cache.digest(index, *fields)
+
+
+def chunk_keys(index: str | None, runs: Sequence[Sequence[Item]]) -> list[str | None]:
+    """The cache key of each chunk given the registry's index (None: not cacheable)."""
+    return [_chunk_key(index, c) for c in runs]
+
+
+_SPAN_TABLES = ("articles", "statements", "evidence")
 
 
 def run_chunk(builder: assemble.Builder | None, chunk: Sequence[Item]) -> Chunk:
@@ -186,11 +361,13 @@ def run_chunk(builder: assemble.Builder | None, chunk: Sequence[Item]) -> Chunk:
     fork = builder.fork() if builder is not None else None
     sizes = _shared_sizes(fork) if fork is not None else {}
     names: set[str] = set()
+    texts: dict[str, str] = {}
     for item in chunk:
         article, found = curation.read_article_or_missing(item.path, item.seed)
         out.read += found
         if article is None or fork is None or found:
             continue
+        texts[item.article_id] = article.seed.text
         statement_spans = fork.article(article)
         marks, later = coverage.quotations(article, statement_spans)
         out.later += later
@@ -205,6 +382,10 @@ def run_chunk(builder: assemble.Builder | None, chunk: Sequence[Item]) -> Chunk:
             )
         out.frames = {name: frame for name, sink in fork.sinks.items() if (frame := sink.frame()).height}
         out.built = fork.problems
+        # the rows of these tables are the articles' own (finish() adds none): their spans are checked here
+        schemas = {name: fork.sinks[name].schema for name in _SPAN_TABLES}
+        own = {name: out.frames.get(name, pl.DataFrame(schema=schemas[name])) for name in _SPAN_TABLES}
+        out.spans = checks.span_problems(own, texts)
     out.names = sorted(names)
     return out
 
@@ -225,6 +406,7 @@ def _pack_chunk(key: str, c: Chunk) -> bytes:
         "later": [cache.problem_doc(p) for p in c.later],
         "marks": marks,
         "names": c.names,
+        "spans": [cache.problem_doc(p) for p in c.spans],
     }
     return cache.pack(key, c.frames, doc)
 
@@ -250,15 +432,10 @@ def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataTyp
             [cache.problem(p) for p in doc["later"]],
             marks,
             [str(n) for n in doc["names"]],
+            [cache.problem(p) for p in doc["spans"]],
         )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise cache.Invalid(f"doc: {exc}") from exc
-
-
-def plan(reg: Registry, planned: Sequence[tuple[str, Seed, Path | None]]) -> tuple[list[list[Item]], list[str | None]]:
-    """The chunks of the articles, and the cache key of each (None: not cacheable)."""
-    runs = chunks(items(planned))
-    return runs, [_chunk_key(reg, c) for c in runs]
 
 
 def articles(
@@ -266,7 +443,7 @@ def articles(
     runs: Sequence[Sequence[Item]],
     keys: Sequence[str | None],
     store: cache.Store,
-    jobs: int | None = None,
+    workers: Workers,
     on_article: Callable[[str], None] | None = None,
 ) -> list[Chunk]:
     """Every chunk's result, in article order: cached chunks read, the others computed (in parallel)."""
@@ -283,25 +460,89 @@ def articles(
         elif on_article:
             for item in run:
                 on_article(item.article_id)
-    workers = min(jobs or available_cores(), len(todo))
-    if sum(len(runs[i]) for i in todo) < PARALLEL_FROM or (reg.builder is not None and reg.payload is None):
-        workers = 1  # too little to share out, or a registry the workers cannot be handed
-    done: Iterator[tuple[int, Chunk, bytes | None]]
-    if workers < 2:
-        done = ((i, *_compute(reg.builder, runs[i], keys[i])) for i in todo)
-        for i, result, data in done:
-            _take(results, i, result, data, keys[i], store, runs[i], on_article)
+    if not todo:
+        return [r for r in results if r is not None]
+    index = reg.index if reg.builder is not None else None
+    parallel = workers.n > 1 and len(todo) > 1 and sum(len(runs[i]) for i in todo) >= PARALLEL_FROM
+    if parallel and index is not None and not workers.share(store, "index", index, reg.index_doc):
+        parallel = False  # an index the workers cannot be handed
+    if parallel and (reg.builder is None or index is not None):
+        answers = workers.map(_work, [(runs[i], keys[i], index) for i in todo])
+        for i, (packed, raw) in zip(todo, answers, strict=True):
+            result = _unpack_chunk(packed, keys[i] or "", schemas) if raw is None else raw
+            _take(results, i, result, packed if raw is None else None, keys[i], store, runs[i], on_article)
     else:
-        context = multiprocessing.get_context("spawn")  # polars' threads make fork unsafe
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(reg.key, reg.payload)
-        ) as pool:
-            with _main_hidden():  # the workers start here, on the first tasks
-                answers = pool.map(_work, [(runs[i], keys[i]) for i in todo])
-            for i, (packed, read_only) in zip(todo, answers, strict=True):
-                result = _unpack_chunk(packed, keys[i] or "", schemas) if read_only is None else read_only
-                _take(results, i, result, packed if read_only is None else None, keys[i], store, runs[i], on_article)
+        builder = _index_of(reg, store)
+        for i in todo:
+            result = run_chunk(builder, runs[i])
+            packed = _pack_chunk(keys[i], result) if keys[i] and builder is not None else None
+            _take(results, i, result, packed, keys[i], store, runs[i], on_article)
     return [r for r in results if r is not None]
+
+
+def _index_of(reg: Registry, store: cache.Store) -> assemble.Builder | None:
+    """The Builder every chunk is built against: the index (as in a worker), or the registry when it has none."""
+    if reg.builder is None or reg.index is None:
+        return reg.builder
+    from pak_afghan_diplomacy.pipeline.article import records
+
+    if reg.index_doc is not None:
+        return index_builder(reg.index_doc, records.KINDS)
+    try:
+        return _load_index(store, reg.index, records.KINDS)
+    except cache.Invalid:
+        return reg.builder  # never reached when the store holds it (registry() checks); the same answers
+
+
+def names(
+    reg: Registry,
+    runs: Sequence[Sequence[Item]],
+    keys: Sequence[str | None],
+    results: Sequence[Chunk],
+    store: cache.Store,
+    workers: Workers,
+    texts: Mapping[str, str],
+) -> list[Problem]:
+    """The names pass (`coverage.names`) of every chunk, against every spelling curated anywhere.
+
+    A chunk's result depends on its own marks and texts and on the set of known spellings, so it
+    is cached under the chunk's key and that set's sha256: a rebuild in which no spelling changed
+    checks only the chunks that changed.
+    """
+    assert reg.builder is not None
+    curated = {n for r in results for n in r.names}
+    known = coverage.spellings(reg.builder.canonical_names | curated)
+    ordered = sorted(known)
+    known_key = cache.digest("known", cache.code_version(), *ordered)
+    found: list[list[Problem] | None] = [None] * len(results)
+    todo: list[int] = []
+    for i, key in enumerate(keys):
+        nkey = cache.digest(key, known_key) if key else None
+        data = store.get("names", nkey) if nkey else None
+        if data is not None:
+            with contextlib.suppress(cache.Invalid, KeyError, TypeError, ValueError):
+                _, doc = cache.unpack(data, nkey or "", {})
+                found[i] = [cache.problem(p) for p in doc]
+        if found[i] is None:
+            todo.append(i)
+    parallel = workers.n > 1 and len(todo) > 1 and sum(len(runs[i]) for i in todo) >= PARALLEL_FROM
+    if parallel and workers.share(store, "known", known_key, json.dumps(ordered, ensure_ascii=False).encode()):
+        tasks = [(results[i].marks, {it.article_id: it.seed for it in runs[i]}, known_key) for i in todo]
+        answers: Iterator[list[Problem]] = workers.map(_names_work, tasks)
+    else:
+        answers = (coverage.names(results[i].marks, texts, known) for i in todo)
+    for i, problems in zip(todo, answers, strict=True):
+        found[i] = problems
+        if keys[i]:
+            nkey = cache.digest(keys[i] or "", known_key)
+            store.put("names", nkey, cache.pack(nkey, {}, [cache.problem_doc(p) for p in problems]))
+    return [p for f in found for p in f or []]
+
+
+def plan(reg: Registry, planned: Sequence[tuple[str, Seed, Path | None]]) -> tuple[list[list[Item]], list[str | None]]:
+    """The chunks of the articles, and the cache key of each (None: not cacheable)."""
+    runs = chunks(items(planned))
+    return runs, chunk_keys(reg.index, runs)
 
 
 @contextlib.contextmanager
@@ -315,11 +556,6 @@ def _main_hidden() -> Iterator[None]:
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved
-
-
-def _compute(builder: assemble.Builder | None, run: Sequence[Item], key: str | None) -> tuple[Chunk, bytes | None]:
-    result = run_chunk(builder, run)
-    return result, (_pack_chunk(key, result) if key and builder is not None else None)
 
 
 def _take(
@@ -360,23 +596,124 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+class Workers:
+    """Worker processes, started on first need and shared by the registry's parts, the chunks and the names.
+
+    What every task needs (the index, the known spellings) is not sent with each task: it is put
+    in a store the workers read (the cache, or a temporary folder when the build has none), each
+    worker loading it once per key. Results come back in task order; only a few tasks per worker
+    are in flight, so the parent never holds every result at once.
+    """
+
+    IN_FLIGHT = 4  # tasks per worker
+
+    def __init__(self, jobs: int | None, store: cache.Store):
+        self.n = jobs or available_cores()
+        self.store = store
+        self._pool: ProcessPoolExecutor | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._scratch is not None:
+            self._scratch.cleanup()
+
+    def _handoff(self) -> cache.Store:
+        if self.store.root is not None:
+            return self.store
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="pad-workers-")
+        return cache.Store(Path(self._scratch.name))
+
+    def share(self, store: cache.Store, kind: str, key: str, raw: bytes | None) -> bool:
+        """Make the entry `kind`/`key` readable by the workers (from `raw`, or as `store` holds it)."""
+        handoff = self._handoff()
+        if handoff.get(kind, key) is not None:
+            return True
+        data = store.get(kind, key) if raw is None else cache.pack(key, {}, {"raw": raw.decode()})
+        if data is None:
+            return False
+        handoff.put(kind, key, data)
+        return handoff.get(kind, key) is not None
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]:
+        """fn(task) for every task, in a worker, yielded in task order."""
+        if self._pool is None:
+            root = self._handoff().root
+            self._pool = ProcessPoolExecutor(
+                self.n,
+                mp_context=multiprocessing.get_context("spawn"),  # polars' threads make fork unsafe
+                initializer=_init_worker,
+                initargs=(str(root),),
+            )
+        return self._ordered(self._pool, fn, tasks)
+
+    def _ordered(self, pool: ProcessPoolExecutor, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]:
+        pending: collections.deque[Future[Any]] = collections.deque()
+        rest = iter(tasks)
+        with _main_hidden():  # the workers start here, on the first tasks
+            for task in itertools.islice(rest, self.n * self.IN_FLIGHT):
+                pending.append(pool.submit(fn, task))
+        while pending:
+            done = pending.popleft().result()
+            for task in itertools.islice(rest, 1):
+                pending.append(pool.submit(fn, task))
+            yield done
+
+
 # -- in a worker process ----------------------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(key: str | None, payload: bytes | None) -> None:
+def _init_worker(root: str) -> None:
+    gc.disable()  # as in the parent (run._collector_paused): a worker lives for one build
+    _WORKER["store"] = cache.Store(Path(root))
+
+
+def _shared(kind: str, key: str) -> Any:
+    """The entry the parent shared for this kind (loaded once per key)."""
+    held = _WORKER.get(kind)
+    if held is not None and held[0] == key:
+        return held[1]
     from pak_afghan_diplomacy.pipeline.article import records
 
-    gc.disable()  # as in the parent (run._collector_paused): a worker lives for one build
-    _WORKER["builder"] = _unpack_registry(payload, key, records.KINDS).builder if payload and key else None
+    store = _WORKER["store"]
+    if kind == "index":
+        value: Any = _load_index(store, key, records.KINDS)
+    else:
+        data = store.get(kind, key)
+        if data is None:
+            raise RuntimeError(f"the parent shared no {kind} {key}")
+        _, doc = cache.unpack(data, key, {})
+        value = set(json.loads(doc["raw"]))
+    _WORKER[kind] = (key, value)
+    return value
 
 
-def _work(task: tuple[Sequence[Item], str | None]) -> tuple[bytes, Chunk | None]:
+def _part_task(task: tuple[str, str, str | None]) -> tuple[bytes | None, Any]:
+    """One registry part, packed (the parent checks and caches it) or, when it cannot be, as read."""
+    curation_dir, path, key = task
+    doc, problems = _read_part(Path(curation_dir), Path(path))
+    packed = _pack_part(key or "", doc, problems)
+    return (packed, None) if packed is not None else (None, (doc, problems))
+
+
+def _work(task: tuple[Sequence[Item], str | None, str | None]) -> tuple[bytes, Chunk | None]:
     """One chunk: packed (the parent checks and caches it) or, when it cannot be cached, as it is."""
-    run, key = task
-    builder = _WORKER["builder"]
+    run, key, index = task
+    builder = _shared("index", index) if index is not None else None
     result = run_chunk(builder, run)
     if key and builder is not None:
         return _pack_chunk(key, result), None
     return b"", result
+
+
+def _names_work(task: tuple[list[coverage.Marks], dict[str, Seed], str]) -> list[Problem]:
+    marks, seeds, known_key = task
+    texts = {aid: seed.text for aid, seed in seeds.items()}
+    return coverage.names(marks, texts, _shared("known", known_key))

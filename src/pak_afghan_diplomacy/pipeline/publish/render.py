@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import polars as pl
@@ -130,19 +130,34 @@ def render(frames: Mapping[str, pl.DataFrame]) -> dict[str, bytes]:
     return dict(render_files(frames))
 
 
-def render_files(frames: Mapping[str, pl.DataFrame]) -> Iterator[tuple[str, bytes]]:
-    """Each published file as it is made, `datapackage.json` last: one table's bytes held at a time."""
+# A table's files made before: `earlier(name)` gives (parquet, csv) bytes if they were rendered from
+# exactly this table, else None; `made(name, parquet, csv)` is told of every table rendered anew.
+Earlier = Callable[[str], tuple[bytes, bytes] | None]
+Made = Callable[[str, bytes, bytes], None]
+
+
+def render_files(
+    frames: Mapping[str, pl.DataFrame], earlier: Earlier | None = None, made: Made | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Each published file as it is made, `datapackage.json` last: one table's bytes held at a time.
+
+    A table whose files `earlier` still has is not rendered again (a rebuild after one article
+    changed renders the few tables that changed).
+    """
     sums: dict[str, tuple[int, str]] = {}
     for name, frame in frames.items():
-        ordered = sort_frame(name, frame)
-        for path, data in (
-            (f"parquet/{name}.parquet", parquet_bytes(name, ordered)),
-            (f"csv/{name}.csv", csv_bytes(ordered)),
-        ):
+        found = earlier(name) if earlier else None
+        if found is None:
+            ordered = sort_frame(name, frame)
+            found = parquet_bytes(name, ordered), csv_bytes(ordered)
+            del ordered
+            if made:
+                made(name, *found)
+        for path, data in ((f"parquet/{name}.parquet", found[0]), (f"csv/{name}.csv", found[1])):
             sums[path] = (len(data), hashlib.sha256(data).hexdigest())
             yield path, data
             del data
-        del ordered
+        del found
     desc = descriptor(frames, sums)
     yield DESCRIPTOR, (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

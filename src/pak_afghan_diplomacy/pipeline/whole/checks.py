@@ -165,17 +165,26 @@ def span_problems(frames: Mapping[str, pl.DataFrame], texts: Mapping[str, str]) 
 
 
 def all_problems(
-    frames: Mapping[str, pl.DataFrame], texts: Mapping[str, str] | None, locate: Locate | None = None
+    frames: Mapping[str, pl.DataFrame],
+    texts: Mapping[str, str] | None,
+    locate: Locate | None = None,
+    spans: list[Problem] | None = None,
+    valid: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """Every table against its model, then foreign keys, then the spans (against the seed texts, where given)."""
+    """Every table against its model, then foreign keys, then the spans (against the seed texts, where given).
+
+    `spans`: the span problems already found (the build checks each chunk's rows in the per-article stage).
+    `valid`: tables known to pass their model (the build remembers tables it validated, by content).
+    """
     problems: list[Problem] = []
     for name in MODELS:
         if name not in frames:
             problems.append(Problem(name, check="missing table", message=f"table {name} is missing"))
             continue
-        problems += schema_problems(name, frames[name], locate)
+        if name not in valid:
+            problems += schema_problems(name, frames[name], locate)
     if problems:
         return problems
     problems += foreign_key_problems(frames)
-    problems += span_problems(frames, texts or {})
+    problems += span_problems(frames, texts or {}) if spans is None else spans
     return problems
