@@ -86,13 +86,8 @@ def pack(key: str, frames: Mapping[str, pl.DataFrame], doc: Any) -> bytes:
     return json.dumps(header).encode() + b"\n" + payload
 
 
-def unpack(
-    data: bytes, key: str, schemas: Mapping[str, Mapping[str, pl.DataType]]
-) -> tuple[dict[str, pl.DataFrame], Any]:
-    """The frames and doc of an entry written by `pack` under `key`; Invalid for anything else.
-
-    Each frame must have exactly the schema in `schemas` for its name.
-    """
+def _header(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
+    """The JSON header of an entry written under `key` and the payload after it; Invalid for anything else."""
     end = data.find(b"\n", 0, MAX_HEADER)
     if end == -1:
         raise Invalid("no header")
@@ -102,7 +97,17 @@ def unpack(
         raise Invalid("header not JSON") from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("key") != key:
         raise Invalid("another format or key")
-    payload = memoryview(data)[end + 1 :]
+    return header, memoryview(data)[end + 1 :]
+
+
+def unpack(
+    data: bytes, key: str, schemas: Mapping[str, Mapping[str, pl.DataType]]
+) -> tuple[dict[str, pl.DataFrame], Any]:
+    """The frames and doc of an entry written by `pack` under `key`; Invalid for anything else.
+
+    Each frame must have exactly the schema in `schemas` for its name.
+    """
+    header, payload = _header(data, key)
     if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise Invalid("payload does not match its sha256")
     parts = header.get("parts")
@@ -141,16 +146,7 @@ def pack_bytes(key: str, parts: list[bytes]) -> bytes:
 
 def unpack_bytes(data: bytes, key: str) -> list[bytes]:
     """The parts of an entry written by `pack_bytes` under `key`; Invalid for anything else."""
-    end = data.find(b"\n", 0, MAX_HEADER)
-    if end == -1:
-        raise Invalid("no header")
-    try:
-        header = json.loads(data[:end])
-    except ValueError as exc:
-        raise Invalid("header not JSON") from exc
-    if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("key") != key:
-        raise Invalid("another format or key")
-    payload = memoryview(data)[end + 1 :]
+    header, payload = _header(data, key)
     sizes = header.get("bytes")
     if not isinstance(sizes, list) or not all(type(n) is int and n >= 0 for n in sizes) or sum(sizes) != len(payload):
         raise Invalid("parts")
