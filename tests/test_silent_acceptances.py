@@ -46,7 +46,7 @@ EDITS = [
     Edit(
         "inferred without a note",
         REGISTRY,
-        r"^(    start_date_basis: inferred\n)    start_date_note: .*\n",
+        r"^(    start_date_basis: (?:inferred|public-record)\n)    start_date_note: .*\n",
         r"\1",
         "inferred without note",
         "start_date_basis",
