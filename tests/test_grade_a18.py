@@ -612,3 +612,17 @@ def test_a_role_date_without_its_basis_is_refused_by_the_schema():
     broken = roles.with_columns(pl.lit(None, dtype=pl.String).alias("start_date_basis"))
     with pytest.raises(Exception, match="a_role_date_says_how_it_is_known"):
         MODELS["roles"].validate(broken, lazy=True)
+
+
+def test_canonical_names_are_the_fullest_forms_and_every_printed_spelling_stays():
+    # persons.name is the fullest correct form (public record here); the articles' spellings are kept
+    assert _row("persons", person_id="asif-durrani")["name"] == "Asif Ali Khan Durrani"
+    durrani = set(T["person_names"].filter(pl.col("person_id") == "asif-durrani")["name"])
+    assert {"Asif Durrani", "Asif Durani", "Asif Ali"} <= durrani
+    assert _row("persons", person_id="ubaid-nizami")["name"] == "Ubaid ur Rehman Nizamani"
+    assert "Ubaid Nizami" in set(T["person_names"].filter(pl.col("person_id") == "ubaid-nizami")["name"])
+
+
+def test_002s_joint_efforts_attribution_names_the_speaker_not_the_statement_before_it():
+    s = _row("statements", statement_id="002-sadiq-commitment-joint-efforts")
+    assert s["attribution_text"] == "Ambassador Sadiq also expressed"
