@@ -148,21 +148,23 @@ def write_report(problems: Iterable[Problem], path: Path) -> None:
     """All problems as CSV or JSON (by the file's suffix), for CI."""
     items = [asdict(p) for p in sorted(problems, key=_sort_key)]
     if path.suffix.lower() == ".json":
-        _write_whole(path, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        write_whole(path, (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         return
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(Problem.__dataclass_fields__), lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: _cell(v) for k, v in item.items()} for item in items)
-    _write_whole(path, buf.getvalue())
+    write_whole(path, buf.getvalue().encode("utf-8"))
 
 
-def _write_whole(path: Path, text: str) -> None:
-    """`text` into `path` through a temporary file beside it: a full disk leaves no empty report."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_whole(path: Path, data: bytes, staging: str = ".") -> None:
+    """`data` into `path` whole or not at all: a temporary file beside it (named `staging`, the pid and
+    the name, so a caller can clear what a killed run left), flushed, then renamed; a full disk
+    leaves no empty or half-written file."""
+    tmp = path.with_name(f"{staging}{os.getpid()}-{path.name}")
     try:
-        with open(tmp, "x", encoding="utf-8") as fh:
-            fh.write(text)
+        with open(tmp, "xb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -14,11 +14,10 @@ import contextlib
 import errno
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from pak_afghan_diplomacy.pipeline.article import candidates, coverage
-from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
+from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem, write_whole
 from pak_afghan_diplomacy.pipeline.publish.untrusted import Refused, read_regular
 from pak_afghan_diplomacy.pipeline.read import curation
 from pak_afghan_diplomacy.pipeline.read.seeds import PINS, read_seeds
@@ -203,19 +202,6 @@ def _half_added(seeds_dir: Path, curation_dir: Path, digest: str) -> str | None:
     return None
 
 
-def _put(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: a temporary file beside it, flushed, then renamed."""
-    tmp = path.with_name(f"{_STAGING}{os.getpid()}-{path.name}")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _clear_staging(*folders: Path) -> None:
     for folder in folders:
         for stale in folder.glob(f"{_STAGING}*"):
@@ -258,12 +244,12 @@ def add(source: Path, seeds_dir: Path, curation_dir: Path) -> tuple[str, Path]:
         cur, _ = curation.read(curation_dir, others)
         names = coverage.known_names(cur) if cur else set()
         context = drafting_context(curation_dir) if cur else None
-        _put(target, prefill(article_id, text, names, context).encode("utf-8"))
+        write_whole(target, prefill(article_id, text, names, context).encode("utf-8"), _STAGING)
     if not (seed_path.is_file() and hashlib.sha256(seed_path.read_bytes()).hexdigest() == digest):
-        _put(seed_path, data)
+        write_whole(seed_path, data, _STAGING)
     if article_id not in seeds:
         pins = seeds_dir / PINS
         line = f"{digest}  {article_id}.txt\n"
         held = pins.read_bytes() if pins.is_file() else b""
-        _put(pins, held + (b"" if not held or held.endswith(b"\n") else b"\n") + line.encode("utf-8"))
+        write_whole(pins, held + (b"" if not held or held.endswith(b"\n") else b"\n") + line.encode("utf-8"), _STAGING)
     return article_id, target
