@@ -18,8 +18,10 @@ from pak_afghan_diplomacy.pipeline.article.assemble import Tables
 from pak_afghan_diplomacy.pipeline.problems import Problem
 
 
-def _where(tables: Tables, mid: str) -> tuple[str, int | None]:
-    return tables.locate("meetings", mid) or ("meetings", None)
+def _problem(tables: Tables, mid: str, field: str, check: str, value: str, message: str) -> Problem:
+    """A problem located at meeting `mid`'s registry entry (or at the meetings table)."""
+    where, line = tables.locate("meetings", mid) or ("meetings", None)
+    return Problem(where, line=line, field=field, check=check, value=value, message=message)
 
 
 def host_visiting(tables: Tables) -> list[Problem]:
@@ -34,20 +36,17 @@ def host_visiting(tables: Tables) -> list[Problem]:
     ):
         if country is None or side != country:
             continue
-        where, line = _where(tables, mid)
         problems.append(
-            Problem(
-                where,
-                line=line,
-                field="meetings.participants",
-                check="host visiting",
-                value=f"{mid}:{person}",
-                message=(
-                    f"{person} is the visitor of visit {mid} to {country} but on the side of {country}: a host does "
-                    f"not visit his own country. If {person} received someone there, {person} is the host "
-                    f"(participation: host) of a meeting with the person received, whose visit it is; if the "
-                    f"side is wrong, correct the side"
-                ),
+            _problem(
+                tables,
+                mid,
+                "meetings.participants",
+                "host visiting",
+                f"{mid}:{person}",
+                f"{person} is the visitor of visit {mid} to {country} but on the side of {country}: a host does "
+                f"not visit his own country. If {person} received someone there, {person} is the host "
+                f"(participation: host) of a meeting with the person received, whose visit it is; if the "
+                f"side is wrong, correct the side",
             )
         )
     return problems
@@ -96,20 +95,17 @@ def dateline_places(tables: Tables, texts: Mapping[str, str]) -> list[Problem]:
         dated = [a for a, printed in found if printed is False]
         if not dated or any(printed for _, printed in found):
             continue
-        where, line = _where(tables, mid)
         problems.append(
-            Problem(
-                where,
-                line=line,
-                field="meetings.city",
-                check="dateline place",
-                value=city,
-                message=(
-                    f"meeting {mid} is placed in {city} (place_basis: stated), but its articles "
-                    f"({', '.join(sorted(set(dated)))}) print {city} only in the dateline, where the report was "
-                    f"filed from: give the place the article says the meeting was held, or set city: null (or an "
-                    f"inferred place with place_note saying why)"
-                ),
+            _problem(
+                tables,
+                mid,
+                "meetings.city",
+                "dateline place",
+                city,
+                f"meeting {mid} is placed in {city} (place_basis: stated), but its articles "
+                f"({', '.join(sorted(set(dated)))}) print {city} only in the dateline, where the report was "
+                f"filed from: give the place the article says the meeting was held, or set city: null (or an "
+                f"inferred place with place_note saying why)",
             )
         )
     return problems
