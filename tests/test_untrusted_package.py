@@ -309,18 +309,18 @@ def test_a_stopped_new_article_is_repaired_by_a_rerun(checkout, tmp_path, monkey
     """Stopped after the curation (1) or the seed (2) was put in place: the re-run completes it, once."""
     from pak_afghan_diplomacy.tools import new_article
 
-    real, calls = new_article._put, []
+    real, calls = new_article.write_whole, []
 
-    def stopping(path, data):
+    def stopping(path, data, staging="."):
         calls.append(path)
         if len(calls) > killed_after:
             raise KeyboardInterrupt
-        real(path, data)
+        real(path, data, staging)
 
     before = _added(checkout)
-    monkeypatch.setattr(new_article, "_put", stopping)
+    monkeypatch.setattr(new_article, "write_whole", stopping)
     assert _new_article(checkout, ARTICLE, tmp_path) == 130
-    monkeypatch.setattr(new_article, "_put", real)
+    monkeypatch.setattr(new_article, "write_whole", real)
     half = _added(checkout) - before
     assert len(half) == killed_after and not any(n.startswith(".") for n in half)
     assert _new_article(checkout, ARTICLE, tmp_path) == 0
@@ -333,7 +333,6 @@ def test_a_stopped_new_article_is_repaired_by_a_rerun(checkout, tmp_path, monkey
 
 
 def test_a_full_disk_leaves_no_empty_seed(checkout, tmp_path, monkeypatch):
-    from pak_afghan_diplomacy.tools import new_article
 
     real_fsync = os.fsync
     calls = []
@@ -345,11 +344,11 @@ def test_a_full_disk_leaves_no_empty_seed(checkout, tmp_path, monkeypatch):
         real_fsync(fd)
 
     before = _added(checkout)
-    monkeypatch.setattr(new_article.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)  # os is one module: the writer new_article uses sees it
     assert _new_article(checkout, ARTICLE, tmp_path) == 3
     half = _added(checkout) - before
     assert all(n.endswith(".yaml") for n in half)  # the curation only: no seed, empty or not; no staging
-    monkeypatch.setattr(new_article.os, "fsync", real_fsync)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     assert _new_article(checkout, ARTICLE, tmp_path) == 0
 
 
