@@ -135,7 +135,10 @@ def test_a_registry_edit_no_article_reads_parses_one_part_and_keeps_every_chunk(
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text + "# a comment changes no id, no index\n", encoding="utf-8")
     try:
-        chunks, parts = _calls(monkeypatch, stage, "run_chunk"), _calls(monkeypatch, stage, "_read_part")
+        chunks, parts = (
+            _calls(monkeypatch, stage, "run_chunk"),
+            _calls(monkeypatch, stage.curation, "read_registry_file"),
+        )
         names = _calls(monkeypatch, stage.coverage, "names")
         build(corpus, tmp_path / "edited", jobs=1)
         assert len(parts) == 1  # registry.yaml parsed again; every other part from the cache

@@ -36,11 +36,10 @@ from typing import Any
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline.article import assemble, cache, coverage
+from pak_afghan_diplomacy.pipeline.article import assemble, cache, coverage, spans
 from pak_afghan_diplomacy.pipeline.problems import Problem
-from pak_afghan_diplomacy.pipeline.read import curation, yamlfile
+from pak_afghan_diplomacy.pipeline.read import curation
 from pak_afghan_diplomacy.pipeline.read.seeds import Seed
-from pak_afghan_diplomacy.pipeline.whole import checks
 
 CHUNK = 64  # articles per chunk, on average: a chunk is the unit of caching and of work
 MAX_CHUNK = 4 * CHUNK
@@ -232,29 +231,11 @@ def _parts(
             packed, raw = next(parsed)
             result = raw if packed is None else _unpack_part(packed, key or "")
         else:
-            result = _read_part(curation_dir, path)
+            result = curation.read_registry_file(curation_dir, path)
             packed = _pack_part(key, *result) if key and store.root is not None else None
         if key and packed is not None and _same_bytes(path, label, key):
             store.put("parts", key, packed)
         yield result
-
-
-def _read_part(curation_dir: Path, path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """One registry file, as `curation.registry_files` reads each (the same checks, the same problems)."""
-    label = f"build/{path.relative_to(curation_dir).as_posix()}"
-    main, folder = curation_dir / curation.REGISTRY, curation_dir / curation.REGISTRY_PARTS
-    if not curation._regular(path) or (path != main and folder.is_symlink()):
-        return None, [Problem(label, check="path", message="curation files must be regular files in build/")]
-    doc, problems = yamlfile.load(path, label)
-    if doc is None:
-        return None, problems
-    shape = curation._shape(doc, curation.REGISTRY_SPEC, label)
-    if shape:
-        return None, problems + shape
-    for items in doc.values():
-        for item in items or []:
-            item.source = label
-    return doc, problems
 
 
 def _pack_part(key: str | None, doc: dict[str, Any] | None, problems: list[Problem]) -> bytes | None:
@@ -385,7 +366,7 @@ def run_chunk(builder: assemble.Builder | None, chunk: Sequence[Item]) -> Chunk:
         # the rows of these tables are the articles' own (finish() adds none): their spans are checked here
         schemas = {name: fork.sinks[name].schema for name in _SPAN_TABLES}
         own = {name: out.frames.get(name, pl.DataFrame(schema=schemas[name])) for name in _SPAN_TABLES}
-        out.spans = checks.span_problems(own, texts)
+        out.spans = spans.span_problems(own, texts)
     out.names = sorted(names)
     return out
 
@@ -698,7 +679,7 @@ def _shared(kind: str, key: str) -> Any:
 def _part_task(task: tuple[str, str, str | None]) -> tuple[bytes | None, Any]:
     """One registry part, packed (the parent checks and caches it) or, when it cannot be, as read."""
     curation_dir, path, key = task
-    doc, problems = _read_part(Path(curation_dir), Path(path))
+    doc, problems = curation.read_registry_file(Path(curation_dir), Path(path))
     packed = _pack_part(key or "", doc, problems)
     return (packed, None) if packed is not None else (None, (doc, problems))
 

@@ -494,24 +494,29 @@ def registry_files(curation_dir: Path) -> Iterator[tuple[dict[str, Any] | None, 
     if not main.is_file():
         yield None, [Problem(f"build/{REGISTRY}", check="missing file", message="the registry is missing")]
         return
-    folder = curation_dir / REGISTRY_PARTS
     for path in registry_paths(curation_dir):
-        label = f"build/{path.relative_to(curation_dir).as_posix()}"
-        if not _regular(path) or (path != main and folder.is_symlink()):
-            yield None, [Problem(label, check="path", message="curation files must be regular files in build/")]
-            continue
-        doc, problems = yamlfile.load(path, label)
-        if doc is None:
-            yield None, problems
-            continue
-        shape = _shape(doc, REGISTRY_SPEC, label)
-        if shape:
-            yield None, problems + shape
-            continue
-        for items in doc.values():
-            for item in items or []:
-                item.source = label
-        yield doc, problems
+        yield read_registry_file(curation_dir, path)
+
+
+def read_registry_file(curation_dir: Path, path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One registry file (`registry.yaml` or a part), parsed and checked against the spec; None if refused.
+
+    Each record remembers its file (`source`) for error messages.
+    """
+    label = f"build/{path.relative_to(curation_dir).as_posix()}"
+    main, folder = curation_dir / REGISTRY, curation_dir / REGISTRY_PARTS
+    if not _regular(path) or (path != main and folder.is_symlink()):
+        return None, [Problem(label, check="path", message="curation files must be regular files in build/")]
+    doc, problems = yamlfile.load(path, label)
+    if doc is None:
+        return None, problems
+    shape = _shape(doc, REGISTRY_SPEC, label)
+    if shape:
+        return None, problems + shape
+    for items in doc.values():
+        for item in items or []:
+            item.source = label
+    return doc, problems
 
 
 def registry_paths(curation_dir: Path) -> list[Path]:
