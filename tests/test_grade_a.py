@@ -193,8 +193,12 @@ def test_which_part_of_an_inferred_date_is_inferred():
     assert visit["reported_date"] == "2023-07-19/2023-07-21" and visit["reported_date_inferred_part"] == "end"
     # 002 prints the December 2024 visit's start and no end: an open end is not an inferred one.
     assert _row("meetings", meeting_id="2024-12-sadiq-visit-kabul")["date_inferred_part"] is None
+    # 000 prints "on Monday" but neither month nor year (its own date is inferred): the whole date is
+    # inferred, not only the day; 002's statements at the same meeting read a month 002 prints.
     source = _row("meeting_sources", meeting_id="2024-12-sadiq-haqqani-kabul", article_id="000_a18c864ded8c9230")
-    assert source["reported_date_inferred_part"] == "day"
+    assert source["reported_date_inferred_part"] == "whole"
+    assert _row("statements", statement_id="000-sadiq-urgency")["date_inferred_part"] == "whole"
+    assert _row("statements", statement_id="002-sadiq-commitment-joint-efforts")["date_inferred_part"] == "day"
     role = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
     assert role["end_date_inferred_part"] == "year"
     assert _row("articles", article_id="004_5fd66b92c6fc2c14")["published_date_inferred_part"] == "whole"

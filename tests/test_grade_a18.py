@@ -626,3 +626,66 @@ def test_canonical_names_are_the_fullest_forms_and_every_printed_spelling_stays(
 def test_002s_joint_efforts_attribution_names_the_speaker_not_the_statement_before_it():
     s = _row("statements", statement_id="002-sadiq-commitment-joint-efforts")
     assert s["attribution_text"] == "Ambassador Sadiq also expressed"
+
+
+def test_004_places_only_balochs_first_quotation_at_the_briefing_the_rest_is_flagged_inferred():
+    first = _row("statements", statement_id="004-baloch-discussed-all-issues")
+    assert first["setting"] == "press briefing" and first["setting_basis"] == "stated"
+    assert first["reported_via"] == "press briefing"
+    for sid in ("004-baloch-threats-from-afghan-soil", "004-baloch-afghanistan-commitment-ttp"):
+        s = _row("statements", statement_id=sid)
+        assert s["setting"] == "press briefing" and s["setting_basis"] == "inferred", sid
+        assert "press briefing on Friday" in s["setting_note"] and s["reported_via"] is None, sid
+        assert "inferred" in s["date_note"], sid
+    # words at a meeting take the basis of their link to it
+    assert _row("statements", statement_id="002-sadiq-condolences")["setting_basis"] == "inferred"
+    assert _row("statements", statement_id="002-joint-muttaqi-peace-security")["setting_basis"] == "stated"
+
+
+def test_an_inferred_setting_without_its_note_is_refused_at_its_line(checkout):
+    problems = _break(
+        checkout,
+        "004_5fd66b92c6fc2c14",
+        '    setting: "press briefing"\n    date: "2023-07-21"\n    date_inferred_part: day\n    date_basis: inferred\n'
+        '    date_note: "“a press briefing',
+        '    setting: "press briefing"\n    setting_basis: inferred\n    date: "2023-07-21"\n'
+        '    date_inferred_part: day\n    date_basis: inferred\n    date_note: "“a press briefing',
+    )
+    assert any(p.field and p.field.endswith(".setting_basis") and "setting_note" in p.message for p in problems)
+
+
+def test_a_setting_without_its_basis_is_refused_by_the_schema():
+    from pak_afghan_diplomacy.schema import MODELS
+
+    broken = T["statements"].with_columns(pl.lit(None, dtype=pl.String).alias("setting_basis"))
+    with pytest.raises(Exception, match="a_setting_says_how_it_is_known"):
+        MODELS["statements"].validate(broken, lazy=True)
+
+
+def test_000s_ttp_claim_is_islamabads_words_and_the_reporters_description_stays_in_the_context():
+    s = _row("statements", statement_id="000-islamabad-ttp-uses-afghan-soil")
+    assert s["text"] == "uses Afghan soil to launch attacks in Pakistan."
+    assert s["context_text"].startswith("its adversary, the TTP, which is based in Afghanistan")
+    assert s["speaker_organization_id"] == "pak-government"
+
+
+def test_004_sets_durranis_july_visit_amid_the_khyber_attack():
+    link = T["incident_links"].filter(
+        (pl.col("incident_id") == "2023-07-20-khyber-attack") & (pl.col("record_id") == "2023-07-durrani-visit-kabul")
+    )
+    assert link["article_id"].to_list() == [A004] and link["relation"].to_list() == ["amid"]
+
+
+def test_ishaq_dars_foreign_ministry_begins_on_11_march_2024_on_public_record_with_its_sources():
+    role = _row("roles", role_id="ishaq-dar/foreign-minister")
+    assert role["start_date"] == "2024-03-11" and role["start_date_basis"] == "public-record"
+    assert "https://" in role["start_date_note"]
+
+
+def test_a_weekday_in_an_article_that_prints_no_month_or_year_infers_the_whole_date():
+    for sid in ("000-haqqani-meeting-common-interest", "001-haqqani-urgency"):
+        assert _row("statements", statement_id=sid)["date_inferred_part"] == "whole", sid
+    tuesday = _row("meeting_sources", meeting_id="2024-12-sadiq-haqqani-kabul", article_id=A001)
+    assert tuesday["reported_date_inferred_part"] == "whole"
+    # 004 prints July 19, 2023: its Friday infers the day only
+    assert _row("statements", statement_id="004-baloch-discussed-all-issues")["date_inferred_part"] == "day"

@@ -648,7 +648,7 @@ class IncidentActors(Table):
 
 
 class IncidentLinks(Table):
-    """Meetings and statements an article ties to an incident (`postponed by`, `refers to`, `reports`)."""
+    """Meetings and statements an article ties to an incident (`postponed by`, `refers to`, `reports`, `amid`)."""
 
     incident_id: str = _ref("The incident.")
     article_id: str = _ref("The article that makes the link.", pattern=ARTICLE_ID)
@@ -681,7 +681,8 @@ class Statements(Table):
     attribution_kind: str = _enum(
         vocab.ATTRIBUTION_KINDS,
         "`person` (`speaker_id`), `organization` (`speaker_organization_id`), `joint` (both sides of `meeting_id`), "
-        "`unattributed` (the article names no speaker: never invented), or `characterization` (the article's own "
+        "`unattributed` (the article names no speaker, or only a collective that is no one organization, such as "
+        "`Western countries`, kept in `attribution_text`: never invented), or `characterization` (the article's own "
         "description of what a source said or left out, not its words; the source is in `reported_via_*`).",
     )
     speaker_id: str | None = _ref("The person the article names as speaker.", nullable=True)
@@ -713,6 +714,16 @@ class Statements(Table):
         vocab.SETTINGS,
         "Where the words were said: at a `meeting` (`meeting_id`), in an `X post`, at a `press briefing`, in a "
         "`written statement`; null where the article does not say.",
+        nullable=True,
+    )
+    setting_basis: str | None = _enum(
+        vocab.BASES,
+        "How `setting` is known: `stated` (the article says where the words were said) or `inferred` (see "
+        "`setting_note`); words at a meeting take their link's `meeting_basis`; null without a setting.",
+        nullable=True,
+    )
+    setting_note: str | None = _text(
+        "Why the words are placed in that setting, where it is inferred (at a meeting: see `meeting_note`).",
         nullable=True,
     )
     reported_via: str | None = _enum(
@@ -796,6 +807,19 @@ class Statements(Table):
         basis = pl.col("meeting_basis")
         ok = (basis.is_not_null() == linked) & (
             ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | pl.col("meeting_note").is_not_null()
+        )
+        return data.lazyframe.select(ok.alias("ok"))
+
+    @pa.dataframe_check
+    def a_setting_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`setting_basis` is set exactly where there is a `setting`; an inferred setting has a note (words
+        placed at a meeting by an inferred link: the link's `meeting_note`)."""
+        basis = pl.col("setting_basis")
+        noted = pl.col("setting_note").is_not_null() | (
+            pl.col("setting").eq_missing("meeting") & pl.col("meeting_note").is_not_null()
+        )
+        ok = (basis.is_not_null() == pl.col("setting").is_not_null()) & (
+            ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | noted
         )
         return data.lazyframe.select(ok.alias("ok"))
 

@@ -48,8 +48,9 @@ INCIDENT_KINDS = ("attack", "assassination", "killing", "truce ended", "relocati
 # How an article ties an actor to an incident, never resolved: `stated` as fact by the article, `attributed` by
 # the article to a source ("the police said"), `claimed` by the actor itself, `alleged` by another party.
 RESPONSIBILITIES = ("stated", "attributed", "claimed", "alleged")
-# How a meeting or statement relates to an incident, as the article says.
-INCIDENT_RELATIONS = ("postponed by", "refers to", "reports", "in the wake of")
+# How a meeting or statement relates to an incident, as the article says: `amid` where the article sets the
+# meeting in a time of such incidents ("the visit comes at a time of a renewed wave of attacks"), no cause claimed.
+INCIDENT_RELATIONS = ("postponed by", "refers to", "reports", "in the wake of", "amid")
 CONFLICT_KINDS = ("attribution", "date", "name", "place", "participant", "role", "setting")
 # Tables whose rows must each have at least one evidence row.
 EVIDENCED_TABLES = ("persons", "roles", "meetings", "meeting_participants", "conflicts", "incidents")

@@ -246,6 +246,8 @@ ARTICLE_SPEC: dict[str, F] = {
             "context": F("str", nullable=True),
             "context_occurrence": yamlfile.OCCURRENCE,
             "setting": F("str", nullable=True, choices=vocab.SETTINGS),
+            "setting_basis": _BASIS,  # how the setting is known: stated, or inferred (then setting_note)
+            "setting_note": _NOTE,
             "reported_via": F("str", nullable=True, choices=vocab.REPORTED_VIA),
             "reported_via_organization": F("str", nullable=True),
             "reported_via_text": _NOTE,

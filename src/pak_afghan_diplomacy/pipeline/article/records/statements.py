@@ -84,6 +84,11 @@ def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
             if setting
             else "meeting is for words said at the meeting: set setting: meeting, or use about_meeting",
         )
+    elif (s.get("setting_basis") or s.get("setting_note")) and not setting:
+        key = "setting_basis" if s.get("setting_basis") else "setting_note"
+        wrong = (key, "setting_basis and setting_note need a setting")
+    elif s.get("setting_basis") in vocab.INFERENCES and not s.get("setting_note") and setting != "meeting":
+        wrong = ("setting_basis", "an inferred setting needs setting_note: why the words are placed there")
     elif s.get("meeting_basis") and not (meeting or about):
         wrong = ("meeting_basis", "meeting_basis without meeting or about_meeting")
     elif meeting and about:
@@ -229,6 +234,15 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
             "context_end": context.end,
             "mode": s["mode"],
             "setting": s.get("setting"),
+            # Words placed at a meeting are known to be so as their link to it is, unless said otherwise.
+            "setting_basis": (
+                s.get("setting_basis")
+                or (s.get("meeting_basis") if s.get("setting") == "meeting" else None)
+                or "stated"
+            )
+            if s.get("setting")
+            else None,
+            "setting_note": s.get("setting_note"),
             "reported_via": s.get("reported_via"),
             "reported_via_organization_id": s.get("reported_via_organization"),
             "reported_via_text": s.get("reported_via_text"),
