@@ -242,7 +242,7 @@ def test_a_single_day_marked_start_is_refused(checkout):
 def test_003s_upon_his_return_briefing_is_an_inferred_link_to_the_monday_meeting():
     s = _row("statements", statement_id="003-dar-satisfaction")
     assert s["meeting_basis"] == "inferred" and "Upon his return" in s["meeting_note"]
-    assert _row("meetings", meeting_id="2025-03-dar-briefing")["grouping_uncertain"]
+    assert _row("meetings", meeting_id="2025-03-24-dar-briefing-islamabad")["grouping_uncertain"]
 
 
 def test_every_meeting_link_says_how_it_is_known():
@@ -355,13 +355,13 @@ def test_the_articles_found_online_say_how_their_url_was_established():
 
 
 def test_003s_monday_briefing_is_24_march_2025_on_public_record_and_its_id_names_a_month_its_date_establishes():
-    meeting = _row("meetings", meeting_id="2025-03-dar-briefing")
+    meeting = _row("meetings", meeting_id="2025-03-24-dar-briefing-islamabad")
     assert meeting["date"] == "2025-03-24" and meeting["date_precision"] == "day"
     assert meeting["date_inferred"] and meeting["date_basis"] == "public-record"
     assert "21–23 March 2025" in meeting["date_note"] and "24 March 2025" in meeting["date_note"]
     assert meeting["meeting_id"].startswith(meeting["date"][:7])
     assert meeting["city"] == "Islamabad" and meeting["place_basis"] == "public-record" and meeting["place_note"]
-    report = _row("meeting_sources", meeting_id="2025-03-dar-briefing", article_id=A003)
+    report = _row("meeting_sources", meeting_id="2025-03-24-dar-briefing-islamabad", article_id=A003)
     assert report["reported_date"] == "2025-03-24" and "“on Monday”" in report["reported_date_note"]
     for sid in (
         "003-pakistan-decided-dialogue",
@@ -370,7 +370,7 @@ def test_003s_monday_briefing_is_24_march_2025_on_public_record_and_its_id_names
         "003-dar-satisfaction",
     ):
         said = _row("statements", statement_id=sid)
-        assert said["meeting_id"] == "2025-03-dar-briefing" and said["date"] == "2025-03-24", sid
+        assert said["meeting_id"] == "2025-03-24-dar-briefing-islamabad" and said["date"] == "2025-03-24", sid
         assert said["date_inferred"] and "public record" in said["date_note"], sid
 
 
@@ -537,15 +537,15 @@ def test_004s_taken_up_all_issues_text_names_durrani_who_took_them_up():
 
 def test_003s_high_level_meeting_records_no_attendee_003_does_not_name_and_says_why():
     unnamed = T["meeting_participants"].filter(
-        (pl.col("meeting_id") == "2025-03-dar-briefing") & pl.col("person_id").is_null()
+        (pl.col("meeting_id") == "2025-03-24-dar-briefing-islamabad") & pl.col("person_id").is_null()
     )
     assert unnamed.is_empty()
-    note = _row("meetings", meeting_id="2025-03-dar-briefing")["note"]
+    note = _row("meetings", meeting_id="2025-03-24-dar-briefing-islamabad")["note"]
     assert "no unnamed participant is recorded" in note and "public record" in note
 
 
 def test_the_march_2025_public_record_names_its_sources():
-    for mid in ("2025-03-sadiq-visit-kabul", "2025-03-22-sadiq-muttaqi-kabul", "2025-03-dar-briefing"):
+    for mid in ("2025-03-sadiq-visit-kabul", "2025-03-22-sadiq-muttaqi-kabul", "2025-03-24-dar-briefing-islamabad"):
         assert "https://" in _row("meetings", meeting_id=mid)["date_note"], mid
     s = _row("statements", statement_id="003-pakistan-reaffirmed-engagement")
     # the link rests on the article's order; the readout only agrees, and the note says which is which
