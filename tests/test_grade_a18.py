@@ -516,13 +516,19 @@ def test_000s_agreed_words_are_dated_to_hold_the_meeting_and_the_x_post_and_flag
 def test_channels_not_named_in_the_statements_own_sentence_are_flagged_inferred():
     interior = _row("statements", statement_id="000-sadiq-collaborative-efforts")
     assert interior["reported_via_organization_id"] == "afg-interior-ministry"
-    assert "inferred" in interior["note"] and "Ministry of Interior" in interior["note"]
+    assert interior["reported_via_basis"] == "inferred" and "Ministry of Interior" in interior["reported_via_note"]
+    # 001's "according to the statement" names no one: whose statement is read from the sentence before
+    urgency = _row("statements", statement_id="001-haqqani-urgency")
+    assert urgency["reported_via_basis"] == "inferred" and "Haqqani’s office" in urgency["reported_via_note"]
+    # a channel named in the words' own sentence is stated
+    assert _row("statements", statement_id="000-sadiq-urgency")["reported_via_basis"] == "stated"
     # 003's first paragraph cites no source: the decision is not given a channel, and the inference is said.
     decided = _row("statements", statement_id="003-pakistan-decided-dialogue")
     assert decided["reported_via"] is None and decided["reported_via_organization_id"] is None
     assert "inference" in decided["note"]
     dar = _row("statements", statement_id="003-dar-sustained-engagement")
-    assert dar["reported_via_organization_id"] == "pak-foreign-office" and "inferred" in dar["note"]
+    assert dar["reported_via_organization_id"] == "pak-foreign-office" and dar["reported_via_basis"] == "inferred"
+    assert "preceding sentence" in dar["reported_via_note"]
 
 
 def test_004s_taken_up_all_issues_text_names_durrani_who_took_them_up():
@@ -689,3 +695,45 @@ def test_a_weekday_in_an_article_that_prints_no_month_or_year_infers_the_whole_d
     assert tuesday["reported_date_inferred_part"] == "whole"
     # 004 prints July 19, 2023: its Friday infers the day only
     assert _row("statements", statement_id="004-baloch-discussed-all-issues")["date_inferred_part"] == "day"
+
+
+def test_an_inferred_channel_without_its_note_is_refused_and_the_schema_wants_every_channels_basis(checkout):
+    from pak_afghan_diplomacy.schema import MODELS
+
+    broken = T["statements"].with_columns(pl.lit(None, dtype=pl.String).alias("reported_via_basis"))
+    with pytest.raises(Exception, match="a_channel_says_how_it_is_known"):
+        MODELS["statements"].validate(broken, lazy=True)
+    problems = _break(
+        checkout,
+        "003_bfa8549fb6924636",
+        '    reported_via_basis: inferred\n    reported_via_note: "“According to a Foreign Office statement,” opens',
+        '    reported_via_basis: inferred\n    # reported_via_note: "“According to a Foreign Office statement,” opens',
+    )
+    assert any(
+        p.field and p.field.endswith(".reported_via_basis") and "reported_via_note" in p.message for p in problems
+    ), problems
+
+
+def test_partial_quotes_carry_the_clause_they_sit_in_and_attributions_only_name_the_speaker():
+    common = _row("statements", statement_id="000-haqqani-meeting-common-interest")
+    assert common["context_text"] == "both sides discussed “bilateral issues of common interest”"
+    must = _row("statements", statement_id="001-muttaqi-must-enhance-coordination")
+    assert must["attribution_text"] == "Muttaqi said without elaborating that"
+    assert must["context_text"].startswith("to develop trade and transit ties further, both governments")
+    assert _row("statements", statement_id="001-muttaqi-desires-positive-relations")["attribution_text"] == (
+        "The chief Taliban diplomat stated that"
+    )
+
+
+def test_a_spelling_read_as_a_misprint_of_a_public_record_name_is_flagged_inferred():
+    row = T["person_names"].filter((pl.col("person_id") == "ubaid-nizami") & (pl.col("article_id") == A002))
+    assert row["name"].to_list() == ["Ubaid Nizami"] and row["inferred"].to_list() == [True]
+
+
+def test_the_facts_an_incident_and_a_tuesday_date_rest_on_are_evidence():
+    khyber = T["evidence"].filter(pl.col("record_id") == "2023-07-20-khyber-attack")["text"].to_list()
+    assert any("two suicide bombers attacked a compound" in t for t in khyber)
+    muttaqi = T["evidence"].filter(
+        (pl.col("record_id") == "2024-12-sadiq-muttaqi-kabul") & (pl.col("article_id") == A001)
+    )["text"]
+    assert "hosted meetings Tuesday" in muttaqi.to_list()

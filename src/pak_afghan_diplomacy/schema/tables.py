@@ -740,6 +740,13 @@ class Statements(Table):
         "Interior`).",
         nullable=True,
     )
+    reported_via_basis: str | None = _enum(
+        vocab.BASES,
+        "How `reported_via` and its organization are known: `stated` in the words' own sentence, or `inferred` "
+        "(carried over from a neighbouring sentence: see `reported_via_note`); null without a `reported_via`.",
+        nullable=True,
+    )
+    reported_via_note: str | None = _text("Why the channel is read so, where it is inferred.", nullable=True)
     meeting_id: str | None = _ref("The meeting at which the words were said (`setting` is `meeting`).", nullable=True)
     about_meeting_id: str | None = _ref(
         "The meeting the words are about, where they were not said at it (a readout, a post, a briefing).",
@@ -820,6 +827,15 @@ class Statements(Table):
         )
         ok = (basis.is_not_null() == pl.col("setting").is_not_null()) & (
             ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | noted
+        )
+        return data.lazyframe.select(ok.alias("ok"))
+
+    @pa.dataframe_check
+    def a_channel_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """`reported_via_basis` is set exactly where there is a `reported_via`; an inferred one has a note."""
+        basis = pl.col("reported_via_basis")
+        ok = (basis.is_not_null() == pl.col("reported_via").is_not_null()) & (
+            ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | pl.col("reported_via_note").is_not_null()
         )
         return data.lazyframe.select(ok.alias("ok"))
 

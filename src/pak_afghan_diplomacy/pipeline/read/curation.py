@@ -251,6 +251,8 @@ ARTICLE_SPEC: dict[str, F] = {
             "reported_via": F("str", nullable=True, choices=vocab.REPORTED_VIA),
             "reported_via_organization": F("str", nullable=True),
             "reported_via_text": _NOTE,
+            "reported_via_basis": _BASIS,  # how the channel is known: stated, or inferred (then reported_via_note)
+            "reported_via_note": _NOTE,
             "meeting": F("str", nullable=True),
             "about_meeting": F("str", nullable=True),
             "on_behalf_of": F("list", item={"person": F("str"), "organization": F("str")}),

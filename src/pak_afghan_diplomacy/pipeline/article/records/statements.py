@@ -95,6 +95,11 @@ def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
         wrong = ("about_meeting", "give meeting (said at it) or about_meeting (about it), not both")
     elif (s.get("reported_via_organization") or s.get("reported_via_text")) and not s.get("reported_via"):
         wrong = ("reported_via", "reported_via_organization and reported_via_text need reported_via")
+    elif (s.get("reported_via_basis") or s.get("reported_via_note")) and not s.get("reported_via"):
+        key = "reported_via_basis" if s.get("reported_via_basis") else "reported_via_note"
+        wrong = (key, "reported_via_basis and reported_via_note need reported_via")
+    elif s.get("reported_via_basis") in vocab.INFERENCES and not s.get("reported_via_note"):
+        wrong = ("reported_via_basis", "an inferred channel needs reported_via_note: why the words came that way")
     if wrong:
         b.problem(a.label, line_of(s, wrong[0]), f"{f}.{wrong[0]}", "channel", s.get(wrong[0]), wrong[1])
     if s.get("reported_via_text"):
@@ -246,6 +251,8 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
             "reported_via": s.get("reported_via"),
             "reported_via_organization_id": s.get("reported_via_organization"),
             "reported_via_text": s.get("reported_via_text"),
+            "reported_via_basis": (s.get("reported_via_basis") or "stated") if s.get("reported_via") else None,
+            "reported_via_note": s.get("reported_via_note"),
             "meeting_id": s.get("meeting"),
             "about_meeting_id": s.get("about_meeting"),
             "meeting_basis": (s.get("meeting_basis") or "stated")
