@@ -96,6 +96,9 @@ def test_the_eval_prints_every_kind_and_writes_its_report(tmp_path, capsys):
     report = out.read_text(encoding="utf-8")
     assert "## What the rules miss now" in report
     assert "### First run, before any rule was changed" in report and "(not recorded" not in report
+    # the figures the README and the closing notes quote are the ones today's rules and curation give
+    committed = (ROOT / "benchmarks" / "DRAFTS.md").read_text(encoding="utf-8")
+    assert report == committed, "benchmarks/DRAFTS.md is stale: run `make draft-eval` and commit it"
 
 
 def test_a_new_report_is_scaffolded_with_drafted_meetings_dated_from_its_printed_date():
