@@ -91,7 +91,7 @@ def test_canned_queries_answer_what_their_titles_promise(client):
     got = {r["meeting_id"] for r in _rows(client(f"/pad/meetings_of_a_person.json?name={surname}&_shape=objects"))}
     assert meetings <= got
     said = _rows(client("/pad/statements_mentioning.json?word=TTP&_shape=objects"))
-    assert said and all("ttp" in r["text"].lower() for r in said)
+    assert said and all("ttp" in (r["text"] + r["context"]).lower() for r in said)  # the words or their clause
     disputed = _rows(client("/pad/disputed_dates.json?_shape=objects"))
     dated = set(pad.load("conflicts").filter(pl.col("kind") == "date")["conflict_id"])
     assert {r["conflict_id"] for r in disputed} == dated

@@ -574,13 +574,21 @@ def test_004s_repeated_headline_and_update_stamp_are_excluded_as_furniture():
     assert again.height == 1 and again["char_start"][0] > _row("articles", article_id=A004)["body_start"]
 
 
-def test_002s_condolences_say_why_the_unnamed_aide_is_not_among_those_spoken_for():
+def test_002s_condolences_are_spoken_for_sharif_dar_and_the_unnamed_aide_between_them():
     s = _row("statements", statement_id="002-sadiq-condolences")
-    assert "his aide" in s["text"] and "on purpose" in s["note"]
+    assert "his aide" in s["text"] and "could also be read as describing Dar" in s["note"]
     behalf = T["statement_speakers"].filter(
         (pl.col("statement_id") == "002-sadiq-condolences") & (pl.col("capacity") == "on behalf of")
     )
     assert {"shehbaz-sharif", "ishaq-dar"} <= set(behalf["person_id"])
+    aide = behalf.filter(pl.col("unnamed").is_not_null())
+    assert aide["unnamed"].to_list() == ["his aide"] and aide["speaker_key"].to_list() == ["unnamed:his-aide"]
+    assert aide["person_id"].to_list() == [None] and aide["organization_id"].to_list() == [None]
+
+
+def test_an_unnamed_voice_must_be_words_of_its_statement(checkout):
+    problems = _break(checkout, "002_0d9ee7f76d7cf8bd", '{unnamed: "his aide"}', '{unnamed: "his deputy"}')
+    assert any(p.field and p.field.endswith(".unnamed") and "verbatim" in p.message for p in problems), problems
 
 
 def test_003s_recommendations_id_no_longer_names_the_positive_assessment_it_excludes():
@@ -737,3 +745,31 @@ def test_the_facts_an_incident_and_a_tuesday_date_rest_on_are_evidence():
         (pl.col("record_id") == "2024-12-sadiq-muttaqi-kabul") & (pl.col("article_id") == A001)
     )["text"]
     assert "hosted meetings Tuesday" in muttaqi.to_list()
+
+
+def test_decisions_and_refusals_the_articles_report_without_words_are_positions_not_speech():
+    for sid in (
+        "001-western-countries-refused-contacts",
+        "001-un-turned-down-taliban-requests",
+        "003-pakistan-decided-dialogue",
+    ):
+        assert _row("statements", statement_id=sid)["content_kind"] == "position", sid
+    for sid in ("004-pakistan-raised-ttp-lukewarm", "000-islamabad-ttp-uses-afghan-soil", "002-sadiq-condolences"):
+        assert _row("statements", statement_id=sid)["content_kind"] == "speech", sid
+
+
+def test_the_two_afghan_host_groups_of_the_december_visit_say_they_may_overlap():
+    groups = T["meeting_participants"].filter(
+        (pl.col("meeting_id") == "2024-12-sadiq-visit-kabul")
+        & pl.col("person_id").is_null()
+        & (pl.col("side") == "AFG")
+    )
+    notes = dict(zip(groups["unnamed"], groups["participation_note"], strict=True))
+    assert "overlap" in notes["other authorities"]
+    assert "overlap" in notes["senior officials of the Interim Afghan Government (IAG)"]
+
+
+def test_001s_haqqani_words_are_dated_by_the_tuesday_001_hosts_the_meetings_on():
+    for sid in ("001-haqqani-collaborative-efforts", "001-haqqani-urgency"):
+        s = _row("statements", statement_id=sid)
+        assert s["date"] == "2024-12-24" and "hosted meetings Tuesday" in s["date_note"], sid

@@ -89,7 +89,7 @@ VIEWS: dict[str, tuple[str, str]] = {
                          LEFT JOIN organizations vo ON vo.organization_id = v.organization_id
                          WHERE v.statement_id = s.statement_id AND v.capacity IN ('speaker', 'joint')),
                         '(not attributed)') AS speaker,
-               s.text, s.mode, s.setting, s.attribution_kind, s.meeting_id,
+               s.text, s.mode, s.content_kind, s.setting, s.attribution_kind, s.meeting_id,
                a.title AS article, a.publisher, a.url AS source_url, a.published_date,
                CASE WHEN EXISTS (SELECT 1 FROM conflict_records c
                        WHERE c.record_table = 'statements' AND c.record_id = s.statement_id)
@@ -136,9 +136,9 @@ ORDER BY v.date""",
     "statements_mentioning": {
         "title": "Statements that mention a word",
         "description": "Full-text search over the words of every statement and its context.",
-        "sql": """SELECT v.date, v.speaker, v.text, v.article, v.source_url
-FROM statements_fts f JOIN statements_with_speakers v ON v.statement_id = (
-  SELECT statement_id FROM statements WHERE rowid = f.rowid)
+        "sql": """SELECT v.date, v.speaker, v.text, s.context_text AS context, v.article, v.source_url
+FROM statements_fts f JOIN statements s ON s.rowid = f.rowid
+JOIN statements_with_speakers v ON v.statement_id = s.statement_id
 WHERE statements_fts MATCH :word ORDER BY v.date""",
     },
     "disputed_dates": {

@@ -434,7 +434,10 @@ class RoleObservations(Table):
 class Meetings(Table):
     """Meetings and visits: one row per event however many articles report it."""
 
-    meeting_id: str = _id("Readable identifier: `date-participants-city`.")
+    meeting_id: str = _id(
+        "Readable identifier: `date-participants-city`, from the record's own values (a day or place resting on "
+        "public record included: the row flags it); stable once published, a rename is listed in CHANGELOG."
+    )
     date: str = _date(
         "Reduced ISO date, or an interval `a/b` for a span or where sources disagree; `..` marks an open end "
         "(`../2024-12`: no date stated, at the latest December 2024).",
@@ -710,6 +713,12 @@ class Statements(Table):
     mode: str = _enum(
         vocab.STATEMENT_MODES, "`direct`: quoted in full; `partial`: a quoted fragment; `indirect`: reported speech."
     )
+    content_kind: str = _enum(
+        vocab.CONTENT_KINDS,
+        "`speech`: words said or written, quoted or reported; `position`: a decision, refusal or stance the article "
+        "reports with no words of its holder (`has decided to`, `have refused to`), kept so the stance is on record "
+        "but not to be counted as anyone's words.",
+    )
     setting: str | None = _enum(
         vocab.SETTINGS,
         "Where the words were said: at a `meeting` (`meeting_id`), in an `X post`, at a `press briefing`, in a "
@@ -880,10 +889,16 @@ class StatementSpeakers(Table):
         "`speaker` (as attributed), `joint` (a named participant of the meeting whose sides spoke together), "
         "`on behalf of` (whom the speaker spoke for, as the article says).",
     )
-    person_id: str | None = _ref("The person, or null for an organization.", nullable=True)
-    organization_id: str | None = _ref("The organization, or null for a person.", nullable=True)
+    person_id: str | None = _ref("The person, or null for an organization or someone unnamed.", nullable=True)
+    organization_id: str | None = _ref("The organization, or null for a person or someone unnamed.", nullable=True)
+    unnamed: str | None = _text(
+        "The article's words for someone it does not name (`his aide`), from the statement's text; null for a "
+        "person or an organization.",
+        nullable=True,
+    )
     speaker_key: str = Field(
-        str_matches=r"^(person|organization):\S+$", description="`person:<id>` or `organization:<id>`: the key part."
+        str_matches=r"^(person|organization|unnamed):\S+$",
+        description="`person:<id>`, `organization:<id>` or `unnamed:<the words, lower case, hyphened>`: the key part.",
     )
 
     class Config:
@@ -898,8 +913,9 @@ class StatementSpeakers(Table):
 
     @pa.dataframe_check
     def a_person_or_an_organization(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """Exactly one of `person_id` and `organization_id`."""
-        ok = pl.col("person_id").is_not_null() != pl.col("organization_id").is_not_null()
+        """Exactly one of `person_id`, `organization_id` and `unnamed`; only whom words were spoken for is unnamed."""
+        given = sum(pl.col(c).is_not_null().cast(pl.Int8) for c in ("person_id", "organization_id", "unnamed"))
+        ok = (given == 1) & (pl.col("unnamed").is_null() | (pl.col("capacity") == "on behalf of"))
         return data.lazyframe.select(ok.alias("ok"))
 
 

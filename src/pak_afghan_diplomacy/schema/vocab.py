@@ -33,6 +33,9 @@ REPORTED_VIA = ("official statement", "X post", "press briefing")
 # `characterization`: the article's own description of what a source said or left out ("in a carefully
 # worded statement, the Foreign Office refrained ..."), not the source's words; the source is `reported_via`.
 ATTRIBUTION_KINDS = ("person", "organization", "joint", "unattributed", "characterization")
+# What a statement row reports: `speech` (words said or written, quoted or reported) or `position` (a decision,
+# refusal or stance the article reports with no words of its holder: "has decided to", "have refused to").
+CONTENT_KINDS = ("speech", "position")
 MEETING_KINDS = ("bilateral meeting", "visit", "internal briefing", "multilateral meeting", "phone call")
 ORGANIZATION_CLASSES = (
     "government",

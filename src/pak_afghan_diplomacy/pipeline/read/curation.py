@@ -238,6 +238,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "occurrence": yamlfile.OCCURRENCE,
             "mode": F("str", required=True, choices=vocab.STATEMENT_MODES),
             "attribution_kind": F("str", choices=vocab.ATTRIBUTION_KINDS),
+            "content_kind": F("str", nullable=True, choices=vocab.CONTENT_KINDS),  # speech (default) | position
             "speaker": F("str", nullable=True),
             "speaker_organization": F("str", nullable=True),
             "attribution": _NOTE,
@@ -255,7 +256,7 @@ ARTICLE_SPEC: dict[str, F] = {
             "reported_via_note": _NOTE,
             "meeting": F("str", nullable=True),
             "about_meeting": F("str", nullable=True),
-            "on_behalf_of": F("list", item={"person": F("str"), "organization": F("str")}),
+            "on_behalf_of": F("list", item={"person": F("str"), "organization": F("str"), "unnamed": F("str")}),
             "joint_speakers": F("list"),  # joint words: the persons who spoke, where not every participant
             "meeting_basis": _BASIS,  # how the link to meeting / about_meeting is known
             "meeting_note": _NOTE,

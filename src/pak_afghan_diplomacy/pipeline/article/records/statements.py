@@ -238,6 +238,7 @@ def _statement(b: Builder, a: Article, i: int, s: Any) -> Span | None:
             "context_start": context.start,
             "context_end": context.end,
             "mode": s["mode"],
+            "content_kind": s.get("content_kind") or "speech",
             "setting": s.get("setting"),
             # Words placed at a meeting are known to be so as their link to it is, unless said otherwise.
             "setting_basis": (
@@ -291,11 +292,11 @@ def joint_voices(
 
 def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
     """statement_speakers: the speaker, each named side of joint words, and whom the words were spoken for."""
-    rows: list[tuple[str, str | None, str | None]] = []
+    rows: list[tuple[str, str | None, str | None, str | None]] = []  # capacity, person, organization, unnamed
     if s.get("speaker"):
-        rows.append(("speaker", s["speaker"], None))
+        rows.append(("speaker", s["speaker"], None, None))
     elif s.get("speaker_organization"):
-        rows.append(("speaker", None, s["speaker_organization"]))
+        rows.append(("speaker", None, s["speaker_organization"], None))
     named = s.get("joint_speakers")
     if named is not None and kind != "joint":
         b.problem(
@@ -325,16 +326,36 @@ def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
             b.ids["persons"],
             [p for p in named if p in b.participants[meeting]] if named is not None else None,
         )
-        rows += [("joint", p, None) for p in voices]
+        rows += [("joint", p, None, None) for p in voices]
     for j, who in enumerate(s.get("on_behalf_of") or []):
-        person, org = who.get("person"), who.get("organization")
+        person, org, unnamed = who.get("person"), who.get("organization"), who.get("unnamed")
         where = f"{f}.on_behalf_of[{j}]"
-        if (person is None) == (org is None):
-            b.problem(a.label, line_of(who), where, "person or organization", None, "give person or organization")
+        if sum(v is not None for v in (person, org, unnamed)) != 1:
+            b.problem(
+                a.label,
+                line_of(who),
+                where,
+                "person or organization",
+                None,
+                "give one of person, organization or unnamed (the article's words for someone it does not name)",
+            )
             continue
-        if b.ref("persons" if person else "organizations", person or org, a.label, line_of(who), where):
-            rows.append(("on behalf of", person, org))
-    for capacity, person, org in rows:
+        if unnamed is not None:
+            # the words must be the statement's own: someone the article names only by a description
+            if unnamed.strip() and unnamed in (s.get("text") or ""):
+                rows.append(("on behalf of", None, None, unnamed))
+            else:
+                b.problem(
+                    a.label,
+                    line_of(who, "unnamed"),
+                    f"{where}.unnamed",
+                    "quote",
+                    unnamed,
+                    "unnamed must be words of the statement's text, verbatim",
+                )
+        elif b.ref("persons" if person else "organizations", person or org, a.label, line_of(who), where):
+            rows.append(("on behalf of", person, org, None))
+    for capacity, person, org, unnamed in rows:
         b.add(
             "statement_speakers",
             {
@@ -342,11 +363,21 @@ def _voices(b: Builder, a: Article, s: Any, f: str, kind: str | None) -> None:
                 "capacity": capacity,
                 "person_id": person,
                 "organization_id": org,
-                "speaker_key": f"person:{person}" if person else f"organization:{org}",
+                "unnamed": unnamed,
+                "speaker_key": _speaker_key(person, org, unnamed),
             },
             a.label,
             line_of(s),
         )
+
+
+def _speaker_key(person: str | None, org: str | None, unnamed: str | None) -> str:
+    """The key part of a voice: `person:<id>`, `organization:<id>`, or `unnamed:<the words, slugged>`."""
+    if person:
+        return f"person:{person}"
+    if org:
+        return f"organization:{org}"
+    return "unnamed:" + (re.sub(r"\W+", "-", (unnamed or "").casefold()).strip("-") or "-")
 
 
 def article(b: Builder, a: Article) -> list[tuple[int, int]]:
