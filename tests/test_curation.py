@@ -106,7 +106,9 @@ def test_dates_keep_their_precision():
     assert (visit["date"], visit["date_precision"]) == ("2023-09", "month")
     assert (str(visit["date_earliest"]), str(visit["date_latest"])) == ("2023-09-01", "2023-09-30")
     (former,) = _rows("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
-    assert (former["end_date"], former["end_date_inferred"], former["status"]) == ("2024-09", True, "ended")
+    # 000's "dismissed in September" (no year) is dated by public record to the day, and says so
+    assert (former["end_date"], former["end_date_inferred"], former["status"]) == ("2024-09-10", True, "ended")
+    assert former["end_date_basis"] == "public-record" and "September" in former["end_date_note"]
 
 
 @pytest.mark.parametrize("table", ["persons", "roles", "meetings", "meeting_participants", "conflicts"])

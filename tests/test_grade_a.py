@@ -162,9 +162,9 @@ def test_every_context_is_the_seeds_characters_around_the_words():
 
 
 def test_nizamis_place_in_the_muttaqi_meeting_is_flagged_inferred():
-    row = _row("meeting_participants", participant_id="2024-12-sadiq-muttaqi-kabul:ubaid-nizami")
+    row = _row("meeting_participants", participant_id="2024-12-sadiq-muttaqi-kabul:ubaid-nizamani")
     assert row["participation_basis"] == "inferred" and "both" in row["participation_note"]
-    assert _row("meeting_participants", participant_id="2024-12-sadiq-visit-kabul:ubaid-nizami")[
+    assert _row("meeting_participants", participant_id="2024-12-sadiq-visit-kabul:ubaid-nizamani")[
         "participation_basis"
     ] == ("stated")
 
@@ -199,8 +199,11 @@ def test_which_part_of_an_inferred_date_is_inferred():
     assert source["reported_date_inferred_part"] == "whole"
     assert _row("statements", statement_id="000-sadiq-urgency")["date_inferred_part"] == "whole"
     assert _row("statements", statement_id="002-sadiq-commitment-joint-efforts")["date_inferred_part"] == "day"
+    # 002's undated meetings: the start read from the printed reception day, the end open (never inferred)
+    report = _row("meeting_sources", meeting_id="2024-12-sadiq-muttaqi-kabul", article_id="002_0d9ee7f76d7cf8bd")
+    assert report["reported_date"] == "2024-12-23/.." and report["reported_date_inferred_part"] == "start"
     role = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
-    assert role["end_date_inferred_part"] == "year"
+    assert role["end_date_inferred_part"] == "whole"  # 000 prints only the month; year and day on public record
     assert _row("articles", article_id="004_5fd66b92c6fc2c14")["published_date_inferred_part"] == "whole"
     for table, flag, part in (
         ("meetings", "date_inferred", "date_inferred_part"),

@@ -460,7 +460,7 @@ def test_every_role_id_is_person_post_and_first_year_so_sadiqs_embassy_and_nizam
         if year and r["start_earliest"] is not None:
             assert int(year[0]) == r["start_earliest"].year, r["role_id"]
     assert _row("roles", role_id="mohammad-sadiq/ambassador-afghanistan/2008")["post_id"] == "ambassador-afghanistan"
-    assert _row("roles", role_id="ubaid-nizami/charge-d-affaires")["post_id"] == "charge-d-affaires"
+    assert _row("roles", role_id="ubaid-nizamani/charge-d-affaires")["post_id"] == "charge-d-affaires"
 
 
 def test_003s_pakistan_reaffirmed_sits_in_the_march_22_account_and_is_linked_there_by_inference_as_pakistans():
@@ -633,8 +633,8 @@ def test_canonical_names_are_the_fullest_forms_and_every_printed_spelling_stays(
     assert _row("persons", person_id="asif-durrani")["name"] == "Asif Ali Khan Durrani"
     durrani = set(T["person_names"].filter(pl.col("person_id") == "asif-durrani")["name"])
     assert {"Asif Durrani", "Asif Durani", "Asif Ali"} <= durrani
-    assert _row("persons", person_id="ubaid-nizami")["name"] == "Ubaid ur Rehman Nizamani"
-    assert "Ubaid Nizami" in set(T["person_names"].filter(pl.col("person_id") == "ubaid-nizami")["name"])
+    assert _row("persons", person_id="ubaid-nizamani")["name"] == "Ubaid ur Rehman Nizamani"
+    assert "Ubaid Nizami" in set(T["person_names"].filter(pl.col("person_id") == "ubaid-nizamani")["name"])
 
 
 def test_002s_joint_efforts_attribution_names_the_speaker_not_the_statement_before_it():
@@ -734,7 +734,7 @@ def test_partial_quotes_carry_the_clause_they_sit_in_and_attributions_only_name_
 
 
 def test_a_spelling_read_as_a_misprint_of_a_public_record_name_is_flagged_inferred():
-    row = T["person_names"].filter((pl.col("person_id") == "ubaid-nizami") & (pl.col("article_id") == A002))
+    row = T["person_names"].filter((pl.col("person_id") == "ubaid-nizamani") & (pl.col("article_id") == A002))
     assert row["name"].to_list() == ["Ubaid Nizami"] and row["inferred"].to_list() == [True]
 
 
@@ -773,3 +773,24 @@ def test_001s_haqqani_words_are_dated_by_the_tuesday_001_hosts_the_meetings_on()
     for sid in ("001-haqqani-collaborative-efforts", "001-haqqani-urgency"):
         s = _row("statements", statement_id=sid)
         assert s["date"] == "2024-12-24" and "hosted meetings Tuesday" in s["date_note"], sid
+
+
+def test_001s_x_post_is_dated_from_the_tuesday_001_gives_the_talks_it_reports_as_held():
+    post = _row("statements", statement_id="001-sadiq-x-agreed")
+    assert (str(post["date_earliest"]), str(post["date_latest"])) == ("2024-12-24", "2024-12-31")
+
+
+def test_000s_pakistani_delegation_met_muttaqi_and_haqqani_and_000_is_evidence_of_it():
+    for mid in ("2024-12-sadiq-muttaqi-kabul", "2024-12-sadiq-haqqani-kabul"):
+        ev = T["evidence"].filter(
+            (pl.col("record_table") == "meeting_participants")
+            & (pl.col("record_id") == f"{mid}:pakistani-delegation")
+            & (pl.col("article_id") == A000)
+        )
+        assert ev["text"].to_list() == ["A Pakistani delegation, led by Mohammad Sadiq"], mid
+
+
+def test_nizamanis_id_is_his_public_record_name_and_002s_misprint_stays_a_spelling():
+    assert _row("persons", person_id="ubaid-nizamani")["name"] == "Ubaid ur Rehman Nizamani"
+    assert "ubaid-nizami" not in set(T["persons"]["person_id"])
+    assert _row("roles", role_id="ubaid-nizamani/charge-d-affaires")["person_id"] == "ubaid-nizamani"

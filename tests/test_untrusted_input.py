@@ -145,8 +145,8 @@ FALSE_FACTS = [
     Edit(
         "a second Ishaq Dar",
         REGISTRY,
-        "  - {id: ubaid-nizami,",
-        "  - {id: ishaq-dar-2, name: Ishaq  dar}\n  - {id: ubaid-nizami,",
+        "  - {id: ubaid-nizamani,",
+        "  - {id: ishaq-dar-2, name: Ishaq  dar}\n  - {id: ubaid-nizamani,",
         "duplicate person",
         ".name",
     ),
