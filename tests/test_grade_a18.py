@@ -298,9 +298,13 @@ def test_004s_taken_up_all_issues_carries_durrani_as_its_subject():
 
 
 def test_journalists_characterisations_are_not_the_speakers_words():
-    for sid in ("003-fo-refrained-from-mentioning-ttp", "003-assessment-described-positive"):
-        s = _row("statements", statement_id=sid)
-        assert s["attribution_kind"] == "characterization" and s["speaker_id"] is None, sid
+    refrained = _row("statements", statement_id="003-fo-refrained-from-mentioning-ttp")
+    assert refrained["attribution_kind"] == "characterization" and refrained["speaker_id"] is None
+    assert refrained["reported_via_organization_id"] == "pak-foreign-office"  # the statement it describes
+    # "described as positive" is someone's words, in the passive with no agent: unattributed, never Sadiq's
+    positive = _row("statements", statement_id="003-assessment-described-positive")
+    assert positive["attribution_kind"] == "unattributed" and positive["attribution_text"] == "described as"
+    assert positive["speaker_id"] is None and positive["speaker_organization_id"] is None
     assert "described as positive" not in _row("statements", statement_id="003-sadiq-recommendations")["text"]
 
 
@@ -652,7 +656,11 @@ def test_004_places_only_balochs_first_quotation_at_the_briefing_the_rest_is_fla
         assert "press briefing on Friday" in s["setting_note"] and s["reported_via"] is None, sid
         assert "inferred" in s["date_note"], sid
     # words at a meeting take the basis of their link to it
-    assert _row("statements", statement_id="002-sadiq-condolences")["setting_basis"] == "inferred"
+    assert _row("statements", statement_id="003-dar-satisfaction")["setting_basis"] == "inferred"
+    # 002's Sadiq words sit inside its account of the Haqqani meeting, as Haqqani's reply does: both stated
+    for sid in ("002-sadiq-condolences", "002-haqqani-commonalities"):
+        s = _row("statements", statement_id=sid)
+        assert s["meeting_basis"] == "stated" and s["setting_basis"] == "stated", sid
     assert _row("statements", statement_id="002-joint-muttaqi-peace-security")["setting_basis"] == "stated"
 
 
@@ -794,3 +802,21 @@ def test_nizamanis_id_is_his_public_record_name_and_002s_misprint_stays_a_spelli
     assert _row("persons", person_id="ubaid-nizamani")["name"] == "Ubaid ur Rehman Nizamani"
     assert "ubaid-nizami" not in set(T["persons"]["person_id"])
     assert _row("roles", role_id="ubaid-nizamani/charge-d-affaires")["person_id"] == "ubaid-nizamani"
+
+
+def test_nizamani_present_during_the_discussions_is_placed_in_both_meetings_by_inference():
+    for mid in ("2024-12-sadiq-muttaqi-kabul", "2024-12-sadiq-haqqani-kabul"):
+        p = _row("meeting_participants", meeting_id=mid, person_id="ubaid-nizamani")
+        assert p["participation_basis"] == "inferred" and "the discussions" in p["participation_note"], mid
+    visit = _row("meeting_participants", meeting_id="2024-12-sadiq-visit-kabul", person_id="ubaid-nizamani")
+    assert visit["participation_basis"] == "stated"
+
+
+def test_notes_say_what_each_source_claims_and_001_dates_the_meetings_to_tuesday():
+    conflict = _row("conflicts", conflict_id="haqqani-meeting-date")
+    assert "hosted meetings Tuesday" in conflict["description"]
+    assert "statement rather than" not in conflict["assessment"]
+    note = _row("utterances", utterance_id="collaborative-efforts-relationship-between-peoples")["note"]
+    assert "Haqqani’s office" in note and "disputed" in note
+    for sid in ("001-haqqani-collaborative-efforts", "001-afg-foreign-ministry-focused-on-relations"):
+        assert _row("statements", statement_id=sid)["reported_via_basis"] == "inferred", sid
