@@ -795,7 +795,8 @@ def test_000s_pakistani_delegation_met_muttaqi_and_haqqani_and_000_is_evidence_o
             & (pl.col("record_id") == f"{mid}:pakistani-delegation")
             & (pl.col("article_id") == A000)
         )
-        assert ev["text"].to_list() == ["A Pakistani delegation, led by Mohammad Sadiq"], mid
+        assert "A Pakistani delegation, led by Mohammad Sadiq" in ev["text"].to_list(), mid
+        assert len(ev) == 2, mid  # and the words that name whom it met
 
 
 def test_nizamanis_id_is_his_public_record_name_and_002s_misprint_stays_a_spelling():
@@ -820,3 +821,17 @@ def test_notes_say_what_each_source_claims_and_001_dates_the_meetings_to_tuesday
     assert "Haqqani’s office" in note and "disputed" in note
     for sid in ("001-haqqani-collaborative-efforts", "001-afg-foreign-ministry-focused-on-relations"):
         assert _row("statements", statement_id=sid)["reported_via_basis"] == "inferred", sid
+
+
+def test_004s_policy_lines_at_the_briefing_are_linked_to_the_visit_by_inference_its_agenda_by_the_words():
+    for sid in ("004-baloch-raised-at-every-engagement", "004-baloch-hope-adhere-commitments"):
+        s = _row("statements", statement_id=sid)
+        assert s["about_meeting_id"] == "2023-07-durrani-visit-kabul" and s["meeting_basis"] == "inferred", sid
+    assert _row("statements", statement_id="004-baloch-assure-agenda")["meeting_basis"] == "stated"  # "this visit"
+
+
+def test_001s_he_stressed_is_placed_at_the_haqqani_meeting_by_inference():
+    s = _row("statements", statement_id="001-haqqani-urgency")
+    assert s["meeting_id"] == "2024-12-sadiq-haqqani-kabul"
+    assert s["meeting_basis"] == "inferred" and s["setting_basis"] == "inferred"
+    assert _row("statements", statement_id="001-haqqani-collaborative-efforts")["meeting_basis"] == "stated"

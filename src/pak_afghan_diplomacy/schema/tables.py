@@ -57,8 +57,9 @@ def _date(description: str, *, nullable: bool = True, pattern: str = REDUCED_DAT
 def _part(of: str) -> pa.Field:
     return _enum(
         vocab.INFERRED_PARTS,
-        f"Which part of `{of}` is inferred: `year` (day and month printed), `day` (year and month known), "
-        "`start` or `end` (the other end printed), `whole`; null where it is not inferred.",
+        f"Which part of `{of}` is inferred: `year` (day and month printed), `day` (year and month printed in the "
+        "article), `start` or `end` (that end of an interval is inferred; the other is printed or open), `whole` "
+        "(nothing of the date printed, or more than one part inferred); null where it is not inferred.",
         nullable=True,
     )
 
