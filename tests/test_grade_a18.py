@@ -699,7 +699,7 @@ def test_004_sets_durranis_july_visit_amid_the_khyber_attack():
 
 
 def test_ishaq_dars_foreign_ministry_begins_on_11_march_2024_on_public_record_with_its_sources():
-    role = _row("roles", role_id="ishaq-dar/foreign-minister")
+    role = _row("roles", role_id="ishaq-dar/foreign-minister/2024")
     assert role["start_date"] == "2024-03-11" and role["start_date_basis"] == "public-record"
     assert "https://" in role["start_date_note"]
 
@@ -835,3 +835,21 @@ def test_001s_he_stressed_is_placed_at_the_haqqani_meeting_by_inference():
     assert s["meeting_id"] == "2024-12-sadiq-haqqani-kabul"
     assert s["meeting_basis"] == "inferred" and s["setting_basis"] == "inferred"
     assert _row("statements", statement_id="001-haqqani-collaborative-efforts")["meeting_basis"] == "stated"
+
+
+def test_ishaq_dars_role_id_names_its_first_year_now_that_its_start_is_dated():
+    role = _row("roles", role_id="ishaq-dar/foreign-minister/2024")
+    assert role["start_earliest"].year == 2024
+    assert "ishaq-dar/foreign-minister" not in set(T["roles"]["role_id"])
+
+
+def test_the_urgency_conflict_says_000_cites_the_interior_ministry_for_the_other_speaker():
+    assessment = _row("conflicts", conflict_id="urgency-attribution")["assessment"]
+    assert "According to a statement from the Taliban Ministry of Interior" in assessment
+    note = _row("utterances", utterance_id="urgency-of-accelerating-joint-efforts")["note"]
+    assert "002 names no source" in note
+
+
+def test_the_dismissed_reason_for_durranis_removal_says_why_it_is_no_statement():
+    (row,) = T["dismissals"].filter(pl.col("text").str.contains("disagreements over")).to_dicts()
+    assert row["article_id"] == A000 and "no verb of saying" in row["reason"]
