@@ -37,7 +37,7 @@ def extend(root: Path) -> list[str]:
     text = _in_record(
         text,
         NARROWED,
-        r'    date: "[^"]*"\n(?:    date_inferred_part: \w+\n)?    date_basis: \w+\n(?:    date_note: .*\n)?',
+        r'    date: "[^"]*"\n(?:    date_inferred_part: \w+\n)?    date_basis: [\w-]+\n(?:    date_note: .*\n)?',
         '    date: "2024-12-24"\n    date_basis: stated\n'
         '    date_note: "Printed “December 24, 2024” by a later (fictional) source; 001’s “Tuesday” agrees."\n',
     )

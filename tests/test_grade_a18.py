@@ -423,9 +423,13 @@ def test_durranis_presence_on_the_september_2023_visit_is_inferred_from_001s_asi
 
 
 def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnamed_groups():
-    for group, side in (("pakistani-delegation", "PAK"), ("afghan-delegation", "AFG")):
+    # 001's "the delegations" names both sides; the Pakistani row is labelled with 000's "A Pakistani delegation"
+    for group, side, label in (
+        ("pakistani-delegation", "PAK", "A Pakistani delegation"),
+        ("afghan-delegation", "AFG", "the delegations"),
+    ):
         row = _row("meeting_participants", participant_id=f"2024-12-sadiq-muttaqi-kabul:{group}")
-        assert row["side"] == side and row["person_id"] is None and row["unnamed"] == "the delegations", group
+        assert row["side"] == side and row["person_id"] is None and row["unnamed"] == label, group
         ev = T["evidence"].filter(pl.col("record_id") == row["participant_id"])
         assert A001 in set(ev["article_id"]) and any("the delegations" in t for t in ev["text"]), group
 
@@ -603,17 +607,37 @@ def test_003s_recommendations_id_no_longer_names_the_positive_assessment_it_excl
     assert "`003-sadiq-recommendations-positive-assessment`" in changelog
 
 
-def test_002s_words_at_its_undated_meetings_take_those_meetings_bounds_flagged():
-    # 002 gives the Haqqani and Muttaqi meetings no day: their words are dated 23-24 December 2024, the
-    # meetings' bounds over the five articles (a later source narrowing a meeting does not change 002's reading)
+def test_002s_words_at_its_undated_meetings_take_those_meetings_dates_flagged():
+    # 002 gives the Haqqani and Muttaqi meetings no day: their words take the meetings' dates as curated
+    # from all reports (a later source narrowing a meeting does not change 002's file): the Haqqani
+    # meeting's disputed 23-24 December 2024, the Muttaqi meeting's 24 December (001's Tuesday, public record)
     said = T["statements"].filter(
-        (pl.col("article_id") == A002)
-        & pl.col("meeting_id").is_in(["2024-12-sadiq-haqqani-kabul", "2024-12-sadiq-muttaqi-kabul"])
+        (pl.col("article_id") == A002) & (pl.col("meeting_id") == "2024-12-sadiq-haqqani-kabul")
     )
     assert not said.is_empty()
     for s in said.iter_rows(named=True):
         assert s["date"] == "2024-12-23/2024-12-24" and s["date_inferred"], s["statement_id"]
         assert "001's “Tuesday”" in s["date_note"], s["statement_id"]
+    joint = _row("statements", statement_id="002-joint-muttaqi-peace-security")
+    assert joint["date"] == "2024-12-24" and joint["date_inferred"] and "001's “Tuesday”" in joint["date_note"]
+
+
+def test_the_muttaqi_meeting_is_dated_to_001s_tuesday_which_public_record_confirms():
+    meeting = _row("meetings", meeting_id="2024-12-sadiq-muttaqi-kabul")
+    assert (str(meeting["date_earliest"]), str(meeting["date_latest"])) == ("2024-12-24", "2024-12-24")
+    report = _row("meeting_sources", meeting_id="2024-12-sadiq-muttaqi-kabul", article_id=A001)
+    assert report["reported_date"] == "2024-12-24"
+
+
+def test_the_muttaqi_meetings_two_delegations_are_told_apart_and_attributions_name_only_the_speaker():
+    groups = T["meeting_participants"].filter(
+        (pl.col("meeting_id") == "2024-12-sadiq-muttaqi-kabul") & pl.col("person_id").is_null()
+    )
+    labels = dict(zip(groups["participant_id"], groups["unnamed"], strict=True))
+    assert labels["2024-12-sadiq-muttaqi-kabul:pakistani-delegation"] == "A Pakistani delegation"
+    assert _row("statements", statement_id="002-haqqani-current-situation-demands")["attribution_text"] == "stating,"
+    western = _row("statements", statement_id="001-western-countries-refused-contacts")
+    assert western["attribution_text"] == "Western countries" and western["text"].startswith("have refused")
 
 
 def test_004s_list_of_those_durrani_met_is_evidence_of_each_meeting_it_lists():
