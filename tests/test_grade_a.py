@@ -57,10 +57,10 @@ def test_every_row_resting_on_asif_ali_links_the_name_conflict():
     } <= linked
 
 
-def test_000_ties_the_agreement_to_the_muttaqi_meeting_without_saying_where_it_was_stated():
+def test_000_places_the_agreement_at_the_muttaqi_meeting_as_it_prints_it():
     s = _row("statements", statement_id="000-sadiq-x-agreed")
-    assert s["about_meeting_id"] == "2024-12-sadiq-muttaqi-kabul"
-    assert s["meeting_id"] is None and s["setting"] is None
+    assert s["meeting_id"] == "2024-12-sadiq-muttaqi-kabul" and s["about_meeting_id"] is None
+    assert s["setting"] == "meeting" and s["meeting_basis"] == "stated"  # "During his meeting with ..."
 
 
 def test_attribution_text_is_the_articles_words():

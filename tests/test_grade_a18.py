@@ -194,9 +194,12 @@ def test_terms_overlap_only_where_each_began_before_the_other_can_have_ended(s1,
     assert not certainly_overlap((None, e1, "ended"), b)  # an unknown start proves nothing
 
 
-def test_002s_publication_and_meetings_open_at_the_evening_of_23_december():
+def test_002s_meetings_open_at_the_evening_of_23_december_and_its_publication_after_the_muttaqi_meeting():
+    # 002 reports the Muttaqi meeting as held: published no earlier than that meeting (24 December 2024 on
+    # public record), and nothing printed closes it
     article = _row("articles", article_id=A002)
-    assert article["published_date"] == "2024-12-23/.." and article["published_latest"] is None
+    assert article["published_date"] == "2024-12-24/.." and article["published_latest"] is None
+    assert article["published_date_basis"] == "public-record"
     for mid in ("2024-12-sadiq-haqqani-kabul", "2024-12-sadiq-muttaqi-kabul"):
         report = _row("meeting_sources", meeting_id=mid, article_id=A002)
         assert report["reported_date"] == "2024-12-23/..", mid
@@ -513,12 +516,14 @@ def test_004s_dateline_islamabad_is_not_given_as_where_its_statements_were_made(
         assert "dateline" in _row("statements", statement_id=sid)["note"], sid
 
 
-def test_000s_agreed_words_are_dated_to_hold_the_meeting_and_the_x_post_and_flagged():
+def test_000s_agreed_words_are_at_the_meeting_as_000_says_and_the_x_post_reading_is_a_conflict():
     s = _row("statements", statement_id="000-sadiq-x-agreed")
-    assert s["about_meeting_id"] == "2024-12-sadiq-muttaqi-kabul" and s["setting"] is None
-    # said at the meeting (23/24 December) or in the posts of the day 000 was published (23-31 December)
-    assert s["date"] == "2024-12-23/2024-12-31" and s["date_inferred"] and s["date_inferred_part"] == "whole"
-    assert "posts on X today" in s["date_note"] and "Tuesday" in s["date_note"]
+    assert s["meeting_id"] == "2024-12-sadiq-muttaqi-kabul" and s["setting"] == "meeting"
+    # 000 gives the meeting no day: the meeting's date, flagged
+    assert s["date"] == "2024-12-24" and s["date_inferred"] and s["date_inferred_part"] == "whole"
+    records = T["conflict_records"].filter(pl.col("conflict_id") == "agreed-to-work-together-setting")
+    assert {"000-sadiq-x-agreed", "001-sadiq-x-agreed"} <= set(records["record_id"])
+    assert _row("statements", statement_id="001-sadiq-x-agreed")["setting"] == "X post"
 
 
 def test_channels_not_named_in_the_statements_own_sentence_are_flagged_inferred():
