@@ -16,12 +16,12 @@ from pathlib import Path
 
 import polars as pl
 
+from pak_afghan_diplomacy.pipeline.article import assemble, records, stage
 from pak_afghan_diplomacy.pipeline.article import cache as article_cache
-from pak_afghan_diplomacy.pipeline.article import records, stage
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.publish import render as publish
 from pak_afghan_diplomacy.pipeline.read import curation, seeds
-from pak_afghan_diplomacy.pipeline.whole import cells, checks, reconcile
+from pak_afghan_diplomacy.pipeline.whole import cells, checks, memo, reconcile
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import polars_schema
 
@@ -146,15 +146,27 @@ def _make_tables(
         if spans is not None:
             spans += r.spans
     del results
-    tables = builder.finish()
+    digest_of = memo.Digests()
+    tables = builder.finish(memo.Memo(store, reg.key, digest_of))
     problems = builder.problems + later + names
-    problems += reconcile.problems(tables, builder.distinct, texts)
+    # the checks read the seed texts too: remembered under the registry's key and every seed's sha256
+    pinned = article_cache.digest("seeds", *[f"{a}={s.sha256}" for a, s in sorted(found_seeds.items())])
+    checked = memo.Memo(store, article_cache.digest(reg.key, pinned) if reg.key else None, digest_of)
+    for step, run in reconcile.steps(builder.distinct, texts):
+        problems += checked.check(
+            f"reconcile:{step}",
+            {"frames": tables.frames, "origins": tables.origins},
+            lambda frames, origins, run=run: run(assemble.Tables(frames, origins)),
+        )
     if problems:
         raise BuildError(problems)
-    digests = {name: article_cache.frame_digest(name, frame) for name, frame in tables.frames.items()}
+    digests = {name: digest_of(name, frame) for name, frame in tables.frames.items()}
     valid = frozenset(name for name, d in digests.items() if _validated(store, d))
     problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid)
-    problems += cells.cell_problems(tables.frames, tables.locate)
+    for name, frame in tables.frames.items():  # each table on its own: a changed table is checked again
+        problems += checked.check(
+            f"cells:{name}", {"frames": {name: frame}}, lambda frames: cells.cell_problems(frames, tables.locate)
+        )
     if problems:
         raise BuildError(problems)
     for d in digests.values():  # each table passed its model: a table with the same content will

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
@@ -181,7 +181,20 @@ def dates_outside(tables: Tables) -> list[Problem]:
     return problems
 
 
+def steps(
+    distinct: Mapping[str, frozenset[str]], texts: Mapping[str, str] | None = None
+) -> list[tuple[str, Callable[[Tables], list[Problem]]]]:
+    """The checks in the order they report, each named, each reading only what it reads of the tables:
+    the build remembers each one that passed by the tables it read (whole/memo.py)."""
+    return [
+        ("duplicate meetings", lambda t: duplicate_meetings(t, distinct)),
+        ("dates outside", dates_outside),
+        ("host visiting", review.host_visiting),
+        ("dateline places", lambda t: review.dateline_places(t, texts) if texts is not None else []),
+    ]
+
+
 def problems(
     tables: Tables, distinct: Mapping[str, frozenset[str]], texts: Mapping[str, str] | None = None
 ) -> list[Problem]:
-    return duplicate_meetings(tables, distinct) + dates_outside(tables) + review.problems(tables, texts)
+    return [p for _, step in steps(distinct, texts) for p in step(tables)]
