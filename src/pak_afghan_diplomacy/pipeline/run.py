@@ -77,15 +77,17 @@ def _tables(
     jobs: int | None,
     use_cache: bool,
     settled: Callable[[str], bool] | None = None,
+    digest_of: memo.Digests | None = None,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
     """The tables, their texts, and the key of the whole (None: not cacheable).
 
     No tables (None) when `settled(key of the whole)` says the caller needs none: the package
     these inputs make is already where it is wanted, so the cached tables are not even read.
+    `digest_of` keeps the tables' digests for the caller (each table is digested once a build).
     """
     try:
         with _collector_paused():
-            return _make_tables(layout, progress, jobs, _store(layout, use_cache), settled)
+            return _make_tables(layout, progress, jobs, _store(layout, use_cache), settled, digest_of)
     except seeds.SeedChanged as exc:
         raise BuildError(
             [Problem(f"seeds/{exc}", check="sha256", message="bytes changed during the build; seeds are never edited")]
@@ -102,6 +104,7 @@ def _make_tables(
     jobs: int | None,
     store: article_cache.Store,
     settled: Callable[[str], bool] | None = None,
+    digest_of: memo.Digests | None = None,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
     found_seeds, problems = seeds.read_seeds(layout.seeds)
     present = {p.stem for p in layout.seeds.glob("*.txt")}
@@ -146,8 +149,9 @@ def _make_tables(
         if spans is not None:
             spans += r.spans
     del results
-    digest_of = memo.Digests()
-    tables = builder.finish(memo.Memo(store, reg.key, digest_of))
+    digest_of = digest_of or memo.Digests()
+    remembered = memo.Memo(store, reg.key, digest_of)
+    tables = builder.finish(remembered)
     problems = builder.problems + later + names
     # the checks read the seed texts too: remembered under the registry's key and every seed's sha256
     pinned = article_cache.digest("seeds", *[f"{a}={s.sha256}" for a, s in sorted(found_seeds.items())])
@@ -173,6 +177,8 @@ def _make_tables(
         store.put("valid", d, article_cache.pack_bytes(d, []))
     with contextlib.suppress(OSError):
         store.keep_only("valid", digests.values())
+    with contextlib.suppress(OSError):  # entries of other registries or code are of no more use
+        store.keep_only("memo", remembered.used | checked.used)
     if whole:
         store.put("whole", whole, article_cache.pack(whole, tables.frames, {}))
     return tables.frames, texts, whole
@@ -254,14 +260,15 @@ def build(
             in_place[key] = counts
         return key in in_place
 
-    frames, _, whole = _tables(layout, progress, jobs, cache, settled)
+    digest_of = memo.Digests()
+    frames, _, whole = _tables(layout, progress, jobs, cache, settled, digest_of)
     if frames is None:  # the package of exactly these inputs and this code is in place: nothing to do
         assert whole is not None
         counts = in_place[whole]
     elif whole and settled(whole):
         counts = {name: frame.height for name, frame in frames.items()}
     else:
-        publish.write_atomic(_render(frames, store), target)
+        publish.write_atomic(_render(frames, store, digest_of), target)
         counts = {name: frame.height for name, frame in frames.items()}
         if whole:
             with contextlib.suppress(OSError):
@@ -274,9 +281,11 @@ def build(
     return counts
 
 
-def _render(frames: Mapping[str, pl.DataFrame], store: article_cache.Store) -> Iterator[tuple[str, bytes]]:
+def _render(
+    frames: Mapping[str, pl.DataFrame], store: article_cache.Store, digest_of: memo.Digests
+) -> Iterator[tuple[str, bytes]]:
     """The package's files; a table whose content was rendered before (same digest) is not rendered again."""
-    digests = {name: article_cache.frame_digest(name, frame) for name, frame in frames.items()} if store.root else {}
+    digests = {name: digest_of(name, frame) for name, frame in frames.items()} if store.root else {}
 
     def earlier(name: str) -> tuple[bytes, bytes] | None:
         key = digests.get(name)

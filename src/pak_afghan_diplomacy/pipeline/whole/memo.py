@@ -95,10 +95,13 @@ class Memo:
         self.base = base
         self.digests = digests
         self.on = base is not None and store.root is not None
+        self.used: set[str] = set()  # the keys of the entries this build looked up or wrote
 
     def _key(self, step: str) -> str:
         assert self.base is not None
-        return cache.digest("memo", step, self.base)
+        key = cache.digest("memo", step, self.base)
+        self.used.add(key)
+        return key
 
     def _entry(self, step: str) -> tuple[dict[str, Any], list[pl.DataFrame]] | None:
         key = self._key(step)
