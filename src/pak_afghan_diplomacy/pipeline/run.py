@@ -18,6 +18,7 @@ import polars as pl
 
 from pak_afghan_diplomacy.pipeline.article import assemble, records, stage
 from pak_afghan_diplomacy.pipeline.article import cache as article_cache
+from pak_afghan_diplomacy.pipeline.article import known as article_known
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.publish import render as publish
 from pak_afghan_diplomacy.pipeline.read import curation, seeds
@@ -106,14 +107,16 @@ def _make_tables(
     settled: Callable[[str], bool] | None = None,
     digest_of: memo.Digests | None = None,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
-    found_seeds, problems = seeds.read_seeds(layout.seeds)
+    known = article_known.Known(store)  # the sha256 of files whose stat is as when they were hashed
+    found_seeds, problems = seeds.read_seeds(layout.seeds, known)
     present = {p.stem for p in layout.seeds.glob("*.txt")}
     tick = progress(len(found_seeds)) if progress else None
     orphans, planned = curation.plan(layout.curation, found_seeds, present)
     problems += orphans
-    runs = stage.chunks(stage.items(planned))
+    runs = stage.chunks(stage.items(planned, known))
     texts = seeds.Texts(found_seeds)
-    reg_key = stage.registry_key(layout.curation)
+    reg_key = stage.registry_key(layout.curation, known)
+    known.save()
     if not problems and (index := stage.cached_index(store, reg_key)):
         # nothing read yet: a build with exactly these inputs and this code may have left its tables whole
         known = _whole_key(reg_key, stage.chunk_keys(index, runs))
