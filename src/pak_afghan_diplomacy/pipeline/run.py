@@ -159,10 +159,10 @@ def _make_tables(
     # the checks read the seed texts too: remembered under the registry's key and every seed's sha256
     pinned = article_cache.digest("seeds", *[f"{a}={s.sha256}" for a, s in sorted(found_seeds.items())])
     checked = memo.Memo(store, article_cache.digest(reg.key, pinned) if reg.key else None, digest_of)
-    for step, run in reconcile.steps(builder.distinct, texts):
+    for step, run, columns in reconcile.steps(builder.distinct, texts):
         problems += checked.check(
             f"reconcile:{step}",
-            {"frames": tables.frames, "origins": tables.origins},
+            {"frames": reconcile.cut(tables.frames, columns), "origins": tables.origins},
             lambda frames, origins, run=run: run(assemble.Tables(frames, origins)),
         )
     if problems:
