@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import weakref
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
@@ -29,16 +30,20 @@ _ABSENT = "-"  # the digest recorded for a key looked up and not found
 
 
 class Digests:
-    """Table digests by (name, the frame object): each table is digested once per build."""
+    """Table digests by (name, the frame object): each table is digested once per build.
+
+    A frame is referred to weakly: the digests do not keep every version of a table alive (an id
+    reused by a later frame finds its entry's frame gone, and that frame is digested afresh).
+    """
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[str, int], tuple[pl.DataFrame, str]] = {}
+        self._seen: dict[tuple[str, int], tuple[weakref.ref[pl.DataFrame], str]] = {}
 
     def __call__(self, name: str, frame: pl.DataFrame) -> str:
         key = (name, id(frame))
         got = self._seen.get(key)
-        if got is None or got[0] is not frame:
-            got = (frame, cache.frame_digest(name, frame))  # the frame is held, so its id is not reused
+        if got is None or got[0]() is not frame:
+            got = (weakref.ref(frame), cache.frame_digest(name, frame))
             self._seen[key] = got
         return got[1]
 
