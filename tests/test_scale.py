@@ -118,8 +118,8 @@ def test_seed_changed_during_the_build_is_a_problem(checkout, monkeypatch):
 
     real = seeds.read_seeds
 
-    def read_then_edit(folder):
-        found = real(folder)
+    def read_then_edit(folder, *known):
+        found = real(folder, *known)
         path = next(iter(sorted(folder.glob("*.txt"))))
         path.write_bytes(path.read_bytes() + b" edited")
         return found

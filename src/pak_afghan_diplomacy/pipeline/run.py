@@ -16,12 +16,13 @@ from pathlib import Path
 
 import polars as pl
 
+from pak_afghan_diplomacy.pipeline.article import assemble, records, stage
 from pak_afghan_diplomacy.pipeline.article import cache as article_cache
-from pak_afghan_diplomacy.pipeline.article import records, stage
+from pak_afghan_diplomacy.pipeline.article import known as article_known
 from pak_afghan_diplomacy.pipeline.problems import BuildError, Problem
 from pak_afghan_diplomacy.pipeline.publish import render as publish
 from pak_afghan_diplomacy.pipeline.read import curation, seeds
-from pak_afghan_diplomacy.pipeline.whole import cells, checks, reconcile
+from pak_afghan_diplomacy.pipeline.whole import cells, checks, memo, reconcile
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import polars_schema
 
@@ -77,15 +78,17 @@ def _tables(
     jobs: int | None,
     use_cache: bool,
     settled: Callable[[str], bool] | None = None,
+    digest_of: memo.Digests | None = None,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
     """The tables, their texts, and the key of the whole (None: not cacheable).
 
     No tables (None) when `settled(key of the whole)` says the caller needs none: the package
     these inputs make is already where it is wanted, so the cached tables are not even read.
+    `digest_of` keeps the tables' digests for the caller (each table is digested once a build).
     """
     try:
         with _collector_paused():
-            return _make_tables(layout, progress, jobs, _store(layout, use_cache), settled)
+            return _make_tables(layout, progress, jobs, _store(layout, use_cache), settled, digest_of)
     except seeds.SeedChanged as exc:
         raise BuildError(
             [Problem(f"seeds/{exc}", check="sha256", message="bytes changed during the build; seeds are never edited")]
@@ -102,15 +105,18 @@ def _make_tables(
     jobs: int | None,
     store: article_cache.Store,
     settled: Callable[[str], bool] | None = None,
+    digest_of: memo.Digests | None = None,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
-    found_seeds, problems = seeds.read_seeds(layout.seeds)
+    known = article_known.Known(store)  # the sha256 of files whose stat is as when they were hashed
+    found_seeds, problems = seeds.read_seeds(layout.seeds, known)
     present = {p.stem for p in layout.seeds.glob("*.txt")}
     tick = progress(len(found_seeds)) if progress else None
     orphans, planned = curation.plan(layout.curation, found_seeds, present)
     problems += orphans
-    runs = stage.chunks(stage.items(planned))
+    runs = stage.chunks(stage.items(planned, known))
     texts = seeds.Texts(found_seeds)
-    reg_key = stage.registry_key(layout.curation)
+    reg_key = stage.registry_key(layout.curation, known)
+    known.save()
     if not problems and (index := stage.cached_index(store, reg_key)):
         # nothing read yet: a build with exactly these inputs and this code may have left its tables whole
         known = _whole_key(reg_key, stage.chunk_keys(index, runs))
@@ -146,21 +152,36 @@ def _make_tables(
         if spans is not None:
             spans += r.spans
     del results
-    tables = builder.finish()
+    digest_of = digest_of or memo.Digests()
+    remembered = memo.Memo(store, reg.key, digest_of)
+    tables = builder.finish(remembered)
     problems = builder.problems + later + names
-    problems += reconcile.problems(tables, builder.distinct, texts)
+    # the checks read the seed texts too: remembered under the registry's key and every seed's sha256
+    pinned = article_cache.digest("seeds", *[f"{a}={s.sha256}" for a, s in sorted(found_seeds.items())])
+    checked = memo.Memo(store, article_cache.digest(reg.key, pinned) if reg.key else None, digest_of)
+    for step, run, columns in reconcile.steps(builder.distinct, texts):
+        problems += checked.check(
+            f"reconcile:{step}",
+            {"frames": reconcile.cut(tables.frames, columns), "origins": tables.origins},
+            lambda frames, origins, run=run: run(assemble.Tables(frames, origins)),
+        )
     if problems:
         raise BuildError(problems)
-    digests = {name: article_cache.frame_digest(name, frame) for name, frame in tables.frames.items()}
+    digests = {name: digest_of(name, frame) for name, frame in tables.frames.items()}
     valid = frozenset(name for name, d in digests.items() if _validated(store, d))
     problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid)
-    problems += cells.cell_problems(tables.frames, tables.locate)
+    for name, frame in tables.frames.items():  # each table on its own: a changed table is checked again
+        problems += checked.check(
+            f"cells:{name}", {"frames": {name: frame}}, lambda frames: cells.cell_problems(frames, tables.locate)
+        )
     if problems:
         raise BuildError(problems)
     for d in digests.values():  # each table passed its model: a table with the same content will
         store.put("valid", d, article_cache.pack_bytes(d, []))
     with contextlib.suppress(OSError):
         store.keep_only("valid", digests.values())
+    with contextlib.suppress(OSError):  # entries of other registries or code are of no more use
+        store.keep_only("memo", remembered.used | checked.used)
     if whole:
         store.put("whole", whole, article_cache.pack(whole, tables.frames, {}))
     return tables.frames, texts, whole
@@ -242,14 +263,15 @@ def build(
             in_place[key] = counts
         return key in in_place
 
-    frames, _, whole = _tables(layout, progress, jobs, cache, settled)
+    digest_of = memo.Digests()
+    frames, _, whole = _tables(layout, progress, jobs, cache, settled, digest_of)
     if frames is None:  # the package of exactly these inputs and this code is in place: nothing to do
         assert whole is not None
         counts = in_place[whole]
     elif whole and settled(whole):
         counts = {name: frame.height for name, frame in frames.items()}
     else:
-        publish.write_atomic(_render(frames, store), target)
+        publish.write_atomic(_render(frames, store, digest_of), target)
         counts = {name: frame.height for name, frame in frames.items()}
         if whole:
             with contextlib.suppress(OSError):
@@ -262,9 +284,11 @@ def build(
     return counts
 
 
-def _render(frames: Mapping[str, pl.DataFrame], store: article_cache.Store) -> Iterator[tuple[str, bytes]]:
+def _render(
+    frames: Mapping[str, pl.DataFrame], store: article_cache.Store, digest_of: memo.Digests
+) -> Iterator[tuple[str, bytes]]:
     """The package's files; a table whose content was rendered before (same digest) is not rendered again."""
-    digests = {name: article_cache.frame_digest(name, frame) for name, frame in frames.items()} if store.root else {}
+    digests = {name: digest_of(name, frame) for name, frame in frames.items()} if store.root else {}
 
     def earlier(name: str) -> tuple[bytes, bytes] | None:
         key = digests.get(name)

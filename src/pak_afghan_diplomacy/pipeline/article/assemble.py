@@ -9,6 +9,7 @@ came from (`Tables.locate`), so a schema failure later can point a person at the
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -247,6 +248,14 @@ class Builder:
         other.published = dict(self.published)
         return other
 
+    def _state(self) -> tuple[tuple[str, int, int], ...]:
+        """What a kind's finish must leave as it is to be remembered: every container but rows and problems."""
+        return tuple(
+            (k, id(v), len(v) if hasattr(v, "__len__") else -1)
+            for k, v in sorted(vars(self).items())
+            if k not in ("sinks", "problems")
+        )
+
     def absorb(self, frames: dict[str, pl.DataFrame]) -> None:
         """Rows made elsewhere (a fork, the cache), with their `_where` and `_line`, after the rows held."""
         for name, frame in frames.items():
@@ -254,11 +263,21 @@ class Builder:
             sink.flush()
             sink.chunks.append(frame)
 
-    def finish(self) -> Tables:
-        """Cross-article rows and checks (evidence for every record, sources of meetings); the tables."""
+    def finish(self, memo: Any = None) -> Tables:
+        """Cross-article rows and checks (evidence for every record, sources of meetings); the tables.
+
+        `memo` (whole/memo.py's `Memo`, passed in so that this module does not import the whole) may
+        replay a kind's finish whose tables are as they were when it last found nothing wrong.
+        """
         frames = {name: sink.frame() for name, sink in self.sinks.items()}
         for kind in self.kinds:
-            kind.finish(self, frames)
+            if memo is None:
+                kind.finish(self, frames)
+                continue
+            step = f"finish:{getattr(kind, '__name__', type(kind).__name__)}"
+            run = functools.partial(kind.finish, self)
+            if not memo.finish(step, frames, self.sinks, self.problems, run, self._state):
+                memo = None  # it changed the Builder: the kinds after it read what no entry is keyed by
         frames["conflict_records"] = self.sinks["conflict_records"].frame()
         origins = {name: frame.select("_where", "_line") for name, frame in frames.items()}
         return Tables({name: frame.drop("_where", "_line") for name, frame in frames.items()}, origins)

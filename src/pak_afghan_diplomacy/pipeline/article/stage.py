@@ -37,6 +37,7 @@ from typing import Any
 import polars as pl
 
 from pak_afghan_diplomacy.pipeline.article import assemble, cache, coverage, spans
+from pak_afghan_diplomacy.pipeline.article.known import Known
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.read import curation
 from pak_afghan_diplomacy.pipeline.read.seeds import Seed
@@ -101,15 +102,18 @@ PARTS_PARALLEL_FROM = 64  # registry parts to parse before worker processes are 
 _NOT_INDEXED = (*_STATE_SKIPPED, "conflicts", "pending", "distinct")
 
 
-def registry_key(curation_dir: Path) -> str | None:
-    """sha256 of the code, today's date and every registry file (None: a file the reader will refuse)."""
+def registry_key(curation_dir: Path, known: Known | None = None) -> str | None:
+    """sha256 of the code, today's date and every registry file (None: a file the reader will refuse).
+
+    Each file enters by its sha256, from `known`'s records where they hold."""
     # the date too: a check compares publication dates with today, so no result outlives its day
     parts: list[str | bytes] = [cache.code_version(), dt.date.today().isoformat()]
     for path in curation.registry_paths(curation_dir):
         try:
             if path.is_symlink() or not path.is_file():
                 return None  # a problem the reader reports; nothing to cache
-            parts += [path.name if path.parent == curation_dir else f"registry/{path.name}", path.read_bytes()]
+            sha = known.hashed(path) if known is not None else hashlib.sha256(path.read_bytes()).hexdigest()
+            parts += [path.name if path.parent == curation_dir else f"registry/{path.name}", sha]
         except OSError:
             return None
     return cache.digest(*parts)
@@ -293,13 +297,14 @@ def _unpack_registry(data: bytes, key: str, kinds: Sequence[assemble.Kind]) -> R
 # -- the articles --------------------------------------------------------------------------------
 
 
-def items(planned: Sequence[tuple[str, Seed, Path | None]]) -> list[Item]:
+def items(planned: Sequence[tuple[str, Seed, Path | None]], known: Known | None = None) -> list[Item]:
+    """The articles to build, each with its curation file's sha256 (from `known`'s records where they hold)."""
     out = []
     for article_id, seed, path in planned:
         sha = None
         if path is not None:
             try:
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                sha = known.hashed(path) if known is not None else hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
                 sha = None  # unreadable: the reader says so; never cached (below)
         out.append(Item(article_id, seed, path, sha))

@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -100,21 +101,49 @@ def write_atomic(
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for everyone to read
             items = sorted(files.items()) if isinstance(files, Mapping) else files
+            folders = {staging}
             for i, (rel, data) in enumerate(items):
                 if _fail_after is not None and i >= _fail_after:
                     raise OSError(f"simulated failure after {i} files")
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                folders.add(target.parent)
+                if not _link_same(out, rel, data, target):
+                    with open(target, "wb") as fh:
+                        fh.write(data)
+                        fh.flush()
+                        os.fsync(fh.fileno())
                 _checkpoint(f"wrote {rel}")
+            for folder in folders:  # the names in staging (a linked file's bytes are on disk already)
+                _fsync_dir(folder)
             _swap(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _fsync_dir(out.parent)
+
+
+def _link_same(out: Path, rel: str, data: bytes, target: Path) -> bool:
+    """Link `target` to the file the package in place already holds with exactly `data`, if it holds one.
+
+    A rebuild after one article changed publishes mostly the bytes already in place: those files
+    are not written and synced again. Only a regular file with no other name (`st_nlink` 1: no
+    link a user made elsewhere, which an edit there would change) and the very same bytes is
+    linked; the file was synced when it was written, so staging still holds the whole package.
+    """
+    published = out / rel
+    try:
+        if os.path.realpath(published) != os.path.join(os.path.realpath(out), rel):
+            return False  # reached through a link: not the package's own file
+        st = published.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or st.st_size != len(data):
+            return False
+        if published.read_bytes() != data:
+            return False
+        os.link(published, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pak_afghan_diplomacy.pipeline.problems import Problem
 
@@ -124,8 +125,12 @@ def read_pins(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:
     return pins, problems
 
 
-def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
-    """Every pinned seed, checked: present, a regular file inside seeds/, hash, UTF-8, not empty."""
+def read_seeds(seeds_dir: Path, known: Any = None) -> tuple[dict[str, Seed], list[Problem]]:
+    """Every pinned seed, checked: present, a regular file inside seeds/, hash, UTF-8, not empty.
+
+    `known` (article/known.py) gives the sha256 of a seed whose stat is as when it last passed
+    every check here, so that seed is not read again; the others are read and, passing, noted.
+    """
     pins, problems = read_pins(seeds_dir)
     seeds: dict[str, Seed] = {}
     by_digest: dict[str, Seed] = {}
@@ -150,8 +155,12 @@ def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
         if not path.is_file():
             problems.append(Problem(label, check="missing file", message=f"pinned in {PINS} but not present"))
             continue
+        if known is not None and (sha := known.sha256(path)) == digest and sha not in by_digest:
+            seeds[name.removesuffix(".txt")] = by_digest[sha] = Seed(name.removesuffix(".txt"), name, path, sha)
+            continue  # the very bytes that passed every check below when noted (the twin check: by_digest)
+        stat = None
         try:
-            data = path.read_bytes()
+            data, stat = known.read(path) if known is not None else (path.read_bytes(), None)
         except OSError as exc:
             problems.append(Problem(label, check="readable", message=f"cannot read: {exc.strerror or exc}"))
             continue
@@ -182,4 +191,6 @@ def read_seeds(seeds_dir: Path) -> tuple[dict[str, Seed], list[Problem]]:
             )
             continue
         seeds[article_id] = by_digest[actual] = Seed(article_id, name, path, actual)
+        if known is not None:
+            known.note(path, stat, actual)
     return seeds, problems

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
@@ -181,7 +181,41 @@ def dates_outside(tables: Tables) -> list[Problem]:
     return problems
 
 
+Step = tuple[str, Callable[[Tables], list[Problem]], Mapping[str, tuple[str, ...]]]
+
+
+def steps(distinct: Mapping[str, frozenset[str]], texts: Mapping[str, str] | None = None) -> list[Step]:
+    """The checks in the order they report: each named, with the only columns it may read of some tables.
+
+    The build remembers each check that passed by the tables it read (whole/memo.py) and hands it
+    those tables cut to these columns, so that an edit to another column (an article's note) does
+    not make it run again; a check that reads a column not listed fails on it, loudly.
+    """
+    return [
+        (
+            "duplicate meetings",
+            lambda t: duplicate_meetings(t, distinct),
+            {"articles": ("article_id", "published_earliest", "published_latest")},
+        ),
+        ("dates outside", dates_outside, {}),
+        ("host visiting", review.host_visiting, {}),
+        (
+            "dateline places",
+            lambda t: review.dateline_places(t, texts) if texts is not None else [],
+            {"articles": ("article_id", "body_start", "body_end")},
+        ),
+    ]
+
+
+def cut(frames: Mapping[str, pl.DataFrame], columns: Mapping[str, tuple[str, ...]]) -> dict[str, pl.DataFrame]:
+    """`frames` with the tables of `columns` cut to those columns."""
+    return {name: frame.select(columns[name]) if name in columns else frame for name, frame in frames.items()}
+
+
 def problems(
     tables: Tables, distinct: Mapping[str, frozenset[str]], texts: Mapping[str, str] | None = None
 ) -> list[Problem]:
-    return duplicate_meetings(tables, distinct) + dates_outside(tables) + review.problems(tables, texts)
+    out: list[Problem] = []
+    for _, step, columns in steps(distinct, texts):
+        out += step(Tables(cut(tables.frames, columns), tables.origins))
+    return out

@@ -1,0 +1,113 @@
+"""The sha256 of files a build read before, trusted from a stat record as git's index does.
+
+Every build needs the sha256 of every seed and curation file (the cache keys, the seeds' pins);
+reading and hashing 100,000 files is most of what a build with nothing changed would do. So a
+record per file is kept in `.cache/` (path, size, mtime_ns, ctime_ns, inode, device -> sha256),
+and a file whose stat today is exactly its record's is not read again.
+
+The trust rule (git's "racy" rule, taken at the moment a file is looked at): a file's mtime and
+ctime are set from a coarse clock, so a file changed within the same tick as the moment we stat
+and read it can be changed again later with the very same stat. A record is therefore written
+only for a file whose mtime and ctime are both older than the moment it was stat'ed by more than
+`RACY_NS` (more than any filesystem's timestamp granularity): a later change stamps it with a
+time after that moment, so its stat differs from the record. A file changed that recently is
+hashed again on every build until it has aged. The ctime cannot be set by a user (`touch -d`
+sets mtime only), so restoring a file's mtime does not make a rewritten file look unchanged.
+The stat is taken on the open file before it is read: a change during the read leaves a record
+that no longer matches. The records are one cache entry (its sha256 checked like any other); a
+damaged or foreign one is ignored, and every file is hashed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from pak_afghan_diplomacy.pipeline.article import cache
+
+RACY_NS = 2_000_000_000  # FAT's 2 s is the coarsest timestamp in use
+_KIND, _KEY = "stat", "records-v1" + "0" * 54  # one entry; keys are 64 characters
+
+
+def _stat_of(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+class Known:
+    """Records of this checkout's files; with `store` holding nothing, every file is read and hashed."""
+
+    def __init__(self, store: cache.Store):
+        self.store = store
+        self.records: dict[str, list[Any]] = {}
+        self.seen: set[str] = set()  # the paths this build asked about: the records kept
+        self.changed = False
+        data = store.get(_KIND, _KEY)
+        if data is None:
+            return
+        try:
+            (doc,) = cache.unpack_bytes(data, _KEY)
+            records = json.loads(doc)
+            if isinstance(records, dict) and all(
+                isinstance(r, list) and len(r) == 6 and isinstance(r[5], str) and all(type(n) is int for n in r[:5])
+                for r in records.values()
+            ):
+                self.records = records
+        except (cache.Invalid, ValueError):
+            pass
+
+    def sha256(self, path: Path) -> str | None:
+        """The file's sha256 if its record still holds (its stat unchanged), else None: read it."""
+        self.seen.add(str(path))
+        rec = self.records.get(str(path))
+        if rec is None:
+            return None
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        return rec[5] if _stat_of(st) == rec[:5] else None
+
+    def read(self, path: Path) -> tuple[bytes, list[int] | None]:
+        """The file's bytes and its stat as taken before reading (None: too recent to be recorded)."""
+        seen = time.time_ns()
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            data = fh.read()
+        recent = max(st.st_mtime_ns, st.st_ctime_ns) >= seen - RACY_NS
+        return data, None if recent else _stat_of(st)
+
+    def note(self, path: Path, stat: list[int] | None, sha256: str) -> None:
+        """Remember the sha256 of what `read` gave (nothing, for a file too recent to trust)."""
+        key = str(path)
+        self.seen.add(key)
+        if stat is None:
+            if self.records.pop(key, None) is not None:
+                self.changed = True
+            return
+        rec = [*stat, sha256]
+        if self.records.get(key) != rec:
+            self.records[key] = rec
+            self.changed = True
+
+    def hashed(self, path: Path) -> str:
+        """The file's sha256, from its record or read and hashed (and noted)."""
+        sha = self.sha256(path)
+        if sha is None:
+            data, stat = self.read(path)
+            sha = hashlib.sha256(data).hexdigest()
+            self.note(path, stat, sha)
+        return sha
+
+    def save(self) -> None:
+        """Write the records of the files this build asked about, when they changed."""
+        gone = set(self.records) - self.seen
+        for key in gone:
+            del self.records[key]
+        if self.changed or gone:
+            doc = json.dumps(self.records, separators=(",", ":")).encode()
+            self.store.put(_KIND, _KEY, cache.pack_bytes(_KEY, [doc]))
+            self.changed = False
