@@ -17,7 +17,7 @@ from pathlib import Path
 from pak_afghan_diplomacy.tools.new_article import add
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "extended"
-NARROWED = "2024-12-sadiq-muttaqi-kabul"
+NARROWED = "2024-12-24-sadiq-muttaqi-kabul"
 ENDED = "mohammad-sadiq/special-representative-afghanistan/2024"
 
 

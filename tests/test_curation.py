@@ -125,7 +125,7 @@ def test_every_row_has_evidence(table):
 
 
 def test_the_december_2024_talks_were_part_of_sadiqs_visit():
-    for mid in ("2024-12-sadiq-haqqani-kabul", "2024-12-sadiq-muttaqi-kabul"):
+    for mid in ("2024-12-sadiq-haqqani-kabul", "2024-12-24-sadiq-muttaqi-kabul"):
         (meeting,) = _rows("meetings", meeting_id=mid)
         assert meeting["part_of"] == "2024-12-sadiq-visit-kabul"
 

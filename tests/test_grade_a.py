@@ -59,7 +59,7 @@ def test_every_row_resting_on_asif_ali_links_the_name_conflict():
 
 def test_000_places_the_agreement_at_the_muttaqi_meeting_as_it_prints_it():
     s = _row("statements", statement_id="000-sadiq-x-agreed")
-    assert s["meeting_id"] == "2024-12-sadiq-muttaqi-kabul" and s["about_meeting_id"] is None
+    assert s["meeting_id"] == "2024-12-24-sadiq-muttaqi-kabul" and s["about_meeting_id"] is None
     assert s["setting"] == "meeting" and s["meeting_basis"] == "stated"  # "During his meeting with ..."
 
 
@@ -105,7 +105,7 @@ def test_where_words_were_said_is_apart_from_how_the_article_got_them():
 
 def test_said_about_a_meeting_is_not_said_at_it():
     readout = _row("statements", statement_id="001-afg-foreign-ministry-focused-on-relations")
-    assert readout["meeting_id"] is None and readout["about_meeting_id"] == "2024-12-sadiq-muttaqi-kabul"
+    assert readout["meeting_id"] is None and readout["about_meeting_id"] == "2024-12-24-sadiq-muttaqi-kabul"
     assert readout["setting"] == "written statement"
     briefing = _row("statements", statement_id="004-baloch-discussed-all-issues")
     assert briefing["setting"] == "press briefing" and briefing["about_meeting_id"] == "2023-07-durrani-visit-kabul"
@@ -147,7 +147,7 @@ def test_words_said_in_a_post_cannot_be_said_at_a_meeting(checkout):
         checkout,
         "001_a76334a16812bac6",
         '    setting: "X post"\n    meeting: null\n',
-        '    setting: "X post"\n    meeting: 2024-12-sadiq-muttaqi-kabul\n',
+        '    setting: "X post"\n    meeting: 2024-12-24-sadiq-muttaqi-kabul\n',
     )
     assert [p for p in problems if p.check == "channel" and p.line]
 
@@ -162,7 +162,7 @@ def test_every_context_is_the_seeds_characters_around_the_words():
 
 
 def test_nizamis_place_in_the_muttaqi_meeting_is_flagged_inferred():
-    row = _row("meeting_participants", participant_id="2024-12-sadiq-muttaqi-kabul:ubaid-nizamani")
+    row = _row("meeting_participants", participant_id="2024-12-24-sadiq-muttaqi-kabul:ubaid-nizamani")
     assert row["participation_basis"] == "inferred" and "both" in row["participation_note"]
     assert _row("meeting_participants", participant_id="2024-12-sadiq-visit-kabul:ubaid-nizamani")[
         "participation_basis"
@@ -200,7 +200,7 @@ def test_which_part_of_an_inferred_date_is_inferred():
     assert _row("statements", statement_id="000-sadiq-urgency")["date_inferred_part"] == "whole"
     assert _row("statements", statement_id="002-sadiq-commitment-joint-efforts")["date_inferred_part"] == "day"
     # 002's undated meetings: the start read from the printed reception day, the end open (never inferred)
-    report = _row("meeting_sources", meeting_id="2024-12-sadiq-muttaqi-kabul", article_id="002_0d9ee7f76d7cf8bd")
+    report = _row("meeting_sources", meeting_id="2024-12-24-sadiq-muttaqi-kabul", article_id="002_0d9ee7f76d7cf8bd")
     assert report["reported_date"] == "2024-12-23/.." and report["reported_date_inferred_part"] == "start"
     role = _row("roles", role_id="asif-durrani/special-representative-afghanistan/2023")
     assert role["end_date_inferred_part"] == "whole"  # 000 prints only the month; year and day on public record

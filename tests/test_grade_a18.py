@@ -200,7 +200,7 @@ def test_002s_meetings_open_at_the_evening_of_23_december_and_its_publication_af
     article = _row("articles", article_id=A002)
     assert article["published_date"] == "2024-12-24/.." and article["published_latest"] is None
     assert article["published_date_basis"] == "public-record"
-    for mid in ("2024-12-sadiq-haqqani-kabul", "2024-12-sadiq-muttaqi-kabul"):
+    for mid in ("2024-12-sadiq-haqqani-kabul", "2024-12-24-sadiq-muttaqi-kabul"):
         report = _row("meeting_sources", meeting_id=mid, article_id=A002)
         assert report["reported_date"] == "2024-12-23/..", mid
 
@@ -429,9 +429,9 @@ def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnam
     # 001's "the delegations" names both sides; the Pakistani row is labelled with 000's "A Pakistani delegation"
     for group, side, label in (
         ("pakistani-delegation", "PAK", "A Pakistani delegation"),
-        ("afghan-delegation", "AFG", "the delegations"),
+        ("afghan-delegation", "AFG", "the Afghan delegation"),
     ):
-        row = _row("meeting_participants", participant_id=f"2024-12-sadiq-muttaqi-kabul:{group}")
+        row = _row("meeting_participants", participant_id=f"2024-12-24-sadiq-muttaqi-kabul:{group}")
         assert row["side"] == side and row["person_id"] is None and row["unnamed"] == label, group
         ev = T["evidence"].filter(pl.col("record_id") == row["participant_id"])
         assert A001 in set(ev["article_id"]) and any("the delegations" in t for t in ev["text"]), group
@@ -518,7 +518,7 @@ def test_004s_dateline_islamabad_is_not_given_as_where_its_statements_were_made(
 
 def test_000s_agreed_words_are_at_the_meeting_as_000_says_and_the_x_post_reading_is_a_conflict():
     s = _row("statements", statement_id="000-sadiq-x-agreed")
-    assert s["meeting_id"] == "2024-12-sadiq-muttaqi-kabul" and s["setting"] == "meeting"
+    assert s["meeting_id"] == "2024-12-24-sadiq-muttaqi-kabul" and s["setting"] == "meeting"
     # 000 gives the meeting no day: the meeting's date, flagged
     assert s["date"] == "2024-12-24" and s["date_inferred"] and s["date_inferred_part"] == "whole"
     records = T["conflict_records"].filter(pl.col("conflict_id") == "agreed-to-work-together-setting")
@@ -573,7 +573,7 @@ def test_the_march_2025_public_record_names_its_sources():
 
 
 def test_000_reports_the_muttaqi_meeting_in_december_2024_flagged():
-    src = _row("meeting_sources", meeting_id="2024-12-sadiq-muttaqi-kabul", article_id=A000)
+    src = _row("meeting_sources", meeting_id="2024-12-24-sadiq-muttaqi-kabul", article_id=A000)
     assert src["reported_date"] == "2024-12" and src["reported_date_basis"] == "inferred"
 
 
@@ -628,18 +628,18 @@ def test_002s_words_at_its_undated_meetings_take_those_meetings_dates_flagged():
 
 
 def test_the_muttaqi_meeting_is_dated_to_001s_tuesday_which_public_record_confirms():
-    meeting = _row("meetings", meeting_id="2024-12-sadiq-muttaqi-kabul")
+    meeting = _row("meetings", meeting_id="2024-12-24-sadiq-muttaqi-kabul")
     assert (str(meeting["date_earliest"]), str(meeting["date_latest"])) == ("2024-12-24", "2024-12-24")
-    report = _row("meeting_sources", meeting_id="2024-12-sadiq-muttaqi-kabul", article_id=A001)
+    report = _row("meeting_sources", meeting_id="2024-12-24-sadiq-muttaqi-kabul", article_id=A001)
     assert report["reported_date"] == "2024-12-24"
 
 
 def test_the_muttaqi_meetings_two_delegations_are_told_apart_and_attributions_name_only_the_speaker():
     groups = T["meeting_participants"].filter(
-        (pl.col("meeting_id") == "2024-12-sadiq-muttaqi-kabul") & pl.col("person_id").is_null()
+        (pl.col("meeting_id") == "2024-12-24-sadiq-muttaqi-kabul") & pl.col("person_id").is_null()
     )
     labels = dict(zip(groups["participant_id"], groups["unnamed"], strict=True))
-    assert labels["2024-12-sadiq-muttaqi-kabul:pakistani-delegation"] == "A Pakistani delegation"
+    assert labels["2024-12-24-sadiq-muttaqi-kabul:pakistani-delegation"] == "A Pakistani delegation"
     assert _row("statements", statement_id="002-haqqani-current-situation-demands")["attribution_text"] == "stating,"
     western = _row("statements", statement_id="001-western-countries-refused-contacts")
     assert western["attribution_text"] == "Western countries" and western["text"].startswith("have refused")
@@ -779,7 +779,7 @@ def test_the_facts_an_incident_and_a_tuesday_date_rest_on_are_evidence():
     khyber = T["evidence"].filter(pl.col("record_id") == "2023-07-20-khyber-attack")["text"].to_list()
     assert any("two suicide bombers attacked a compound" in t for t in khyber)
     muttaqi = T["evidence"].filter(
-        (pl.col("record_id") == "2024-12-sadiq-muttaqi-kabul") & (pl.col("article_id") == A001)
+        (pl.col("record_id") == "2024-12-24-sadiq-muttaqi-kabul") & (pl.col("article_id") == A001)
     )["text"]
     assert "hosted meetings Tuesday" in muttaqi.to_list()
 
@@ -818,7 +818,7 @@ def test_001s_x_post_is_dated_from_the_tuesday_001_gives_the_talks_it_reports_as
 
 
 def test_000s_pakistani_delegation_met_muttaqi_and_haqqani_and_000_is_evidence_of_it():
-    for mid in ("2024-12-sadiq-muttaqi-kabul", "2024-12-sadiq-haqqani-kabul"):
+    for mid in ("2024-12-24-sadiq-muttaqi-kabul", "2024-12-sadiq-haqqani-kabul"):
         ev = T["evidence"].filter(
             (pl.col("record_table") == "meeting_participants")
             & (pl.col("record_id") == f"{mid}:pakistani-delegation")
@@ -835,7 +835,7 @@ def test_nizamanis_id_is_his_public_record_name_and_002s_misprint_stays_a_spelli
 
 
 def test_nizamani_present_during_the_discussions_is_placed_in_both_meetings_by_inference():
-    for mid in ("2024-12-sadiq-muttaqi-kabul", "2024-12-sadiq-haqqani-kabul"):
+    for mid in ("2024-12-24-sadiq-muttaqi-kabul", "2024-12-sadiq-haqqani-kabul"):
         p = _row("meeting_participants", meeting_id=mid, person_id="ubaid-nizamani")
         assert p["participation_basis"] == "inferred" and "the discussions" in p["participation_note"], mid
     visit = _row("meeting_participants", meeting_id="2024-12-sadiq-visit-kabul", person_id="ubaid-nizamani")
@@ -882,3 +882,10 @@ def test_the_urgency_conflict_says_000_cites_the_interior_ministry_for_the_other
 def test_the_dismissed_reason_for_durranis_removal_says_why_it_is_no_statement():
     (row,) = T["dismissals"].filter(pl.col("text").str.contains("disagreements over")).to_dicts()
     assert row["article_id"] == A000 and "no verb of saying" in row["reason"]
+
+
+def test_the_day_dated_muttaqi_meeting_id_names_its_day_and_the_old_id_is_in_the_changelog():
+    ids = set(T["meetings"]["meeting_id"])
+    assert "2024-12-24-sadiq-muttaqi-kabul" in ids and "2024-12-sadiq-muttaqi-kabul" not in ids
+    changelog = (Path(__file__).parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "`2024-12-sadiq-muttaqi-kabul` → `2024-12-24-sadiq-muttaqi-kabul`" in changelog
