@@ -429,7 +429,7 @@ def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnam
     # 001's "the delegations" names both sides; the Pakistani row is labelled with 000's "A Pakistani delegation"
     for group, side, label in (
         ("pakistani-delegation", "PAK", "A Pakistani delegation"),
-        ("afghan-delegation", "AFG", "the Afghan delegation"),
+        ("afghan-delegation", "AFG", "the delegations"),
     ):
         row = _row("meeting_participants", participant_id=f"2024-12-24-sadiq-muttaqi-kabul:{group}")
         assert row["side"] == side and row["person_id"] is None and row["unnamed"] == label, group
@@ -672,7 +672,7 @@ def test_canonical_names_are_the_fullest_forms_and_every_printed_spelling_stays(
 
 def test_002s_joint_efforts_attribution_names_the_speaker_not_the_statement_before_it():
     s = _row("statements", statement_id="002-sadiq-commitment-joint-efforts")
-    assert s["attribution_text"] == "Ambassador Sadiq also expressed"
+    assert s["attribution_text"] == "Ambassador Sadiq"
 
 
 def test_004_places_only_balochs_first_quotation_at_the_briefing_the_rest_is_flagged_inferred():
@@ -889,3 +889,15 @@ def test_the_day_dated_muttaqi_meeting_id_names_its_day_and_the_old_id_is_in_the
     assert "2024-12-24-sadiq-muttaqi-kabul" in ids and "2024-12-sadiq-muttaqi-kabul" not in ids
     changelog = (Path(__file__).parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "`2024-12-sadiq-muttaqi-kabul` → `2024-12-24-sadiq-muttaqi-kabul`" in changelog
+
+
+def test_topics_reported_without_quotation_are_in_the_meetings_descriptions():
+    haqqani = _row("meetings", meeting_id="2024-12-sadiq-haqqani-kabul")["description"]
+    assert "important matters aimed at improving relations" in haqqani
+    march = _row("meetings", meeting_id="2025-03-22-sadiq-muttaqi-kabul")["description"]
+    assert "peace, security, trade and people-to-people ties (003)" in march
+
+
+def test_003s_recommendations_named_without_words_are_a_position():
+    s = _row("statements", statement_id="003-sadiq-recommendations")
+    assert s["content_kind"] == "position" and s["speaker_id"] == "mohammad-sadiq"
