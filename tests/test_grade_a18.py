@@ -901,3 +901,14 @@ def test_topics_reported_without_quotation_are_in_the_meetings_descriptions():
 def test_003s_recommendations_named_without_words_are_a_position():
     s = _row("statements", statement_id="003-sadiq-recommendations")
     assert s["content_kind"] == "position" and s["speaker_id"] == "mohammad-sadiq"
+
+
+def test_001s_afghan_delegation_implied_by_the_delegations_is_an_inference():
+    row = _row("meeting_participants", participant_id="2024-12-24-sadiq-muttaqi-kabul:afghan-delegation")
+    assert row["unnamed"] == "the delegations" and row["participation_basis"] == "inferred"
+
+
+def test_an_observation_dated_by_a_public_record_publication_date_says_so():
+    obs = T["role_observations"].filter(pl.col("article_id") == A003)
+    assert obs.height and all("public record" in n for n in obs["note"] if n is not None)
+    assert _row("meetings", meeting_id="2023-07-durrani-azizi-kabul")["place_basis"] == "stated"

@@ -123,9 +123,8 @@ def article(b: Builder, a: Article) -> None:
         else:
             inferred = published_basis in vocab.INFERENCES
             part = a.doc["article"].get("published_date_inferred_part") if inferred else None
-            note = (
-                "The article's publication date, itself inferred (see its published_date_note)." if inferred else None
-            )
+            basis = "resting on public record" if published_basis == "public-record" else "itself inferred"
+            note = f"The article's publication date, {basis} (see its published_date_note)." if inferred else None
         if r.get("post_note"):
             note = f"{note} {r['post_note']}" if note else r["post_note"]
         b.evidence("roles", r["role"], a, spans, line_of(r))
