@@ -848,8 +848,17 @@ def test_notes_say_what_each_source_claims_and_001_dates_the_meetings_to_tuesday
     assert "statement rather than" not in conflict["assessment"]
     note = _row("utterances", utterance_id="collaborative-efforts-relationship-between-peoples")["note"]
     assert "Haqqani’s office" in note and "disputed" in note
+    # "Haqqani's office" / "Muttaqi's office" read as their ministries: the same basis as the speaker's
+    # attribution (stated), with the reading in the note
     for sid in ("001-haqqani-collaborative-efforts", "001-afg-foreign-ministry-focused-on-relations"):
-        assert _row("statements", statement_id=sid)["reported_via_basis"] == "inferred", sid
+        s = _row("statements", statement_id=sid)
+        assert s["reported_via_basis"] == s["attribution_basis"] == "stated", sid
+        assert "office" in s["reported_via_note"], sid
+
+
+def test_003_is_published_within_the_week_of_its_monday_as_001_is_within_its_tuesdays():
+    article = _row("articles", article_id=A003)
+    assert (str(article["published_earliest"]), str(article["published_latest"])) == ("2025-03-24", "2025-03-31")
 
 
 def test_004s_policy_lines_at_the_briefing_are_linked_to_the_visit_by_inference_its_agenda_by_the_words():
