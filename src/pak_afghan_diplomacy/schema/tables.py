@@ -76,6 +76,12 @@ def _inferred_part(flag: str, part: str):
     return pa.dataframe_check(check)
 
 
+def _said_how_known(present: pl.Expr, basis: str, noted: pl.Expr) -> pl.Expr:
+    """`basis` is set exactly where `present` holds, and an inference (`vocab.INFERENCES`) is `noted`."""
+    b = pl.col(basis)
+    return (b.is_not_null() == present) & (~b.is_in(list(vocab.INFERENCES)).fill_null(False) | noted)
+
+
 def _offset(description: str) -> pa.Field:
     return Field(ge=0, description=description)
 
@@ -821,32 +827,24 @@ class Statements(Table):
     def a_meeting_link_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """`meeting_basis` is set exactly where a meeting is linked; an inferred link has a note."""
         linked = pl.col("meeting_id").is_not_null() | pl.col("about_meeting_id").is_not_null()
-        basis = pl.col("meeting_basis")
-        ok = (basis.is_not_null() == linked) & (
-            ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | pl.col("meeting_note").is_not_null()
-        )
+        ok = _said_how_known(linked, "meeting_basis", pl.col("meeting_note").is_not_null())
         return data.lazyframe.select(ok.alias("ok"))
 
     @pa.dataframe_check
     def a_setting_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """`setting_basis` is set exactly where there is a `setting`; an inferred setting has a note (words
         placed at a meeting by an inferred link: the link's `meeting_note`)."""
-        basis = pl.col("setting_basis")
         noted = pl.col("setting_note").is_not_null() | (
             pl.col("setting").eq_missing("meeting") & pl.col("meeting_note").is_not_null()
         )
-        ok = (basis.is_not_null() == pl.col("setting").is_not_null()) & (
-            ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | noted
-        )
+        ok = _said_how_known(pl.col("setting").is_not_null(), "setting_basis", noted)
         return data.lazyframe.select(ok.alias("ok"))
 
     @pa.dataframe_check
     def a_channel_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """`reported_via_basis` is set exactly where there is a `reported_via`; an inferred one has a note."""
-        basis = pl.col("reported_via_basis")
-        ok = (basis.is_not_null() == pl.col("reported_via").is_not_null()) & (
-            ~basis.is_in(list(vocab.INFERENCES)).fill_null(False) | pl.col("reported_via_note").is_not_null()
-        )
+        noted = pl.col("reported_via_note").is_not_null()
+        ok = _said_how_known(pl.col("reported_via").is_not_null(), "reported_via_basis", noted)
         return data.lazyframe.select(ok.alias("ok"))
 
     @pa.dataframe_check
