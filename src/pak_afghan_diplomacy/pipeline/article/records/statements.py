@@ -84,28 +84,38 @@ def _channels(b: Builder, a: Article, s: Any, f: str) -> None:
             if setting
             else "meeting is for words said at the meeting: set setting: meeting, or use about_meeting",
         )
-    elif (s.get("setting_basis") or s.get("setting_note")) and not setting:
-        key = "setting_basis" if s.get("setting_basis") else "setting_note"
-        wrong = (key, "setting_basis and setting_note need a setting")
-    elif s.get("setting_basis") in vocab.INFERENCES and not s.get("setting_note") and setting != "meeting":
-        wrong = ("setting_basis", "an inferred setting needs setting_note: why the words are placed there")
+    elif setting_wrong := _basis_wrong(
+        s, "setting", "a setting", "an inferred setting", "why the words are placed there", setting == "meeting"
+    ):
+        wrong = setting_wrong
     elif s.get("meeting_basis") and not (meeting or about):
         wrong = ("meeting_basis", "meeting_basis without meeting or about_meeting")
     elif meeting and about:
         wrong = ("about_meeting", "give meeting (said at it) or about_meeting (about it), not both")
     elif (s.get("reported_via_organization") or s.get("reported_via_text")) and not s.get("reported_via"):
         wrong = ("reported_via", "reported_via_organization and reported_via_text need reported_via")
-    elif (s.get("reported_via_basis") or s.get("reported_via_note")) and not s.get("reported_via"):
-        key = "reported_via_basis" if s.get("reported_via_basis") else "reported_via_note"
-        wrong = (key, "reported_via_basis and reported_via_note need reported_via")
-    elif s.get("reported_via_basis") in vocab.INFERENCES and not s.get("reported_via_note"):
-        wrong = ("reported_via_basis", "an inferred channel needs reported_via_note: why the words came that way")
+    elif channel_wrong := _basis_wrong(
+        s, "reported_via", "reported_via", "an inferred channel", "why the words came that way"
+    ):
+        wrong = channel_wrong
     if wrong:
         b.problem(a.label, line_of(s, wrong[0]), f"{f}.{wrong[0]}", "channel", s.get(wrong[0]), wrong[1])
     if s.get("reported_via_text"):
         where = (a.label, line_of(s, "reported_via_text"), f"{f}.reported_via_text")
         if isinstance(found := a.find(s["reported_via_text"], None, where), Problem) and found.check == "quote":
             b.problems.append(found)
+
+
+def _basis_wrong(
+    s: Any, field: str, needs: str, inferred: str, why: str, noted_elsewhere: bool = False
+) -> tuple[str, str] | None:
+    """`<field>_basis` / `<field>_note` only with `<field>`; an inferred one with its note (or one elsewhere)."""
+    basis, note = s.get(f"{field}_basis"), s.get(f"{field}_note")
+    if (basis or note) and not s.get(field):
+        return (f"{field}_basis" if basis else f"{field}_note", f"{field}_basis and {field}_note need {needs}")
+    if basis in vocab.INFERENCES and not note and not noted_elsewhere:
+        return (f"{field}_basis", f"{inferred} needs {field}_note: {why}")
+    return None
 
 
 _GAP = re.compile(r"\s*(?:\.\.\.|…)\s*")  # an attribution may skip words: "Zarif ... told reporters that"
