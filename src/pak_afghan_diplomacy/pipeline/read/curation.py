@@ -483,6 +483,19 @@ def _shape(doc: Any, spec: dict[str, F], label: str) -> list[Problem]:
     return [p for p in shape if (p.line, p.field) not in held] + todo
 
 
+def _load_checked(path: Path, label: str, spec: dict[str, F]) -> tuple[Any, list[Problem]]:
+    """A curation file parsed and checked against `spec` (one walk); None where either refuses it."""
+    doc, problems = yamlfile.load(path, label)
+    if doc is None:
+        return None, problems
+    shape = _shape(doc, spec, label)
+    return (None, problems + shape) if shape else (doc, problems)
+
+
+def _not_regular(label: str) -> Problem:
+    return Problem(label, check="path", message="curation files must be regular files in build/")
+
+
 def _regular(path: Path) -> bool:
     """A file listed from a folder is inside it unless it is a link (a linked folder is checked by the caller)."""
     return not path.is_symlink()
@@ -511,13 +524,10 @@ def read_registry_file(curation_dir: Path, path: Path) -> tuple[dict[str, Any] |
     label = f"build/{path.relative_to(curation_dir).as_posix()}"
     main, folder = curation_dir / REGISTRY, curation_dir / REGISTRY_PARTS
     if not _regular(path) or (path != main and folder.is_symlink()):
-        return None, [Problem(label, check="path", message="curation files must be regular files in build/")]
-    doc, problems = yamlfile.load(path, label)
+        return None, [_not_regular(label)]
+    doc, problems = _load_checked(path, label, REGISTRY_SPEC)
     if doc is None:
         return None, problems
-    shape = _shape(doc, REGISTRY_SPEC, label)
-    if shape:
-        return None, problems + shape
     for items in doc.values():
         for item in items or []:
             item.source = label
@@ -544,13 +554,10 @@ def read_article(path: Path, seed: Seed) -> tuple[Article | None, list[Problem]]
     """One article's curation, checked against the spec, with its body located in the seed."""
     label = f"build/{seed.article_id}.yaml"
     if not _regular(path):
-        return None, [Problem(label, check="path", message="curation files must be regular files in build/")]
-    doc, problems = yamlfile.load(path, label)
+        return None, [_not_regular(label)]
+    doc, problems = _load_checked(path, label, ARTICLE_SPEC)
     if doc is None:
         return None, problems
-    shape = _shape(doc, ARTICLE_SPEC, label)
-    if shape:
-        return None, problems + shape
     article = Article(seed, label, doc)
     problems += _body(article)
     return article, problems
