@@ -16,7 +16,7 @@ from typing import Any
 
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.read import unfinished
-from pak_afghan_diplomacy.pipeline.read.yamlfile import QUOTE_SPEC, F, _join, _show, check_value
+from pak_afghan_diplomacy.pipeline.read.yamlfile import QUOTE_SPEC, F, _join, _show, check_value, not_a_quote
 
 _EMPTY: list[Problem] = []
 
@@ -169,14 +169,5 @@ class _Walk:
             else:
                 if isinstance(item, list):
                     self.rest(item, item_parts, item_tline)
-                out.append(
-                    Problem(
-                        self.label,
-                        line=item_line,
-                        field=path,
-                        check="type",
-                        value=_show(item),
-                        message="expected a quote: text, or {quote: ..., occurrence: N}",
-                    )
-                )
+                out.append(not_a_quote(item, self.label, path, item_line))
         return out

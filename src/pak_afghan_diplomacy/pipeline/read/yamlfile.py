@@ -579,17 +579,20 @@ def _check_evidence(value: Any, label: str, path: str, line: int | None) -> list
         elif isinstance(item, dict):
             problems += check_mapping(item, QUOTE_SPEC, label, path, item_line)
         else:
-            problems.append(
-                Problem(
-                    label,
-                    line=item_line,
-                    field=path,
-                    check="type",
-                    value=_show(item),
-                    message="expected a quote: text, or {quote: ..., occurrence: N}",
-                )
-            )
+            problems.append(not_a_quote(item, label, path, item_line))
     return problems
+
+
+def not_a_quote(item: Any, label: str, path: str, line: int | None) -> Problem:
+    """An evidence item that is neither a quote's text nor `{quote: ..., occurrence: N}`."""
+    return Problem(
+        label,
+        line=line,
+        field=path,
+        check="type",
+        value=_show(item),
+        message="expected a quote: text, or {quote: ..., occurrence: N}",
+    )
 
 
 def _join(path: str, key: Any) -> str:
