@@ -310,6 +310,39 @@ def test_the_timeline_is_readable_and_honest():
         plt.close(drawn.figure)
 
 
+def test_a_timeline_label_puts_only_the_other_side_after_with():
+    """An aide of the envoy's own side is "joined by", never read as the envoy's counterpart."""
+    import matplotlib.pyplot as plt
+
+    from pak_afghan_diplomacy import plot
+
+    assert plot._who(["A"], ["B", "C"]) == " with A, joined by B, C"
+    assert plot._who([], ["B"]) == " with B"  # an internal meeting
+    assert plot._who([], []) == ""
+    assert plot._who([], ["B"], visit=True) == ", joined by B"  # a visit has no one across a table
+    drawn = plot.draw()
+    plt.close(drawn.figure)
+    participants = pad.load("meeting_participants").filter(pl.col("person_id").is_not_null())
+    names = dict(pad.load("persons").select("person_id", "name").iter_rows())
+    kinds = dict(pad.load("meetings").select("meeting_id", "kind").iter_rows())
+    for meeting_id, (envoy, _) in drawn.meetings.items():
+        rows = participants.filter(pl.col("meeting_id") == meeting_id)
+        side = dict(rows.select("person_id", "side").iter_rows())
+        across = {names[p] for p, s in side.items() if s != side[envoy]}
+        own = {names[p] for p, s in side.items() if s == side[envoy] and p != envoy}
+        label = drawn.labels[meeting_id]
+        head, _, joined = label.partition(", joined by ")
+        after_with = head.partition(" with ")[2]
+        listed, companions = set(filter(None, after_with.split(", "))), set(filter(None, joined.split(", ")))
+        if across or kinds[meeting_id] == "visit":
+            assert listed == across and companions == own, (meeting_id, label)
+        else:
+            assert listed == own and not companions, (meeting_id, label)
+    # 002 has the Pakistani chargé Nizamani with Sadiq at the Haqqani meeting: Sadiq's side.
+    haqqani = drawn.labels["2024-12-sadiq-haqqani-kabul"]
+    assert " with Sirajuddin Haqqani" in haqqani and "joined by Ubaid ur Rehman Nizamani" in haqqani, haqqani
+
+
 def test_no_text_of_the_timeline_overlaps_another_or_leaves_the_figure():
     import matplotlib.pyplot as plt
     from matplotlib.text import Text

@@ -36,8 +36,19 @@ class Drawn:
     legend: set[str] = field(default_factory=set)  # kinds of mark with a legend entry
     bands: dict[str, tuple[float, float]] = field(default_factory=dict)  # envoy -> (top, bottom) in y
     meetings: dict[str, tuple[str, float]] = field(default_factory=dict)  # meeting -> (envoy, y)
+    labels: dict[str, str] = field(default_factory=dict)  # meeting -> its label
     xlim: tuple[dt.date, dt.date] | None = None
     data_span: tuple[dt.date, dt.date] | None = None
+
+
+def _who(counterparts: list[str], companions: list[str], visit: bool = False) -> str:
+    """The people of a meeting label: those across the table after "with", the envoy's own side after
+    "joined by" (so that an aide is not read as the envoy's counterpart). An internal meeting, with
+    no one across the table, has its own side after "with"; a visit has no table, so "joined by"."""
+    if not counterparts and not visit:
+        return f" with {', '.join(companions)}" if companions else ""
+    text = f" with {', '.join(counterparts)}" if counterparts else ""
+    return text + (f", joined by {', '.join(companions)}" if companions else "")
 
 
 def _bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
@@ -75,10 +86,17 @@ def draw() -> Drawn:
     # Each meeting goes to the envoy who took part in it; a meeting of two envoys, to the first.
     mine: dict[str, list[dict[str, Any]]] = {e: [] for e in envoys}
     for m in meetings.iter_rows(named=True):
-        people = participants.filter(pl.col("meeting_id") == m["meeting_id"])["person_id"].to_list()
+        rows = participants.filter(pl.col("meeting_id") == m["meeting_id"])
+        people = rows["person_id"].to_list()
         envoy = next((p for p in envoys if p in people), None)
         if envoy is not None:
-            m["others"] = [persons[p] for p in people if p is not None and p != envoy]
+            sides = dict(rows.select("person_id", "side").iter_rows())
+            named = [p for p in people if p is not None and p != envoy]
+            m["who"] = _who(
+                [persons[p] for p in named if sides[p] != sides[envoy]],
+                [persons[p] for p in named if sides[p] == sides[envoy]],
+                visit=m["kind"] == "visit",
+            )
             mine[envoy].append(m)
 
     dates = [d for d in (*roles["start_earliest"], *roles["end_latest"]) if d is not None]
@@ -253,7 +271,8 @@ def draw() -> Drawn:
                 ax.plot([hi], [y], marker="o", ms=12, mfc="none", mec=RING, mew=1.5, lw=0, zorder=4)
                 drawn.marks.add("disputed")
                 hi = hi + wide
-            place(f"{m['date']} {m['kind']}" + (f" with {', '.join(m['others'])}" if m["others"] else ""), lo, hi, y)
+            drawn.labels[m["meeting_id"]] = label = f"{m['date']} {m['kind']}{m['who']}"
+            place(label, lo, hi, y)
 
     for k, (lo, hi, date, text) in enumerate(incidents):
         y = (incident_first or 0) + k
