@@ -129,6 +129,24 @@ def test_reported_speech_without_quote_marks_is_an_indirect_candidate():
     assert said(draft(text), text, "regular dialogue") == ("person", "laila-nurzai", "indirect")
 
 
+def test_a_decision_or_agreement_reported_with_no_words_is_proposed_as_a_position():
+    """An unread draft must not publish "both sides agreed to …" as words someone said."""
+    from pak_afghan_diplomacy.tools.drafting import render
+
+    text = (
+        "Report\nAt the end, both sides agreed to reopen the crossing at Torkham for trade."
+        " Laila Nurzai stressed the need for regular dialogue between the neighbours."
+    )
+    d = draft(text)
+    kinds = {text[s.start : s.end]: s.content for s in d.statements}
+    assert kinds == {
+        "agreed to reopen the crossing at Torkham for trade": "position",
+        "stressed the need for regular dialogue between the neighbours": "speech",
+    }, kinds
+    lines = render.statements(d, text, (0, len(text)), "900")
+    assert lines.count("    content_kind: position") == 1 and lines.count("    content_kind: speech") == 1, lines
+
+
 def test_both_sides_speak_jointly():
     text = "Report\nAt the end, both sides emphasized the importance of open trade routes."
     assert said(draft(text), text, "open trade routes") == ("joint", None, "indirect")

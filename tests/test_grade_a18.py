@@ -426,15 +426,18 @@ def test_durranis_presence_on_the_september_2023_visit_is_inferred_from_001s_asi
 
 
 def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnamed_groups():
-    # 001's "the delegations" names both sides; the Pakistani row is labelled with 000's "A Pakistani delegation"
-    for group, side, label in (
-        ("pakistani-delegation", "PAK", "A Pakistani delegation"),
-        ("afghan-delegation", "AFG", "the delegations"),
+    # 001's "the delegations" names both sides: the Afghan side is an inferred row with those words; the
+    # Pakistani row is labelled with 000's "A Pakistani delegation", its 001 evidence Sadiq's "his country's team"
+    for group, side, label, words in (
+        ("pakistani-delegation", "PAK", "A Pakistani delegation", "led his country’s team at the talks"),
+        ("afghan-delegation", "AFG", "the delegations", "the delegations"),
     ):
         row = _row("meeting_participants", participant_id=f"2024-12-24-sadiq-muttaqi-kabul:{group}")
         assert row["side"] == side and row["person_id"] is None and row["unnamed"] == label, group
-        ev = T["evidence"].filter(pl.col("record_id") == row["participant_id"])
-        assert A001 in set(ev["article_id"]) and any("the delegations" in t for t in ev["text"]), group
+        ev = T["evidence"].filter((pl.col("record_id") == row["participant_id"]) & (pl.col("article_id") == A001))
+        assert any(words in t for t in ev["text"]), group
+    afghan = _row("meeting_participants", participant_id="2024-12-24-sadiq-muttaqi-kabul:afghan-delegation")
+    assert afghan["participation_basis"] == "inferred" and "no article names an Afghan" in afghan["participation_note"]
 
 
 def test_004s_durrani_reaffirmed_has_no_setting_because_the_article_does_not_say_where_it_was_said():
@@ -921,3 +924,35 @@ def test_an_observation_dated_by_a_public_record_publication_date_says_so():
     obs = T["role_observations"].filter(pl.col("article_id") == A003)
     assert obs.height and all("public record" in n for n in obs["note"] if n is not None)
     assert _row("meetings", meeting_id="2023-07-durrani-azizi-kabul")["place_basis"] == "stated"
+
+
+def test_002s_words_at_the_haqqani_meeting_take_its_disputed_interval_and_link_the_date_conflict():
+    linked = set(T["conflict_records"].filter(pl.col("conflict_id") == "haqqani-meeting-date")["record_id"].to_list())
+    for sid in ("002-haqqani-urgency", "002-sadiq-condolences", "002-joint-haqqani-continued-cooperation"):
+        s = _row("statements", statement_id=sid)
+        assert s["meeting_id"] == "2024-12-sadiq-haqqani-kabul" and s["date"] == "2024-12-23/2024-12-24", sid
+        assert sid in linked, sid
+
+
+def test_001s_background_stance_of_the_taliban_is_a_position_as_its_neighbours_are():
+    for sid in (
+        "001-taliban-reject-criticism-as-interference",
+        "001-western-countries-refused-contacts",
+        "001-un-turned-down-taliban-requests",
+    ):
+        assert _row("statements", statement_id=sid)["content_kind"] == "position", sid
+
+
+def test_the_rows_resting_on_nizamis_identification_say_so():
+    assert "public record" in _row("roles", role_id="ubaid-nizamani/charge-d-affaires")["note"]
+    for mid in ("2024-12-sadiq-visit-kabul", "2024-12-24-sadiq-muttaqi-kabul", "2024-12-sadiq-haqqani-kabul"):
+        row = _row("meeting_participants", participant_id=f"{mid}:ubaid-nizamani")
+        assert "Ubaid Nizami" in row["participation_note"] and "public record" in row["participation_note"], mid
+
+
+def test_004s_headline_states_kabul_for_its_meetings_and_003s_visit_leaves_it_inferred():
+    for mid in ("2023-07-durrani-kabir-kabul", "2023-07-durrani-azizi-kabul"):
+        row = _row("meetings", meeting_id=mid)
+        assert row["city"] == "Kabul" and row["place_basis"] == "stated" and "headline" in row["place_note"], mid
+    for mid in ("2025-03-22-sadiq-muttaqi-kabul", "2025-03-sadiq-azizi-kabul"):
+        assert _row("meetings", meeting_id=mid)["place_basis"] == "inferred", mid

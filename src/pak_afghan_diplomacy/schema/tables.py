@@ -724,7 +724,8 @@ class Statements(Table):
         vocab.CONTENT_KINDS,
         "`speech`: words said or written, quoted or reported; `position`: a decision, refusal or stance the article "
         "reports with no words of its holder (`has decided to`, `have refused to`), kept so the stance is on record "
-        "but not to be counted as anyone's words.",
+        "but not to be counted as anyone's words: its speaker (`speaker_id`, `speaker_organization_id`) is whose "
+        "position it is. To count what someone said, keep `speech`.",
     )
     setting: str | None = _enum(
         vocab.SETTINGS,
@@ -885,7 +886,8 @@ class StatementSpeakers(Table):
     statement_id: str = _ref("The statement.")
     capacity: str = _enum(
         vocab.SPEAKER_CAPACITIES,
-        "`speaker` (as attributed), `joint` (a named participant of the meeting whose sides spoke together), "
+        "`speaker` (as attributed: who said the words, or whose decision or stance a `position` is), "
+        "`joint` (a named participant of the meeting whose sides spoke together), "
         "`on behalf of` (whom the speaker spoke for, as the article says).",
     )
     person_id: str | None = _ref("The person, or null for an organization or someone unnamed.", nullable=True)

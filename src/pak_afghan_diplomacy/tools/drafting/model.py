@@ -66,6 +66,7 @@ class StatementDraft:
     channel: str | None
     rule: str
     score: float
+    content: str = "speech"  # speech | position (a decision, agreement or refusal reported with no words)
 
 
 @dataclass

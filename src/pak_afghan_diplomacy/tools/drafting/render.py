@@ -126,12 +126,15 @@ def statements(draft: Draft, text: str, body: tuple[int, int], prefix: str) -> l
         if (k := occurrence(text, body, s.start, s.end)) is not None:
             out.append(f"    occurrence: {k}")
         out.append(f"    mode: {s.mode}")
+        out.append(f"    content_kind: {s.content}")  # written out, so that a reader sees what is published
         out.append(f"    attribution_kind: {s.kind}")
         out.append(f"    speaker: {s.speaker if s.kind == 'person' else 'null'}")
         out.append(f"    speaker_organization: {s.speaker if s.kind == 'organization' else 'null'}")
         out.append(f"    attribution: {q(s.attribution) if s.attribution else 'null'}")
         out.append(f"    setting: {q(s.channel) if s.channel else 'null'}")
-        out.append(_mark(s.rule, s.score, f"{s.mode} {s.kind}"))
+        out.append(
+            _mark(s.rule, s.score, f"{s.mode} {s.kind}" + (", a position: no words" if s.content == "position" else ""))
+        )
     return out if len(out) > 1 else ["statements: []"]
 
 

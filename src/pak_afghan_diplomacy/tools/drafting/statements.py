@@ -36,6 +36,8 @@ _ACCORDING_FIRST = re.compile(r"^According to (?P<who>[^“”]{2,120}?),\s+(?=[
 _PARTICIPLE = re.compile(r",\s+(?=\w+ing\b)")
 _SPLIT = re.compile(r",\s+(?=(?:emphasi[sz]ing|stressing|underscoring|highlighting|urging|reaffirming)\b)")
 MIN_WORDS = 4
+# a reporting verb that states a decision, agreement or refusal, not words said: a position
+_POSITION = re.compile(r"(?:decided|agreed)\s+to\b|rejected\b", re.IGNORECASE)
 
 
 def channel(sentence: str) -> str | None:
@@ -173,6 +175,8 @@ def _reported(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list[St
         if len(text[x:y].split()) >= MIN_WORDS:
             out.append(_statement(x, y, "indirect", who, attribution, s, rule or who.rule))
             out[-1].score = 0.6
+            if _POSITION.match(m.group()):
+                out[-1].content = "position"
     return out
 
 
@@ -193,6 +197,8 @@ def _after_quote(text: str, s: Sentence, quotes: list, tracker: Tracker) -> list
     who = Speaker("person", tracker.last_quoted, "same subject as the quotation")
     draft = _statement(a, b, "indirect", who, None, s, who.rule)
     draft.score = 0.6
+    if _POSITION.match(m.group("v")):
+        draft.content = "position"
     return [draft]
 
 
