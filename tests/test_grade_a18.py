@@ -956,3 +956,15 @@ def test_004s_headline_states_kabul_for_its_meetings_and_003s_visit_leaves_it_in
         assert row["city"] == "Kabul" and row["place_basis"] == "stated" and "headline" in row["place_note"], mid
     for mid in ("2025-03-22-sadiq-muttaqi-kabul", "2025-03-sadiq-azizi-kabul"):
         assert _row("meetings", meeting_id=mid)["place_basis"] == "inferred", mid
+
+
+def test_words_dated_by_inference_at_a_disputed_meeting_must_link_its_date_conflict(checkout):
+    problems = _break(
+        checkout,
+        "registry",
+        "      - {table: statements, id: 002-sadiq-condolences}\n",
+        "",
+    )
+    (p,) = [p for p in problems if p.check == "disputed date not linked"]
+    assert p.where.endswith("002_0d9ee7f76d7cf8bd.yaml") and p.line and p.field == "date", p
+    assert "haqqani-meeting-date" in p.message and "002-sadiq-condolences" in p.message, p

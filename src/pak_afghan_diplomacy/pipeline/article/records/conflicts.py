@@ -212,3 +212,42 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
                     source_of(c),
                     line_of(rec),
                 )
+    _words_at_disputed_dates(b, frames, wanted)
+
+
+def _words_at_disputed_dates(b: Builder, frames: dict[str, pl.DataFrame], wanted: dict[str, set[str]]) -> None:
+    """Words dated by inference at a meeting whose date a conflict disputes rest on that conflict: link them.
+
+    A statement its article gives no day takes the meeting's date, which is the disputed one; a user
+    filtering on the conflict must find it (a rubber-stamped draft would leave it unlinked).
+    """
+    disputed: dict[str, list[str]] = defaultdict(list)  # meeting -> the date conflicts listing it
+    for cid, c in b.conflicts:
+        if c.get("kind") != "date":
+            continue
+        for rec in c["records"]:
+            if rec.get("table") == "meetings" and rec.get("id") in wanted.get("meetings", ()):
+                disputed[rec["id"]].append(cid)
+    if not disputed:
+        return
+    linked: dict[str, set[str]] = defaultdict(set)  # statement -> conflicts listing it
+    for cid, c in b.conflicts:
+        for rec in c["records"]:
+            if rec.get("table") == "statements" and rec.get("id") is not None:
+                linked[rec["id"]].add(cid)
+    rows = frames["statements"].filter(
+        pl.col("meeting_id").is_in(list(disputed)), pl.col("date_inferred").fill_null(False)
+    )
+    for sid, mid, where, line in rows.select("statement_id", "meeting_id", "_where", "_line").rows():
+        for cid in disputed[mid]:
+            if cid not in linked[sid]:
+                b.problem(
+                    where,
+                    line,
+                    "date",
+                    "disputed date not linked",
+                    sid,
+                    f"{sid} is dated by inference at meeting {mid}, whose date conflict {cid} disputes: add "
+                    f"{{table: statements, id: {sid}}} to that conflict's records (or, if the article itself "
+                    "dates the words, give its date as stated)",
+                )
