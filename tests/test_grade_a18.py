@@ -430,7 +430,7 @@ def test_001s_the_delegations_of_the_december_muttaqi_talks_are_both_sides_unnam
     # Pakistani row is labelled with 000's "A Pakistani delegation", its 001 evidence Sadiq's "his country's team"
     for group, side, label, words in (
         ("pakistani-delegation", "PAK", "A Pakistani delegation", "led his country’s team at the talks"),
-        ("afghan-delegation", "AFG", "the delegations", "the delegations"),
+        ("afghan-delegation", "AFG", "the delegations (the Afghan side)", "the delegations"),
     ):
         row = _row("meeting_participants", participant_id=f"2024-12-24-sadiq-muttaqi-kabul:{group}")
         assert row["side"] == side and row["person_id"] is None and row["unnamed"] == label, group
@@ -917,7 +917,8 @@ def test_003s_recommendations_named_without_words_are_a_position():
 
 def test_001s_afghan_delegation_implied_by_the_delegations_is_an_inference():
     row = _row("meeting_participants", participant_id="2024-12-24-sadiq-muttaqi-kabul:afghan-delegation")
-    assert row["unnamed"] == "the delegations" and row["participation_basis"] == "inferred"
+    # 001's plural covers both sides: the printed words, then the side this row is
+    assert row["unnamed"] == "the delegations (the Afghan side)" and row["participation_basis"] == "inferred"
 
 
 def test_an_observation_dated_by_a_public_record_publication_date_says_so():
@@ -968,3 +969,24 @@ def test_words_dated_by_inference_at_a_disputed_meeting_must_link_its_date_confl
     (p,) = [p for p in problems if p.check == "disputed date not linked"]
     assert p.where.endswith("002_0d9ee7f76d7cf8bd.yaml") and p.line and p.field == "date", p
     assert "haqqani-meeting-date" in p.message and "002-sadiq-condolences" in p.message, p
+
+
+def test_an_interval_open_at_one_end_names_the_bound_it_infers():
+    # 002 prints no date; it was published on or after 24 December 2024, and nothing closes it
+    a = _row("articles", article_id=A002)
+    assert a["published_date"] == "2024-12-24/.." and a["published_date_inferred_part"] == "start"
+    for r in T["role_observations"].filter(pl.col("article_id") == A002).iter_rows(named=True):
+        assert r["observed_date"] == "2024-12-24/.." and r["observed_inferred_part"] == "start", r["role_id"]
+    i = _row("incidents", incident_id="taliban-relocate-ttp-from-border")
+    assert i["date"] == "../2024-12-31" and i["date_inferred_part"] == "end"
+
+
+def test_whole_for_an_interval_open_at_one_end_is_refused_with_its_file_and_line(checkout):
+    problems = _break(checkout, A002, "  published_date_inferred_part: start", "  published_date_inferred_part: whole")
+    found = [p for p in problems if "open_interval" in p.check and p.where.endswith(f"{A002}.yaml")]
+    assert found and all(p.line for p in found), problems
+
+
+def test_sadiqs_first_term_keeps_000s_2019_and_says_public_record_has_june_2020():
+    r = _row("roles", role_id="mohammad-sadiq/special-representative-afghanistan/2019")
+    assert r["start_date"] == "2019" and "6 June 2020" in r["note"] and "contradicts" in r["note"]

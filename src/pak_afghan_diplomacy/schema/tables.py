@@ -58,8 +58,9 @@ def _part(of: str) -> pa.Field:
     return _enum(
         vocab.INFERRED_PARTS,
         f"Which part of `{of}` is inferred: `year` (day and month printed), `day` (year and month printed in the "
-        "article), `start` or `end` (that end of an interval is inferred; the other is printed or open), `whole` "
-        "(nothing of the date printed, or more than one part inferred); null where it is not inferred.",
+        "article), `start` or `end` (that end of an interval is inferred; the other is printed or open: an interval "
+        "open at one end names the bound it infers, never `whole`), `whole` (nothing of the date printed, or more "
+        "than one part inferred); null where it is not inferred.",
         nullable=True,
     )
 
@@ -73,6 +74,22 @@ def _inferred_part(flag: str, part: str):
 
     check.__name__ = f"{part}_set_where_{flag}"
     check.__doc__ = f"`{part}` says which part is inferred exactly where `{flag}` is true."
+    return pa.dataframe_check(check)
+
+
+def _open_part(date: str, part: str):
+    """A frame check: a date open at one end (`X/..`, `../X`) infers its one bound, so `part` names that bound."""
+
+    def check(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        d, p = pl.col(date).fill_null(""), pl.col(part).fill_null("")
+        open_end, open_start = d.str.ends_with("/.."), d.str.starts_with("../")
+        ok = ~((open_end & p.is_in(["whole", "end"])) | (open_start & p.is_in(["whole", "start"])))
+        return data.lazyframe.select(ok.alias("ok"))
+
+    check.__name__ = f"{part}_of_an_open_interval_is_its_bound"
+    check.__doc__ = (
+        f"`{part}` names the bound inferred where `{date}` is open at one end (`start` of `X/..`), never `whole`."
+    )
     return pa.dataframe_check(check)
 
 
@@ -200,6 +217,7 @@ class Articles(Table):
     _body_inside = _ordered("body_end", "text_length")
     _published_calendar = _calendar("published_date")
     _published_within = _within("published_date", "published_earliest", "published_latest")
+    _published_open = _open_part("published_date", "published_date_inferred_part")
 
     @pa.dataframe_check
     def published_part_where_inferred(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -395,7 +413,9 @@ class Roles(Table):
     _end_within = _within("end_date", "end_earliest", "end_latest")
     _span = _ordered("start_earliest", "end_latest")
     _start_part = _inferred_part("start_date_inferred", "start_date_inferred_part")
+    _start_open = _open_part("start_date", "start_date_inferred_part")
     _end_part = _inferred_part("end_date_inferred", "end_date_inferred_part")
+    _end_open = _open_part("end_date", "end_date_inferred_part")
 
     @pa.dataframe_check
     def a_role_date_says_how_it_is_known(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -436,6 +456,7 @@ class RoleObservations(Table):
 
     _observed_calendar = _calendar("observed_date")
     _observed_part = _inferred_part("observed_inferred", "observed_inferred_part")
+    _observed_open = _open_part("observed_date", "observed_inferred_part")
 
 
 class Meetings(Table):
@@ -487,6 +508,7 @@ class Meetings(Table):
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
     _date_part = _inferred_part("date_inferred", "date_inferred_part")
+    _date_open = _open_part("date", "date_inferred_part")
 
     @pa.dataframe_check
     def place_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -514,6 +536,7 @@ class MeetingSources(Table):
 
     _reported_calendar = _calendar("reported_date")
     _reported_part = _inferred_part("reported_date_inferred", "reported_date_inferred_part")
+    _reported_open = _open_part("reported_date", "reported_date_inferred_part")
 
     class Config:
         metadata = {
@@ -531,7 +554,9 @@ class MeetingParticipants(Table):
     meeting_id: str = _ref("The meeting.")
     person_id: str | None = _ref("The participant; null for unnamed participants.", nullable=True)
     unnamed: str | None = _text(
-        "Unnamed participants as printed (`federal secretaries for commerce, railways and interior`).", nullable=True
+        "Unnamed participants as printed (`federal secretaries for commerce, railways and interior`); where the "
+        "printed words cover both sides (`the delegations`), the side this row is follows in brackets.",
+        nullable=True,
     )
     count: int | None = Field(nullable=True, ge=1, description="How many unnamed participants, where stated.")
     side: str = Field(str_matches=ISO3, description="The country the participant represents, ISO 3166-1 alpha-3.")
@@ -595,6 +620,7 @@ class Incidents(Table):
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
     _date_part = _inferred_part("date_inferred", "date_inferred_part")
+    _date_open = _open_part("date", "date_inferred_part")
 
     @pa.dataframe_check
     def place_has_a_basis(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -624,6 +650,7 @@ class IncidentSources(Table):
 
     _reported_calendar = _calendar("reported_date")
     _reported_part = _inferred_part("reported_date_inferred", "reported_date_inferred_part")
+    _reported_open = _open_part("reported_date", "reported_date_inferred_part")
 
 
 class IncidentActors(Table):
@@ -859,6 +886,7 @@ class Statements(Table):
     _date_calendar = _calendar("date")
     _date_within = _within("date", "date_earliest", "date_latest")
     _date_part = _inferred_part("date_inferred", "date_inferred_part")
+    _date_open = _open_part("date", "date_inferred_part")
 
     @pa.dataframe_check
     def attributed_as_its_kind_says(cls, data: pa.PolarsData) -> pl.LazyFrame:
