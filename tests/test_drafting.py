@@ -332,3 +332,16 @@ def test_an_open_publication_date_gives_no_month_of_publication_fallback():
     context = Context(REGISTRY, {}, (dt.date(2031, 5, 9), None), "2031-05-09/..")
     (m,) = RuleBasedExtractor().draft("900_test", text, (0, len(text)), context).meetings
     assert m.date is None
+
+
+def test_a_drafted_date_open_at_its_end_proposes_the_start_as_the_inferred_part():
+    """The schema refuses `whole` for an interval open at one end: a draft must not propose it."""
+    from pak_afghan_diplomacy.tools.drafting import render
+
+    text = "Report\nFarid Azimi met Omid Sarwari in Kabul on Monday."
+    context = Context(REGISTRY, {}, (dt.date(2031, 5, 9), None), "2031-05-09/..")
+    d = RuleBasedExtractor().draft("900_test", text, (0, len(text)), context)
+    (m,) = d.meetings
+    assert m.date == "2031-05-05/.." and m.date_basis == "inferred", m
+    lines, _ = render.meetings(d, text, (0, len(text)))
+    assert any(line.startswith("    date_inferred_part: start") for line in lines), lines

@@ -990,3 +990,13 @@ def test_whole_for_an_interval_open_at_one_end_is_refused_with_its_file_and_line
 def test_sadiqs_first_term_keeps_000s_2019_and_says_public_record_has_june_2020():
     r = _row("roles", role_id="mohammad-sadiq/special-representative-afghanistan/2019")
     assert r["start_date"] == "2019" and "6 June 2020" in r["note"] and "contradicts" in r["note"]
+
+
+def test_003s_characterized_foreign_office_statement_is_about_the_monday_meeting_like_its_other_rows():
+    rows = {
+        sid: _row("statements", statement_id=sid)
+        for sid in ("003-fo-refrained-from-mentioning-ttp", "003-sadiq-briefing-recent-visit")
+    }
+    fo, briefing = rows["003-fo-refrained-from-mentioning-ttp"], rows["003-sadiq-briefing-recent-visit"]
+    assert fo["about_meeting_id"] == briefing["meeting_id"] == "2025-03-24-dar-briefing-islamabad"
+    assert fo["meeting_id"] is None and fo["meeting_basis"] == "inferred" and fo["date"] == briefing["date"]

@@ -106,7 +106,8 @@ def meetings(draft: Draft, text: str, body: tuple[int, int]) -> tuple[list[str],
         if m.date:
             out.append(f"    date_basis: {m.date_basis}")
             if m.date_basis == "inferred":
-                out.append("    date_inferred_part: whole  # year | day | start | end | whole: what the note infers")
+                part = "start" if m.date.endswith("/..") else "end" if m.date.startswith("../") else "whole"
+                out.append(f"    date_inferred_part: {part}  # year | day | start | end | whole: what the note infers")
             out.append(f"    date_note: {q(m.date_note) if m.date_note else 'null'}")
         evidence = [_evidence(text, body, a, b) for a, b in m.evidence]
         out.append(f"    evidence: [{', '.join(evidence)}]")
