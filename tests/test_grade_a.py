@@ -61,8 +61,9 @@ def test_every_row_resting_on_asif_ali_links_the_name_conflict():
 def test_000_places_the_agreement_at_the_muttaqi_meeting_as_it_prints_it():
     s = _row("statements", statement_id="000-sadiq-x-agreed")
     assert s["meeting_id"] == "2024-12-24-sadiq-muttaqi-kabul" and s["about_meeting_id"] is None
-    # "During his meeting with ...", as 000 prints it: stated; 001's X post disputes it, and the conflict links the row
-    assert s["setting"] == "meeting" and s["meeting_basis"] == "stated" and s["setting_basis"] == "stated"
+    # "During his meeting with ...", right after "In posts on X today": placed there as a reading, flagged;
+    # 001's X post disputes it, and the conflict links the row
+    assert s["setting"] == "meeting" and s["meeting_basis"] == "inferred" and s["setting_basis"] == "inferred"
     assert "posts on X today" in s["meeting_note"]
     linked = T["conflict_records"].filter(pl.col("conflict_id") == "agreed-to-work-together-setting")
     assert "000-sadiq-x-agreed" in linked["record_id"].to_list()

@@ -1000,3 +1000,11 @@ def test_003s_characterized_foreign_office_statement_is_about_the_monday_meeting
     fo, briefing = rows["003-fo-refrained-from-mentioning-ttp"], rows["003-sadiq-briefing-recent-visit"]
     assert fo["about_meeting_id"] == briefing["meeting_id"] == "2025-03-24-dar-briefing-islamabad"
     assert fo["meeting_id"] is None and fo["meeting_basis"] == "inferred" and fo["date"] == briefing["date"]
+
+
+def test_meeting_descriptions_give_the_topics_their_articles_report():
+    assert (
+        "economic collaboration and transit agreements"
+        in _row("meetings", meeting_id="2025-03-sadiq-azizi-kabul")["description"]
+    )
+    assert "fraternal ties" in _row("meetings", meeting_id="2024-12-sadiq-visit-kabul")["description"]
