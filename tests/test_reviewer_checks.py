@@ -176,8 +176,8 @@ OPEN_VISIT = """  - id: fx-open-visit
     kind: visit
     date: "2024-12-20/.."
     date_basis: inferred
-    date_inferred_part: end
-    date_note: "Began on 20 December 2024; the end is not printed."
+    date_inferred_part: start
+    date_note: "Began on 20 December 2024, by inference; the end is not printed."
     city: Kabul
     country: AFG
     place_basis: inferred
