@@ -1008,3 +1008,23 @@ def test_meeting_descriptions_give_the_topics_their_articles_report():
         in _row("meetings", meeting_id="2025-03-sadiq-azizi-kabul")["description"]
     )
     assert "fraternal ties" in _row("meetings", meeting_id="2024-12-sadiq-visit-kabul")["description"]
+
+
+def test_a_persons_name_no_article_prints_is_flagged_public_record_with_its_source():
+    sadiq = _row("persons", person_id="mohammad-sadiq")
+    assert sadiq["name"] == "Mohammad Sadiq Khan" and sadiq["name_basis"] == "public-record"
+    assert "pakistantoday.com.pk" in sadiq["note"]
+    assert _row("persons", person_id="amir-khan-muttaqi")["name_basis"] == "stated"  # 001 prints it
+
+
+def test_a_fuller_name_without_its_source_is_refused_at_its_registry_line(checkout):
+    text = (checkout.curation / "registry.yaml").read_text(encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "{id: mohammad-sadiq," in t)
+    problems = _break(
+        checkout,
+        "registry",
+        text.splitlines()[line - 1] + "\n",
+        "  - {id: mohammad-sadiq, name: Mohammad Sadiq Khan}\n",
+    )
+    (p,) = [p for p in problems if p.check == "name not printed"]
+    assert p.where.endswith("registry.yaml") and p.line == line and p.field == "persons.note", p

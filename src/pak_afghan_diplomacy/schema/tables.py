@@ -288,9 +288,23 @@ class Persons(Table):
 
     person_id: str = _id("Readable identifier (`mohammad-sadiq`).")
     name: str = _text("The fullest correct form of the name.")
+    name_basis: str = _enum(
+        vocab.BASES_NAME,
+        "`stated`: an article prints the name in this form (`person_names`); `public-record`: no article does, "
+        "and `note` gives the source of the fuller form.",
+    )
+    note: str | None = _text(
+        "The curator's note on the person: where the name comes from, or who they are.", nullable=True
+    )
 
     class Config:
         metadata = {"primary_key": ["person_id"], "foreign_keys": []}
+
+    @pa.dataframe_check
+    def a_public_record_name_has_its_source(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A name no article prints (`public-record`) has a note giving its source."""
+        ok = (pl.col("name_basis") != "public-record") | pl.col("note").is_not_null()
+        return data.lazyframe.select(ok.alias("ok"))
 
 
 class PersonNames(Table):

@@ -6,6 +6,7 @@
 BASES = ("stated", "inferred", "public-record")
 INFERENCES = ("inferred", "public-record")  # the bases that are inferences: each needs a note (and a part)
 BASES_TITLE = ("stated", "curated")
+BASES_NAME = ("stated", "public-record")  # a person's name: printed by an article, or from public record
 # How the publisher is known: printed in the text, or from the site the page was taken from.
 BASES_PUBLISHER = ("printed", "site")
 # How an article's URL was established: `matched` (the published page was found by its headline and words,

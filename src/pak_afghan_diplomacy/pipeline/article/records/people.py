@@ -84,7 +84,8 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 )
         else:
             b.person_keys[key] = (pid, source_of(p), line_of(p, "name"), bool(p.get("note")))
-        b.add("persons", {"person_id": pid, "name": p["name"]}, source_of(p), line_of(p))
+        row = {"person_id": pid, "name": p["name"], "name_basis": None, "note": p.get("note")}  # basis: finish()
+        b.add("persons", row, source_of(p), line_of(p))
         if (word := not_a_person(p["name"])) and not p.get("note"):
             b.problem(
                 source_of(p),
@@ -209,6 +210,36 @@ def _keys(parts: tuple[str, ...]) -> set[tuple]:
     return keys
 
 
+def _name_basis(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
+    """`stated` where an article prints the person's name as it stands; else it is public record, whose
+    source the note must give (a curator's fuller form is never published as if printed)."""
+    printed = set(
+        frames["person_names"]
+        .filter(pl.col("article_id").is_not_null())
+        .select(pl.col("person_id") + "\x00" + pl.col("name").str.to_lowercase())
+        .to_series()
+    )
+    persons = frames["persons"]
+    stated = [f"{pid}\x00{name.lower()}" in printed for pid, name in persons.select("person_id", "name").rows()]
+    persons = persons.with_columns(
+        pl.Series("name_basis", ["stated" if s else "public-record" for s in stated], pl.String)
+    )
+    frames["persons"] = persons
+    for pid, name, basis, note, where, line in persons.select(
+        "person_id", "name", "name_basis", "note", "_where", "_line"
+    ).rows():
+        if basis == "public-record" and not note:
+            b.problem(
+                where,
+                line,
+                "persons.note",
+                "name not printed",
+                name,
+                f"no article prints {pid}'s name as {name!r}: give the public record of this fuller form in the "
+                "person's note (a source a reader can check), or use a form an article prints",
+            )
+
+
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """A new person whose name is a registry person's with a part added or dropped, another
     transliteration or a title glued on is most likely that person drafted twice.
@@ -217,6 +248,7 @@ def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     spelling twice, which no draft proposes (it resolves an exact name), so they are left to the
     curator; and the candidate pairs come from shared blocking keys, so the check stays linear.
     """
+    _name_basis(b, frames)
     canonical = dict(frames["persons"].select("person_id", "name").rows())
     groups: dict[str, list[tuple]] = {}
     for pid, name, where, line in frames["persons"].select("person_id", "name", "_where", "_line").rows():
