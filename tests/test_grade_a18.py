@@ -320,8 +320,7 @@ def test_words_said_at_a_meeting_the_article_dates_are_dated():
 
 
 def test_000s_monday_joint_words_are_dated_to_the_monday():
-    for sid in ("000-haqqani-meeting-common-interest", "000-haqqani-meeting-fraternal-relations"):
-        assert _row("statements", statement_id=sid)["date"] == "2024-12-23", sid
+    assert _row("statements", statement_id="000-haqqani-meeting-fraternal-relations")["date"] == "2024-12-23"
 
 
 def test_001s_twin_haqqani_quotes_are_dated_alike():
@@ -737,7 +736,7 @@ def test_ishaq_dars_foreign_ministry_begins_on_11_march_2024_on_public_record_wi
 
 
 def test_a_weekday_in_an_article_that_prints_no_month_or_year_infers_the_whole_date():
-    for sid in ("000-haqqani-meeting-common-interest", "001-haqqani-urgency"):
+    for sid in ("000-haqqani-meeting-fraternal-relations", "001-haqqani-urgency"):
         assert _row("statements", statement_id=sid)["date_inferred_part"] == "whole", sid
     tuesday = _row("meeting_sources", meeting_id="2024-12-sadiq-haqqani-kabul", article_id=A001)
     assert tuesday["reported_date_inferred_part"] == "whole"
@@ -763,8 +762,11 @@ def test_an_inferred_channel_without_its_note_is_refused_and_the_schema_wants_ev
 
 
 def test_partial_quotes_carry_the_clause_they_sit_in_and_attributions_only_name_the_speaker():
-    common = _row("statements", statement_id="000-haqqani-meeting-common-interest")
-    assert common["context_text"] == "both sides discussed “bilateral issues of common interest”"
+    fraternal = _row("statements", statement_id="000-haqqani-meeting-fraternal-relations")
+    assert (
+        fraternal["context_text"]
+        == "emphasized the need to strengthen “fraternal relations between the two countries.”"
+    )
     must = _row("statements", statement_id="001-muttaqi-must-enhance-coordination")
     assert must["attribution_text"] == "Muttaqi said without elaborating that"
     assert must["context_text"].startswith("to develop trade and transit ties further, both governments")
@@ -1028,3 +1030,18 @@ def test_a_fuller_name_without_its_source_is_refused_at_its_registry_line(checko
     )
     (p,) = [p for p in problems if p.check == "name not printed"]
     assert p.where.endswith("registry.yaml") and p.line == line and p.field == "persons.note", p
+
+
+def test_000s_quoted_topic_of_the_haqqani_meeting_is_dismissed_not_filed_as_joint_speech():
+    d = T["dismissals"].filter(pl.col("article_id") == A000)
+    (row,) = [r for r in d.iter_rows(named=True) if "bilateral issues of common interest" in r["text"]]
+    assert "topic" in row["reason"] and "not words" in row["reason"]
+    assert (
+        "bilateral issues of common interest"
+        in _row("meetings", meeting_id="2024-12-sadiq-haqqani-kabul")["description"]
+    )
+
+
+def test_the_ttps_spellings_in_the_articles_are_in_its_note():
+    note = _row("organizations", organization_id="ttp")["note"]
+    assert all(form in note for form in ("Tehrik-e-Taliban", "Tehreek-e-Taliban", "Tehrik-i-Taliban"))

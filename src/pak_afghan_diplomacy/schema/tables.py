@@ -337,6 +337,10 @@ class Organizations(Table):
     name: str = _text("Name of the organization.")
     country: str | None = Field(nullable=True, str_matches=ISO3, description="Country, ISO 3166-1 alpha-3.")
     classification: str = _enum(vocab.ORGANIZATION_CLASSES, "Kind of organization.")
+    note: str | None = _text(
+        "The curator's note: the spellings the articles print where they differ from `name`, or who it is.",
+        nullable=True,
+    )
 
     class Config:
         metadata = {"primary_key": ["organization_id"], "foreign_keys": []}

@@ -47,6 +47,7 @@ REGISTRY_SPEC: dict[str, F] = {
             "name": F("str", required=True),
             "country": F("str", nullable=True),
             "classification": F("str", required=True, choices=vocab.ORGANIZATION_CLASSES),
+            "note": _NOTE,
         },
     ),
     "roles": F(

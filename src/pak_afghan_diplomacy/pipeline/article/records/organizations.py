@@ -23,6 +23,7 @@ def registry(b: Builder, records: dict[str, dict[str, Any]]) -> None:
                 "name": o["name"],
                 "country": o.get("country"),
                 "classification": o["classification"],
+                "note": o.get("note"),
             },
             source_of(o),
             line_of(o),
