@@ -1045,3 +1045,15 @@ def test_000s_quoted_topic_of_the_haqqani_meeting_is_dismissed_not_filed_as_join
 def test_the_ttps_spellings_in_the_articles_are_in_its_note():
     note = _row("organizations", organization_id="ttp")["note"]
     assert all(form in note for form in ("Tehrik-e-Taliban", "Tehreek-e-Taliban", "Tehrik-i-Taliban"))
+
+
+def test_each_kabul_meetings_evidence_shows_the_place():
+    for mid in (
+        "2024-12-sadiq-haqqani-kabul",
+        "2023-07-durrani-kabir-kabul",
+        "2023-07-durrani-azizi-kabul",
+        "2025-03-22-sadiq-muttaqi-kabul",
+        "2025-03-sadiq-azizi-kabul",
+    ):
+        ev = T["evidence"].filter((pl.col("record_table") == "meetings") & (pl.col("record_id") == mid))
+        assert any("Kabul" in t for t in ev["text"]), mid
