@@ -233,15 +233,34 @@ def test_readers_never_see_a_half_published_package(tmp_path, new_files):
         subprocess.Popen([sys.executable, "-c", WRITER, str(DATASETS), str(out), "60", f"w{i}"], stderr=subprocess.PIPE)
         for i in range(2)
     ]
-    reads, missing = 0, []
+    reads, missing, superseded = 0, [], 0
     deadline = time.monotonic() + 60
     while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
+        # What is at `out` is checked whole. A folder opened just before a publication is the previous
+        # package, which the writer removes once the new one is in place: a reader still inside it
+        # sees it go, and a reader (as `load()` does) opens the package again. So a listing of a folder
+        # that is no longer the one at `out` is counted apart, not as a half-published package.
         try:
-            desc = json.loads((out / "datapackage.json").read_bytes())
-            assert desc["name"] == "pak-afghan-diplomacy"
-            assert {"csv", "parquet", "datapackage.json"} <= set(os.listdir(out))
-        except (OSError, ValueError, AssertionError) as exc:
+            fd = os.open(out, os.O_RDONLY)
+        except OSError as exc:  # `out` itself missing: never allowed
             missing.append(repr(exc))
+            break
+        try:
+            listed = os.fstat(fd)
+            names = set(os.listdir(fd))
+            desc_fd = os.open("datapackage.json", os.O_RDONLY, dir_fd=fd)
+            with os.fdopen(desc_fd, "rb") as fh:
+                desc = json.loads(fh.read())
+            assert desc["name"] == "pak-afghan-diplomacy"
+            assert {"csv", "parquet", "datapackage.json"} <= names
+        except (OSError, ValueError, AssertionError) as exc:
+            now = out.stat() if out.exists() else None
+            if now is not None and (now.st_ino, now.st_dev) != (listed.st_ino, listed.st_dev):
+                superseded += 1  # the previous package, replaced while this reader was inside it
+            else:
+                missing.append(repr(exc))
+        finally:
+            os.close(fd)
         reads += 1
         time.sleep(0.0002)  # leave the writers a CPU
     errors = [w.communicate()[1].decode() for w in writers]
