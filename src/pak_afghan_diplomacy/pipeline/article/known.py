@@ -31,6 +31,9 @@ from pak_afghan_diplomacy.pipeline.article import cache
 
 RACY_NS = 2_000_000_000  # FAT's 2 s is the coarsest timestamp in use
 _KIND, _KEY = "stat", "records-v1" + "0" * 54  # one entry; keys are 64 characters
+# The published package's files have records of their own (`run._in_place`, publication's links):
+# a build that does not look at the package keeps the inputs' records without dropping these.
+PACKAGE = "package-v1" + "0" * 54
 
 
 def _stat_of(st: os.stat_result) -> list[int]:
@@ -40,16 +43,17 @@ def _stat_of(st: os.stat_result) -> list[int]:
 class Known:
     """Records of this checkout's files; with `store` holding nothing, every file is read and hashed."""
 
-    def __init__(self, store: cache.Store):
+    def __init__(self, store: cache.Store, key: str = _KEY):
         self.store = store
+        self.key = key
         self.records: dict[str, list[Any]] = {}
         self.seen: set[str] = set()  # the paths this build asked about: the records kept
         self.changed = False
-        data = store.get(_KIND, _KEY)
+        data = store.get(_KIND, key)
         if data is None:
             return
         try:
-            (doc,) = cache.unpack_bytes(data, _KEY)
+            (doc,) = cache.unpack_bytes(data, key)
             records = json.loads(doc)
             if isinstance(records, dict) and all(
                 isinstance(r, list) and len(r) == 6 and isinstance(r[5], str) and all(type(n) is int for n in r[:5])
@@ -59,16 +63,21 @@ class Known:
         except (cache.Invalid, ValueError):
             pass
 
-    def sha256(self, path: Path) -> str | None:
-        """The file's sha256 if its record still holds (its stat unchanged), else None: read it."""
-        self.seen.add(str(path))
-        rec = self.records.get(str(path))
+    def sha256(self, path: Path, st: os.stat_result | None = None) -> str | None:
+        """The file's sha256 if its record still holds (its stat unchanged), else None: read it.
+
+        `st`: the file's stat (not following links) when the caller has it already (a directory
+        listing's entry); otherwise it is taken here."""
+        key = str(path)
+        self.seen.add(key)
+        rec = self.records.get(key)
         if rec is None:
             return None
-        try:
-            st = os.stat(path, follow_symlinks=False)
-        except OSError:
-            return None
+        if st is None:
+            try:
+                st = os.stat(path, follow_symlinks=False)
+            except OSError:
+                return None
         return rec[5] if _stat_of(st) == rec[:5] else None
 
     def read(self, path: Path) -> tuple[bytes, list[int] | None]:
@@ -93,9 +102,9 @@ class Known:
             self.records[key] = rec
             self.changed = True
 
-    def hashed(self, path: Path) -> str:
-        """The file's sha256, from its record or read and hashed (and noted)."""
-        sha = self.sha256(path)
+    def hashed(self, path: Path, st: os.stat_result | None = None) -> str:
+        """The file's sha256, from its record or read and hashed (and noted); `st` as for `sha256`."""
+        sha = self.sha256(path, st)
         if sha is None:
             data, stat = self.read(path)
             sha = hashlib.sha256(data).hexdigest()
@@ -109,5 +118,5 @@ class Known:
             del self.records[key]
         if self.changed or gone:
             doc = json.dumps(self.records, separators=(",", ":")).encode()
-            self.store.put(_KIND, _KEY, cache.pack_bytes(_KEY, [doc]))
+            self.store.put(_KIND, self.key, cache.pack_bytes(self.key, [doc]))
             self.changed = False

@@ -25,6 +25,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import stat
 import sys
 import tempfile
 import types
@@ -110,9 +111,10 @@ def registry_key(curation_dir: Path, known: Known | None = None) -> str | None:
     parts: list[str | bytes] = [cache.code_version(), dt.date.today().isoformat()]
     for path in curation.registry_paths(curation_dir):
         try:
-            if path.is_symlink() or not path.is_file():
+            st = os.lstat(path)  # one stat: a link, or anything but a regular file, is not cached
+            if not stat.S_ISREG(st.st_mode):
                 return None  # a problem the reader reports; nothing to cache
-            sha = known.hashed(path) if known is not None else hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = known.hashed(path, st) if known is not None else hashlib.sha256(path.read_bytes()).hexdigest()
             parts += [path.name if path.parent == curation_dir else f"registry/{path.name}", sha]
         except OSError:
             return None

@@ -18,7 +18,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pak_afghan_diplomacy._about import RELEASE_DATE, __version__
-from pak_afghan_diplomacy.pipeline.publish.atomic import DESCRIPTOR, OutputRefused, check_target, write_atomic
+from pak_afghan_diplomacy.pipeline.publish.atomic import (
+    DESCRIPTOR,
+    InPlace,
+    OutputRefused,
+    check_target,
+    own_file,
+    stat_of,
+    write_atomic,
+)
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import arrow_schema, describe, keys, table_schema
 
@@ -127,36 +135,46 @@ def descriptor(frames: Mapping[str, pl.DataFrame], sums: Mapping[str, tuple[int,
 
 def render(frames: Mapping[str, pl.DataFrame]) -> dict[str, bytes]:
     """Every published file's bytes, keyed by path inside `datasets/`."""
-    return dict(render_files(frames))
+    return {path: data for path, data in render_files(frames) if isinstance(data, bytes)}
 
 
-# A table's files made before: `earlier(name)` gives (parquet, csv) bytes if they were rendered from
-# exactly this table, else None; `made(name, parquet, csv)` is told of every table rendered anew.
-Earlier = Callable[[str], tuple[bytes, bytes] | None]
-Made = Callable[[str, bytes, bytes], None]
+# A table's files made before: `earlier(name, frame)` gives the (parquet, csv) files of exactly this
+# table if it knows them (each its bytes, or an `InPlace`: a file the package in place holds), else
+# None; `made(name, parquet, csv)` is told of every table rendered anew, each file as (size, sha256).
+Earlier = Callable[[str, pl.DataFrame], tuple[bytes | InPlace, bytes | InPlace] | None]
+Made = Callable[[str, tuple[int, str], tuple[int, str]], None]
+
+
+def table_files(name: str, frame: pl.DataFrame) -> tuple[bytes, bytes]:
+    """A table's Parquet and CSV bytes."""
+    ordered = sort_frame(name, frame)
+    return parquet_bytes(name, ordered), csv_bytes(ordered)
 
 
 def render_files(
     frames: Mapping[str, pl.DataFrame], earlier: Earlier | None = None, made: Made | None = None
-) -> Iterator[tuple[str, bytes]]:
+) -> Iterator[tuple[str, bytes | InPlace]]:
     """Each published file as it is made, `datapackage.json` last: one table's bytes held at a time.
 
-    A table whose files `earlier` still has is not rendered again (a rebuild after one article
-    changed renders the few tables that changed).
+    A table whose files `earlier` still knows is not rendered again (a rebuild after one article
+    changed renders the few tables that changed, and links the others' files in place).
     """
     sums: dict[str, tuple[int, str]] = {}
     for name, frame in frames.items():
-        found = earlier(name) if earlier else None
+        found = earlier(name, frame) if earlier else None
+        fresh = found is None
         if found is None:
-            ordered = sort_frame(name, frame)
-            found = parquet_bytes(name, ordered), csv_bytes(ordered)
-            del ordered
-            if made:
-                made(name, *found)
-        for path, data in ((f"parquet/{name}.parquet", found[0]), (f"csv/{name}.csv", found[1])):
-            sums[path] = (len(data), hashlib.sha256(data).hexdigest())
+            found = table_files(name, frame)
+        paths = (f"parquet/{name}.parquet", f"csv/{name}.csv")
+        for path, data in zip(paths, found, strict=True):
+            if isinstance(data, InPlace):
+                sums[path] = (data.size, data.sha256)
+            else:
+                sums[path] = (len(data), hashlib.sha256(data).hexdigest())
             yield path, data
             del data
+        if fresh and made:
+            made(name, sums[paths[0]], sums[paths[1]])
         del found
     desc = descriptor(frames, sums)
     yield DESCRIPTOR, (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -165,10 +183,14 @@ def render_files(
 __all__ = [
     "DESCRIPTOR",
     "FORMATS",
+    "InPlace",
     "OutputRefused",
     "check_target",
     "descriptor",
+    "own_file",
     "render",
     "render_files",
+    "stat_of",
+    "table_files",
     "write_atomic",
 ]
