@@ -152,3 +152,16 @@ def test_a_changed_table_renders_anew_and_the_others_are_linked_only_when_in_pla
     assert (checkout.datasets / "parquet" / "posts.parquet").stat().st_ino == inode  # linked by its record
     build(checkout, checkout.root / "cold", jobs=1, cache=False)
     assert tree_bytes(checkout.datasets) == tree_bytes(checkout.root / "cold")
+
+
+def test_a_written_file_touched_since_it_was_written_is_not_recorded(tmp_path, monkeypatch):
+    monkeypatch.setattr(known, "RACY_NS", 0)
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"first")
+    written = tuple(known._stat_of(os.stat(path)))
+    _rewrite_keeping_size_and_mtime(path, b"other")  # by someone else, after the build wrote it
+    k = _package(tmp_path)
+    k.wrote(path, written, _sha(b"first"))
+    assert k.sha256(path) is None  # the stat is no longer the one taken when it was written
+    k.wrote(path, tuple(known._stat_of(os.stat(path))), _sha(b"other"))
+    assert k.sha256(path) == _sha(b"other")

@@ -285,13 +285,17 @@ def build(
             counts = {name: frame.height for name, frame in frames.items()}
         else:
             files: dict[str, str] = {}
-            publish.write_atomic(_render(frames, store, digest_of, target, package, files), target)
+            written = publish.write_atomic(_render(frames, store, digest_of, target, package, files), target)
             counts = {name: frame.height for name, frame in frames.items()}
-            if whole:
-                with contextlib.suppress(OSError):
-                    sha = hashlib.sha256((target / publish.DESCRIPTOR).read_bytes()).hexdigest()
-                    doc = {"sha256": sha, "counts": counts, "files": files}
-                    store.put("published", whole, article_cache.pack(whole, {}, doc))
+            with contextlib.suppress(OSError):
+                files[DESCRIPTOR_PATH] = hashlib.sha256((target / publish.DESCRIPTOR).read_bytes()).hexdigest()
+            for rel, stat in (written or {}).items():  # what this build wrote, recorded if still as written
+                if rel in files:
+                    package.wrote(target / rel, stat, files[rel])
+            if whole and DESCRIPTOR_PATH in files:
+                sha = files.pop(DESCRIPTOR_PATH)
+                doc = {"sha256": sha, "counts": counts, "files": files}
+                store.put("published", whole, article_cache.pack(whole, {}, doc))
     finally:
         with contextlib.suppress(OSError):
             package.save()
@@ -325,7 +329,7 @@ def _render(
         if st is None or st.st_size != size:
             return None
         try:
-            if package.hashed(path, st) != sha:
+            if package.streamed(path, st) != sha:
                 return None
         except OSError:
             return None
@@ -382,7 +386,7 @@ def _in_place(
             return None
         for path, sha in listed.items():
             st = publish.own_file(target, path)
-            if st is None or package.hashed(target / path, st) != sha:
+            if st is None or package.streamed(target / path, st) != sha:
                 return None
     except (article_cache.Invalid, OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -16,6 +16,13 @@ sets mtime only), so restoring a file's mtime does not make a rewritten file loo
 The stat is taken on the open file before it is read: a change during the read leaves a record
 that no longer matches. The records are one cache entry (its sha256 checked like any other); a
 damaged or foreign one is ignored, and every file is hashed again.
+
+The published package's files have records of their own (`PACKAGE`), under the same rule: a file
+of the package in place is hashed (as it is read, never held whole) when its stat is not its
+record's. A file the build itself wrote is recorded with the sha256 of the bytes written, not read
+back, only if its stat after publication is exactly the one taken on the open file once those
+bytes were synced (nothing touched it since, but within one tick of the clock) and it has aged
+past `RACY_NS`; a file linked from the previous package is not (the link moved its ctime).
 """
 
 from __future__ import annotations
@@ -38,6 +45,11 @@ PACKAGE = "package-v1" + "0" * 54
 
 def _stat_of(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def _aged(st: os.stat_result, seen: int) -> list[int] | None:
+    """The stat to record of a file stat'ed at `seen` (None: changed too recently to be trusted later)."""
+    return None if max(st.st_mtime_ns, st.st_ctime_ns) >= seen - RACY_NS else _stat_of(st)
 
 
 class Known:
@@ -86,8 +98,30 @@ class Known:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             data = fh.read()
-        recent = max(st.st_mtime_ns, st.st_ctime_ns) >= seen - RACY_NS
-        return data, None if recent else _stat_of(st)
+        return data, _aged(st, seen)
+
+    def streamed(self, path: Path, st: os.stat_result | None = None) -> str:
+        """As `hashed`, for a large file: hashed as it is read, never held whole."""
+        sha = self.sha256(path, st)
+        if sha is None:
+            seen = time.time_ns()
+            with open(path, "rb") as fh:
+                stat = os.fstat(fh.fileno())
+                sha = hashlib.file_digest(fh, "sha256").hexdigest()
+            self.note(path, _aged(stat, seen), sha)
+        return sha
+
+    def wrote(self, path: Path, written: tuple[int, ...], sha256: str) -> None:
+        """Record a file this build wrote with bytes of `sha256`, if it is still as `written` (its stat,
+        taken on the open file just after the bytes were written and synced) and has aged: the file
+        is stat'ed now, as `read` does before reading, and the same racy rule applies."""
+        seen = time.time_ns()
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return
+        if tuple(_stat_of(st)) == tuple(written) and (stat := _aged(st, seen)) is not None:
+            self.note(path, stat, sha256)
 
     def note(self, path: Path, stat: list[int] | None, sha256: str) -> None:
         """Remember the sha256 of what `read` gave (nothing, for a file too recent to trust)."""

@@ -99,15 +99,20 @@ def _checkpoint(step: str) -> None:
 
 
 def write_atomic(
-    files: Mapping[str, bytes] | Iterable[tuple[str, bytes | InPlace]], out: Path, *, _fail_after: int | None = None
-) -> None:
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes | InPlace]],
+    out: Path,
+    *,
+    _fail_after: int | None = None,
+) -> dict[str, tuple[int, int, int, int, int]]:
     """Write `files` into `out`, replacing it whole or not at all.
 
     `files` is a mapping (written in path order) or a stream of (path, bytes) pairs, written as
     they come, so that a package need not be held in memory whole; in a stream, an `InPlace`
     stands for a file of the package in place to be linked. `_fail_after` simulates a crash
-    after that many files (for the tests).
+    after that many files (for the tests). Returns the stat of every file written (not linked),
+    taken on the open file once its bytes were synced.
     """
+    written: dict[str, tuple[int, int, int, int, int]] = {}
     out = Path(os.path.abspath(out))
     for ancestor in out.parents:
         if ancestor.exists():
@@ -140,6 +145,7 @@ def write_atomic(
                         fh.write(data)
                         fh.flush()
                         os.fsync(fh.fileno())
+                        written[rel] = stat_of(os.fstat(fh.fileno()))
                 _checkpoint(f"wrote {rel}")
             for folder in folders:  # the names in staging (a linked file's bytes are on disk already)
                 _fsync_dir(folder)
@@ -148,6 +154,7 @@ def write_atomic(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _fsync_dir(out.parent)
+    return written
 
 
 def _link_same(out: Path, rel: str, data: bytes, target: Path) -> bool:
