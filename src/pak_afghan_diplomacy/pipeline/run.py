@@ -7,9 +7,12 @@ publishes only when every check has passed.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import gc
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +132,7 @@ def _make_tables(
     with stage.Workers(jobs, store) as workers:
         reg = stage.registry(layout.curation, records.KINDS, store, workers, reg_key)
         problems += reg.problems
+        _give_back()  # the parts' documents, parsed and handed over
         keys = stage.chunk_keys(reg.index, runs)
         whole = _whole_key(reg.key, keys) if not problems else None
         if whole and (frames := _cached_whole(store, whole)) is not None:
@@ -152,14 +156,21 @@ def _make_tables(
         if spans is not None:
             spans += r.spans
     del results
+    _give_back()
     digest_of = digest_of or memo.Digests()
     remembered = memo.Memo(store, reg.key, digest_of)
     tables = builder.finish(remembered)
     problems = builder.problems + later + names
+    distinct = builder.distinct
+    # the registry's state (ids, parsed conflict records, indices) and the rows' sinks are of no more
+    # use: only the tables and their origins go on, so the whole's peak is not the registry's too
+    reg.builder = None
+    del builder
+    _give_back()
     # the checks read the seed texts too: remembered under the registry's key and every seed's sha256
     pinned = article_cache.digest("seeds", *[f"{a}={s.sha256}" for a, s in sorted(found_seeds.items())])
     checked = memo.Memo(store, article_cache.digest(reg.key, pinned) if reg.key else None, digest_of)
-    for step, run, columns in reconcile.steps(builder.distinct, texts):
+    for step, run, columns in reconcile.steps(distinct, texts):
         problems += checked.check(
             f"reconcile:{step}",
             {"frames": reconcile.cut(tables.frames, columns), "origins": tables.origins},
@@ -225,6 +236,24 @@ def _cached_whole(store: article_cache.Store, key: str) -> dict[str, pl.DataFram
         return None
     empty = {name: pl.DataFrame(schema=polars_schema(MODELS[name])) for name in MODELS if name not in frames}
     return {name: frames[name] if name in frames else empty[name] for name in MODELS}
+
+
+def _give_back() -> None:
+    """Return the C heap's free pages to the system (glibc only; elsewhere nothing).
+
+    Python frees the objects of a stage (the parts' documents, the chunks' rows handed over,
+    the registry's state) into the C heap, which keeps them; the tables that follow live in
+    polars' own allocator and cannot reuse them, so without this they add to the build's peak.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        _libc().malloc_trim(0)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    if not sys.platform.startswith("linux"):
+        raise OSError("not glibc")
+    return ctypes.CDLL("libc.so.6")
 
 
 @contextlib.contextmanager

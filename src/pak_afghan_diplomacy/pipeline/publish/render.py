@@ -64,7 +64,9 @@ def parquet_bytes(name: str, frame: pl.DataFrame) -> bytes:
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
-    return frame.write_csv(include_header=True, line_terminator="\n", null_value="").encode("utf-8")
+    buf = io.BytesIO()  # written as bytes: not a str of the whole table and its encoded copy besides
+    frame.write_csv(buf, include_header=True, line_terminator="\n", null_value="")
+    return buf.getvalue()
 
 
 def _sources(articles: pl.DataFrame) -> list[dict[str, Any]]:
