@@ -67,11 +67,8 @@ class Known:
         try:
             (doc,) = cache.unpack_bytes(data, key)
             records = json.loads(doc)
-            if isinstance(records, dict) and all(
-                isinstance(r, list) and len(r) == 6 and isinstance(r[5], str) and all(type(n) is int for n in r[:5])
-                for r in records.values()
-            ):
-                self.records = records
+            if isinstance(records, dict):
+                self.records = records  # each record's shape is checked when it is used (`sha256`)
         except (cache.Invalid, ValueError):
             pass
 
@@ -83,14 +80,14 @@ class Known:
         key = str(path)
         self.seen.add(key)
         rec = self.records.get(key)
-        if rec is None:
-            return None
+        if type(rec) is not list or len(rec) != 6 or type(rec[5]) is not str:
+            return None  # none, or not one this code writes
         if st is None:
             try:
                 st = os.stat(path, follow_symlinks=False)
             except OSError:
                 return None
-        return rec[5] if _stat_of(st) == rec[:5] else None
+        return rec[5] if _stat_of(st) == rec[:5] else None  # equal values: a record of this very stat
 
     def read(self, path: Path) -> tuple[bytes, list[int] | None]:
         """The file's bytes and its stat as taken before reading (None: too recent to be recorded)."""
