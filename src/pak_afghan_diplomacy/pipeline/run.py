@@ -342,8 +342,8 @@ def _render(
     target: Path,
     package: article_known.Known,
     files: dict[str, str],
-) -> Iterator[tuple[str, bytes | publish.InPlace]]:
-    """The package's files; a table whose content was rendered before (same digest) is not rendered again.
+) -> Iterator[tuple[str, bytes | publish.InPlace | publish.Streamed]]:
+    """The package's files (CSV streamed into its file); a table rendered before (same digest) is not rendered again.
 
     A rendered table's entry keeps the size and sha256 of its two files, not their bytes: the
     package in place holds them. Where it still does (the sha256 from the file's stat record, or
@@ -384,10 +384,9 @@ def _render(
         if key := digests.get(name):
             store.put("rendered", key, article_cache.pack(key, {}, {"parquet": list(parquet), "csv": list(csv)}))
 
-    for rel, data in publish.render_files(frames, earlier, made):
-        if rel != publish.DESCRIPTOR:
-            files[rel] = data.sha256 if isinstance(data, publish.InPlace) else hashlib.sha256(data).hexdigest()
-        yield rel, data
+    sums: dict[str, tuple[int, str]] = {}
+    yield from publish.render_files(frames, earlier, made, stream=True, sums=sums)
+    files.update((rel, sha) for rel, (_, sha) in sums.items() if rel != publish.DESCRIPTOR)
     with contextlib.suppress(OSError):
         store.keep_only("rendered", digests.values())  # the current package's tables only
 

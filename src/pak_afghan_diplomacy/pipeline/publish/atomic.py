@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -90,6 +91,16 @@ class InPlace:
     data: Callable[[], bytes]
 
 
+@dataclass
+class Streamed:
+    """A file made by `write(path)` straight into the staging folder (a table's CSV, never held whole in
+    memory); once written and synced it is read back for its `size` and `sha256`."""
+
+    write: Callable[[Path], None]
+    size: int = -1
+    sha256: str = ""
+
+
 def stat_of(st: os.stat_result) -> tuple[int, int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
@@ -99,7 +110,7 @@ def _checkpoint(step: str) -> None:
 
 
 def write_atomic(
-    files: Mapping[str, bytes] | Iterable[tuple[str, bytes | InPlace]],
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes | InPlace | Streamed]],
     out: Path,
     *,
     _fail_after: int | None = None,
@@ -108,7 +119,8 @@ def write_atomic(
 
     `files` is a mapping (written in path order) or a stream of (path, bytes) pairs, written as
     they come, so that a package need not be held in memory whole; in a stream, an `InPlace`
-    stands for a file of the package in place to be linked. `_fail_after` simulates a crash
+    stands for a file of the package in place to be linked, a `Streamed` for a file written by
+    its own writer. `_fail_after` simulates a crash
     after that many files (for the tests). Returns the stat of every file written (not linked),
     taken on the open file once its bytes were synced.
     """
@@ -140,7 +152,14 @@ def write_atomic(
                         _checkpoint(f"wrote {rel}")
                         continue
                     data = data.data()
-                if not _link_same(out, rel, data, target):
+                if isinstance(data, Streamed):
+                    data.write(target)
+                    with open(target, "rb") as fh:
+                        os.fsync(fh.fileno())
+                        written[rel] = stat_of(os.fstat(fh.fileno()))
+                        data.sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
+                        data.size = fh.tell()
+                elif not _link_same(out, rel, data, target):
                     with open(target, "wb") as fh:
                         fh.write(data)
                         fh.flush()
