@@ -530,9 +530,11 @@ NOTES = """
   and JSON for problems, each entry checked against its sha256 and its key before use.
 - **The registry** is read part by part, each part's parsed document cached under its own bytes
   and, when many parts are not in the cache, parsed by the workers while the parent makes the
-  registry's rows from the parts in order. Workers are handed the *index* (ids and the few maps an
-  article's rows read), never the registry's rows or its parsed conflict records; the chunks are
-  keyed by the index's sha256.
+  registry's rows from the parts in order (the parent is the stage's bottleneck, so a worker caches
+  the part itself and hands the document over as parsed, pickled between the build's own processes
+  and never stored: the parent neither decodes JSON nor writes entries). Workers are handed the
+  *index* (ids and the few maps an article's rows read), never the registry's rows or its parsed
+  conflict records; the chunks are keyed by the index's sha256.
 - **Workers**: one pool per build (`concurrent.futures`, spawned, one process per core, started
   only when enough work is not in the cache), shared by the registry parts, the chunks and the
   names pass; a few tasks in flight per worker, results taken in task order.
@@ -543,8 +545,9 @@ NOTES = """
   Each table's digest (sha256 of its Arrow IPC bytes and the code) keys a cached verdict that it
   passed its model and its rendered Parquet and CSV bytes, so only tables whose content changed
   are validated and rendered again. The checked tables are cached under the key of all the chunks,
-  and a package already in place with those bytes (every file's sha256 checked) is left as it is,
-  without reading the registry, the chunks or the cached tables.
+  and a package already in place with those bytes (every file's sha256 checked, from its stat
+  record where it holds) is left as it is, without reading the registry, the chunks or the cached
+  tables.
 - **The whole's steps remembered by what they read** (`whole/memo.py`): each record kind's
   `finish`, each reconciling check and each table's cell check records, as it runs, the tables it
   looks up (every table, if it iterates them); an entry keeps their digests and what the step did
@@ -556,17 +559,30 @@ NOTES = """
 - **Files not hashed again** (`article/known.py`): a record per seed and curation file (path,
   size, mtime_ns, ctime_ns, inode, device -> sha256), written only for a file whose mtime and ctime
   are more than 2 s older than the moment it was stat'ed (git's racy rule taken when the file is
-  looked at); a file whose stat is its record's is not read.
-- **Publication links what is in place**: a file whose bytes the package in place already holds
-  (a regular file with no other name) is linked into the staging folder instead of written and
-  synced; the exchange stays one atomic rename.
+  looked at); a file whose stat is its record's is not read. seeds/ is read with one `os.scandir`
+  (a pinned name is a plain file name, so an entry that is not a link lies inside seeds/: no
+  `resolve`, one `lstat` per seed). The published package's files have records of their own,
+  under the same rule; a file the build wrote is recorded with the sha256 of its bytes only if its
+  stat after the exchange is the one taken on the open file once synced, and it has aged past the
+  racy window (a linked file is not: the link moved its ctime). A file in place without a record
+  that holds is hashed as it is read, never held whole.
+- **Publication links what is in place**: a rendered table's entry keeps the size and sha256 of
+  its two files, not their bytes; a file of the package in place whose record (or hash) says it
+  holds them is linked into the staging folder (a regular file with no other name, its stat
+  unchanged since it was checked, the link the same inode after) instead of rendered, written and
+  synced; otherwise the table is rendered again. The exchange stays one atomic rename.
 - **Cross-record checks without a scan per record**: conflict records naming a spelling are
   resolved by one join over `person_names`; name mentions are found by a lookup per place a name
   can begin and per distinct name length (not one alternation of every name); a run of capitals
   is compared, for the dropped-or-added-part rule, only with the names it shares two words with,
   and each distinct run is judged once per build.
-- **Publication streams**: each table is sorted, written as Parquet and CSV into the staging
-  folder and dropped before the next; only sizes and hashes are kept for the descriptor.
+- **Publication streams**: each table is sorted and written as Parquet, and its CSV is written by
+  polars straight into its staging file (read back for its size and sha256), one table at a time;
+  only sizes and hashes are kept for the descriptor.
+- **Memory given back**: after the registry stage and after the chunks are absorbed, the C heap's
+  free pages are returned (`malloc_trim`; the tables live in polars' own allocator, which cannot
+  reuse them), and the registry's Builder (ids, parsed conflict records, indices, the rows' sinks)
+  is dropped once `finish()` has made the tables.
 - **YAML readers measured** (100 article files of the 500-article corpus, one process, loaded
   machine): libyaml's event stream alone 2.3 ms a file; our event reader with its bounds and line
   numbers 3.3 ms; PyYAML's C loader composing and constructing nodes 10.2 ms. The reader kept is

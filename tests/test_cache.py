@@ -51,8 +51,11 @@ def test_cold_warm_and_parallel_builds_publish_the_bytes_of_one_process(
     corpus, one_process, tmp_path, monkeypatch, small_chunks
 ):
     monkeypatch.setattr(stage, "PARALLEL_FROM", 1)  # worker processes even for this small corpus
+    monkeypatch.setattr(stage, "PARTS_PARALLEL_FROM", 1)  # the registry's parts parsed (and cached) by them too
+    shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
     build(corpus, tmp_path / "cold", jobs=2)  # cold cache, chunks computed by two workers
     assert len(_entries(corpus, "articles")) > 1 and len(_entries(corpus, "registry")) == 1
+    assert len(_entries(corpus, "parts")) == len(list((corpus.curation / "registry").glob("*.yaml"))) + 1
     assert tree_bytes(tmp_path / "cold") == one_process
     build(corpus, tmp_path / "warm", jobs=2)  # every chunk and the registry from the cache
     assert tree_bytes(tmp_path / "warm") == one_process

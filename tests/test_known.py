@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 
 import pytest
 
 from pak_afghan_diplomacy.pipeline import build
 from pak_afghan_diplomacy.pipeline.article import cache, known
-from tests.conftest import build_fails
+from tests.conftest import build_fails, tree_bytes
 
 
 def _known(tmp_path) -> known.Known:
@@ -95,3 +96,72 @@ def test_a_curation_file_edited_behind_an_old_record_is_read_again(checkout, mon
     _rewrite_keeping_size_and_mtime(path, text[:-4] + b"\n# x")  # a comment in place of the last 4 bytes
     k = _known(checkout.root)
     assert k.sha256(path) is None and k.hashed(path) == _sha(path.read_bytes())
+
+
+def _package(root) -> known.Known:
+    return known.Known(cache.Store(root / ".cache"), known.PACKAGE)
+
+
+def _other_bytes(path) -> bytes:
+    """The file's bytes with one byte changed (the same size)."""
+    data = path.read_bytes()
+    return data[:-2] + (b"X" if data[-2:-1] != b"X" else b"Y") + data[-1:]
+
+
+def test_a_published_file_rewritten_behind_its_record_is_hashed_again_and_replaced(checkout, monkeypatch):
+    monkeypatch.setattr(known, "RACY_NS", 0)  # every file counts as aged: the package's records are written
+    build(checkout, jobs=1)
+    good = tree_bytes(checkout.datasets)
+    time.sleep(0.01)
+    build(checkout, jobs=1)  # nothing changed: the package in place is hashed once and recorded
+    csv = checkout.datasets / "csv" / "statements.csv"
+    assert _package(checkout.root).sha256(csv) == _sha(good["csv/statements.csv"])  # trusted from now on
+    _rewrite_keeping_size_and_mtime(csv, _other_bytes(csv))  # a stale record: the ctime moved on
+    assert _package(checkout.root).sha256(csv) is None
+    build(checkout, jobs=1)  # not in place after all: published again, the edited file neither kept nor linked
+    assert tree_bytes(checkout.datasets) == good
+
+
+def test_a_published_file_rewritten_within_the_racy_window_is_hashed_again(checkout):
+    build(checkout, jobs=1)  # just written: within RACY_NS of any look, so never recorded
+    good = tree_bytes(checkout.datasets)
+    build(checkout, jobs=1)
+    csv = checkout.datasets / "csv" / "statements.csv"
+    assert _package(checkout.root).sha256(csv) is None  # too recent to trust
+    _rewrite_keeping_size_and_mtime(csv, _other_bytes(csv))
+    build(checkout, jobs=1)
+    assert tree_bytes(checkout.datasets) == good
+
+
+def test_a_changed_table_renders_anew_and_the_others_are_linked_only_when_in_place(checkout, monkeypatch):
+    """A rendered table's entry keeps sha256s, not bytes: a file in place with other bytes is not linked."""
+    monkeypatch.setattr(known, "RACY_NS", 0)
+    build(checkout, jobs=1)
+    time.sleep(0.01)
+    build(checkout, jobs=1)  # records of the package
+    path = sorted(p for p in checkout.curation.glob("*.yaml") if p.name != "registry.yaml")[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    csv = checkout.datasets / "csv" / "persons.csv"  # a table the note leaves as it is
+    before = csv.read_bytes()
+    posts = checkout.datasets / "parquet" / "posts.parquet"  # another, left as it was
+    inode = posts.stat().st_ino
+    _rewrite_keeping_size_and_mtime(csv, _other_bytes(csv))
+    build(checkout, jobs=1)
+    assert (checkout.datasets / "csv" / "persons.csv").read_bytes() == before  # rendered again, not linked
+    assert (checkout.datasets / "parquet" / "posts.parquet").stat().st_ino == inode  # linked by its record
+    build(checkout, checkout.root / "cold", jobs=1, cache=False)
+    assert tree_bytes(checkout.datasets) == tree_bytes(checkout.root / "cold")
+
+
+def test_a_written_file_touched_since_it_was_written_is_not_recorded(tmp_path, monkeypatch):
+    monkeypatch.setattr(known, "RACY_NS", 0)
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"first")
+    written = tuple(known._stat_of(os.stat(path)))
+    _rewrite_keeping_size_and_mtime(path, b"other")  # by someone else, after the build wrote it
+    k = _package(tmp_path)
+    k.wrote(path, written, _sha(b"first"))
+    assert k.sha256(path) is None  # the stat is no longer the one taken when it was written
+    k.wrote(path, tuple(known._stat_of(os.stat(path))), _sha(b"other"))
+    assert k.sha256(path) == _sha(b"other")

@@ -7,9 +7,12 @@ publishes only when every check has passed.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import gc
 import hashlib
-import json
+import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +112,7 @@ def _make_tables(
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
     known = article_known.Known(store)  # the sha256 of files whose stat is as when they were hashed
     found_seeds, problems = seeds.read_seeds(layout.seeds, known)
-    present = {p.stem for p in layout.seeds.glob("*.txt")}
+    present = _stems(layout.seeds)
     tick = progress(len(found_seeds)) if progress else None
     orphans, planned = curation.plan(layout.curation, found_seeds, present)
     problems += orphans
@@ -129,6 +132,7 @@ def _make_tables(
     with stage.Workers(jobs, store) as workers:
         reg = stage.registry(layout.curation, records.KINDS, store, workers, reg_key)
         problems += reg.problems
+        _give_back()  # the parts' documents, parsed and handed over
         keys = stage.chunk_keys(reg.index, runs)
         whole = _whole_key(reg.key, keys) if not problems else None
         if whole and (frames := _cached_whole(store, whole)) is not None:
@@ -152,14 +156,21 @@ def _make_tables(
         if spans is not None:
             spans += r.spans
     del results
+    _give_back()
     digest_of = digest_of or memo.Digests()
     remembered = memo.Memo(store, reg.key, digest_of)
     tables = builder.finish(remembered)
     problems = builder.problems + later + names
+    distinct = builder.distinct
+    # the registry's state (ids, parsed conflict records, indices) and the rows' sinks are of no more
+    # use: only the tables and their origins go on, so the whole's peak is not the registry's too
+    reg.builder = None
+    del builder
+    _give_back()
     # the checks read the seed texts too: remembered under the registry's key and every seed's sha256
     pinned = article_cache.digest("seeds", *[f"{a}={s.sha256}" for a, s in sorted(found_seeds.items())])
     checked = memo.Memo(store, article_cache.digest(reg.key, pinned) if reg.key else None, digest_of)
-    for step, run, columns in reconcile.steps(builder.distinct, texts):
+    for step, run, columns in reconcile.steps(distinct, texts):
         problems += checked.check(
             f"reconcile:{step}",
             {"frames": reconcile.cut(tables.frames, columns), "origins": tables.origins},
@@ -185,6 +196,15 @@ def _make_tables(
     if whole:
         store.put("whole", whole, article_cache.pack(whole, tables.frames, {}))
     return tables.frames, texts, whole
+
+
+def _stems(folder: Path) -> set[str]:
+    """The stems of the `*.txt` names in `folder` (as `glob("*.txt")` gives them), from one directory read."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return set()
+    return {os.path.splitext(n)[0] for n in names if n.endswith(".txt")}
 
 
 def _validated(store: article_cache.Store, digest: str) -> bool:
@@ -218,6 +238,24 @@ def _cached_whole(store: article_cache.Store, key: str) -> dict[str, pl.DataFram
     return {name: frames[name] if name in frames else empty[name] for name in MODELS}
 
 
+def _give_back() -> None:
+    """Return the C heap's free pages to the system (glibc only; elsewhere nothing).
+
+    Python frees the objects of a stage (the parts' documents, the chunks' rows handed over,
+    the registry's state) into the C heap, which keeps them; the tables that follow live in
+    polars' own allocator and cannot reuse them, so without this they add to the build's peak.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        _libc().malloc_trim(0)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    if not sys.platform.startswith("linux"):
+        raise OSError("not glibc")
+    return ctypes.CDLL("libc.so.6")
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while the build allocates millions of small objects.
@@ -246,7 +284,9 @@ def build(
 
     A target that is not ours to replace is refused before any work (and again under the lock).
     A target that already holds, file for file (every sha256 checked), the package these inputs
-    and this code publish is left as it is.
+    and this code publish is left as it is. The package's files enter by their sha256 from stat
+    records (`article/known.py`, records of their own: the same racy rule as the inputs'), so a
+    file in place whose stat is as when it was hashed is not read again.
     """
     target = out or layout.datasets
     for inputs in (layout.seeds, layout.curation):  # the inputs are never written, not even below them
@@ -256,27 +296,38 @@ def build(
             )
     publish.check_target(target)
     store = _store(layout, cache)
+    package = article_known.Known(store, article_known.PACKAGE)
     in_place: dict[str, dict[str, int]] = {}
 
     def settled(key: str) -> bool:
-        if key not in in_place and (counts := _in_place(store, key, target)) is not None:
+        if key not in in_place and (counts := _in_place(store, key, target, package)) is not None:
             in_place[key] = counts
         return key in in_place
 
     digest_of = memo.Digests()
-    frames, _, whole = _tables(layout, progress, jobs, cache, settled, digest_of)
-    if frames is None:  # the package of exactly these inputs and this code is in place: nothing to do
-        assert whole is not None
-        counts = in_place[whole]
-    elif whole and settled(whole):
-        counts = {name: frame.height for name, frame in frames.items()}
-    else:
-        publish.write_atomic(_render(frames, store, digest_of), target)
-        counts = {name: frame.height for name, frame in frames.items()}
-        if whole:
+    try:
+        frames, _, whole = _tables(layout, progress, jobs, cache, settled, digest_of)
+        if frames is None:  # the package of exactly these inputs and this code is in place: nothing to do
+            assert whole is not None
+            counts = in_place[whole]
+        elif whole and settled(whole):
+            counts = {name: frame.height for name, frame in frames.items()}
+        else:
+            files: dict[str, str] = {}
+            written = publish.write_atomic(_render(frames, store, digest_of, target, package, files), target)
+            counts = {name: frame.height for name, frame in frames.items()}
             with contextlib.suppress(OSError):
-                sha = hashlib.sha256((target / publish.DESCRIPTOR).read_bytes()).hexdigest()
-                store.put("published", whole, article_cache.pack(whole, {}, {"sha256": sha, "counts": counts}))
+                files[DESCRIPTOR_PATH] = hashlib.sha256((target / publish.DESCRIPTOR).read_bytes()).hexdigest()
+            for rel, stat in (written or {}).items():  # what this build wrote, recorded if still as written
+                if rel in files:
+                    package.wrote(target / rel, stat, files[rel])
+            if whole and DESCRIPTOR_PATH in files:
+                sha = files.pop(DESCRIPTOR_PATH)
+                doc = {"sha256": sha, "counts": counts, "files": files}
+                store.put("published", whole, article_cache.pack(whole, {}, doc))
+    finally:
+        with contextlib.suppress(OSError):
+            package.save()
     if whole:  # the whole corpus's entries are large and only the latest is of use: the cache stays bounded
         with contextlib.suppress(OSError):
             for kind in ("whole", "published"):
@@ -285,53 +336,85 @@ def build(
 
 
 def _render(
-    frames: Mapping[str, pl.DataFrame], store: article_cache.Store, digest_of: memo.Digests
-) -> Iterator[tuple[str, bytes]]:
-    """The package's files; a table whose content was rendered before (same digest) is not rendered again."""
+    frames: Mapping[str, pl.DataFrame],
+    store: article_cache.Store,
+    digest_of: memo.Digests,
+    target: Path,
+    package: article_known.Known,
+    files: dict[str, str],
+) -> Iterator[tuple[str, bytes | publish.InPlace | publish.Streamed]]:
+    """The package's files (CSV streamed into its file); a table rendered before (same digest) is not rendered again.
+
+    A rendered table's entry keeps the size and sha256 of its two files, not their bytes: the
+    package in place holds them. Where it still does (the sha256 from the file's stat record, or
+    read), the file is linked into the new package; where it does not, the table is rendered again.
+    `files` is given every file's sha256 (the published entry keeps them for `_in_place`).
+    """
     digests = {name: digest_of(name, frame) for name, frame in frames.items()} if store.root else {}
 
-    def earlier(name: str) -> tuple[bytes, bytes] | None:
+    def in_place(rel: str, size: int, sha: str, remake: Callable[[], bytes]) -> publish.InPlace | None:
+        path = target / rel
+        st = publish.own_file(target, rel)
+        if st is None or st.st_size != size:
+            return None
+        try:
+            if package.streamed(path, st) != sha:
+                return None
+        except OSError:
+            return None
+        return publish.InPlace(size, sha, publish.stat_of(st), remake)
+
+    def earlier(name: str, frame: pl.DataFrame) -> tuple[publish.InPlace, publish.InPlace] | None:
         key = digests.get(name)
         data = store.get("rendered", key) if key else None
         if data is None or key is None:
             return None
         try:
-            parquet, csv = article_cache.unpack_bytes(data, key)
-        except (article_cache.Invalid, ValueError):
+            _, doc = article_cache.unpack(data, key, {})
+            (psize, psha), (csize, csha) = doc["parquet"], doc["csv"]
+            if not all(type(n) is int for n in (psize, csize)) or not all(isinstance(h, str) for h in (psha, csha)):
+                return None
+        except (article_cache.Invalid, ValueError, KeyError, TypeError):
             return None
-        return parquet, csv
+        parquet = in_place(f"parquet/{name}.parquet", psize, psha, lambda: publish.table_files(name, frame)[0])
+        csv = in_place(f"csv/{name}.csv", csize, csha, lambda: publish.table_files(name, frame)[1])
+        return None if parquet is None or csv is None else (parquet, csv)
 
-    def made(name: str, parquet: bytes, csv: bytes) -> None:
+    def made(name: str, parquet: tuple[int, str], csv: tuple[int, str]) -> None:
         if key := digests.get(name):
-            store.put("rendered", key, article_cache.pack_bytes(key, [parquet, csv]))
+            store.put("rendered", key, article_cache.pack(key, {}, {"parquet": list(parquet), "csv": list(csv)}))
 
-    yield from publish.render_files(frames, earlier, made)
+    sums: dict[str, tuple[int, str]] = {}
+    yield from publish.render_files(frames, earlier, made, stream=True, sums=sums)
+    files.update((rel, sha) for rel, (_, sha) in sums.items() if rel != publish.DESCRIPTOR)
     with contextlib.suppress(OSError):
         store.keep_only("rendered", digests.values())  # the current package's tables only
 
 
-def _in_place(store: article_cache.Store, key: str, target: Path) -> dict[str, int] | None:
+def _in_place(
+    store: article_cache.Store, key: str, target: Path, package: article_known.Known
+) -> dict[str, int] | None:
     """The row counts of the package published for `key`, if `target` holds it: its descriptor, and every
-    file it lists with its sha256 (None: not in place)."""
+    file it lists with its sha256 (None: not in place). Each file's sha256 comes from its stat record
+    where it holds (else it is read); the files and their sha256 are the published entry's, which
+    lists what the descriptor of that sha256 lists."""
     data = store.get("published", key)
     if data is None:
         return None
     try:
         _, doc = article_cache.unpack(data, key, {})
-        expected, counts = doc["sha256"], doc["counts"]
+        expected, counts, files = doc["sha256"], doc["counts"], doc["files"]
         if set(counts) != set(MODELS) or not all(type(n) is int for n in counts.values()):
             return None
-        descriptor = (target / publish.DESCRIPTOR).read_bytes()
-        if hashlib.sha256(descriptor).hexdigest() != expected:
+        if not isinstance(files, dict) or not all(isinstance(h, str) for h in files.values()):
             return None
-        listed = {DESCRIPTOR_PATH: None} | {
-            r["path"]: r["hash"].removeprefix("sha256:") for r in json.loads(descriptor)["resources"]
-        }
+        listed = {DESCRIPTOR_PATH: expected} | files
         present = {p.relative_to(target).as_posix() for p in target.rglob("*") if not p.is_dir()}
         if present != set(listed):
             return None
         for path, sha in listed.items():
-            if sha is not None and hashlib.sha256((target / path).read_bytes()).hexdigest() != sha:
+            st = publish.own_file(target, path)
+            if st is None or package.streamed(target / path, st) != sha:
                 return None
     except (article_cache.Invalid, OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

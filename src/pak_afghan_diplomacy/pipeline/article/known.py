@@ -16,6 +16,13 @@ sets mtime only), so restoring a file's mtime does not make a rewritten file loo
 The stat is taken on the open file before it is read: a change during the read leaves a record
 that no longer matches. The records are one cache entry (its sha256 checked like any other); a
 damaged or foreign one is ignored, and every file is hashed again.
+
+The published package's files have records of their own (`PACKAGE`), under the same rule: a file
+of the package in place is hashed (as it is read, never held whole) when its stat is not its
+record's. A file the build itself wrote is recorded with the sha256 of the bytes written, not read
+back, only if its stat after publication is exactly the one taken on the open file once those
+bytes were synced (nothing touched it since, but within one tick of the clock) and it has aged
+past `RACY_NS`; a file linked from the previous package is not (the link moved its ctime).
 """
 
 from __future__ import annotations
@@ -31,45 +38,56 @@ from pak_afghan_diplomacy.pipeline.article import cache
 
 RACY_NS = 2_000_000_000  # FAT's 2 s is the coarsest timestamp in use
 _KIND, _KEY = "stat", "records-v1" + "0" * 54  # one entry; keys are 64 characters
+# The published package's files have records of their own (`run._in_place`, publication's links):
+# a build that does not look at the package keeps the inputs' records without dropping these.
+PACKAGE = "package-v1" + "0" * 54
 
 
 def _stat_of(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
+def _aged(st: os.stat_result, seen: int) -> list[int] | None:
+    """The stat to record of a file stat'ed at `seen` (None: changed too recently to be trusted later)."""
+    return None if max(st.st_mtime_ns, st.st_ctime_ns) >= seen - RACY_NS else _stat_of(st)
+
+
 class Known:
     """Records of this checkout's files; with `store` holding nothing, every file is read and hashed."""
 
-    def __init__(self, store: cache.Store):
+    def __init__(self, store: cache.Store, key: str = _KEY):
         self.store = store
+        self.key = key
         self.records: dict[str, list[Any]] = {}
         self.seen: set[str] = set()  # the paths this build asked about: the records kept
         self.changed = False
-        data = store.get(_KIND, _KEY)
+        data = store.get(_KIND, key)
         if data is None:
             return
         try:
-            (doc,) = cache.unpack_bytes(data, _KEY)
+            (doc,) = cache.unpack_bytes(data, key)
             records = json.loads(doc)
-            if isinstance(records, dict) and all(
-                isinstance(r, list) and len(r) == 6 and isinstance(r[5], str) and all(type(n) is int for n in r[:5])
-                for r in records.values()
-            ):
-                self.records = records
+            if isinstance(records, dict):
+                self.records = records  # each record's shape is checked when it is used (`sha256`)
         except (cache.Invalid, ValueError):
             pass
 
-    def sha256(self, path: Path) -> str | None:
-        """The file's sha256 if its record still holds (its stat unchanged), else None: read it."""
-        self.seen.add(str(path))
-        rec = self.records.get(str(path))
-        if rec is None:
-            return None
-        try:
-            st = os.stat(path, follow_symlinks=False)
-        except OSError:
-            return None
-        return rec[5] if _stat_of(st) == rec[:5] else None
+    def sha256(self, path: Path, st: os.stat_result | None = None) -> str | None:
+        """The file's sha256 if its record still holds (its stat unchanged), else None: read it.
+
+        `st`: the file's stat (not following links) when the caller has it already (a directory
+        listing's entry); otherwise it is taken here."""
+        key = str(path)
+        self.seen.add(key)
+        rec = self.records.get(key)
+        if type(rec) is not list or len(rec) != 6 or type(rec[5]) is not str:
+            return None  # none, or not one this code writes
+        if st is None:
+            try:
+                st = os.stat(path, follow_symlinks=False)
+            except OSError:
+                return None
+        return rec[5] if _stat_of(st) == rec[:5] else None  # equal values: a record of this very stat
 
     def read(self, path: Path) -> tuple[bytes, list[int] | None]:
         """The file's bytes and its stat as taken before reading (None: too recent to be recorded)."""
@@ -77,8 +95,30 @@ class Known:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             data = fh.read()
-        recent = max(st.st_mtime_ns, st.st_ctime_ns) >= seen - RACY_NS
-        return data, None if recent else _stat_of(st)
+        return data, _aged(st, seen)
+
+    def streamed(self, path: Path, st: os.stat_result | None = None) -> str:
+        """As `hashed`, for a large file: hashed as it is read, never held whole."""
+        sha = self.sha256(path, st)
+        if sha is None:
+            seen = time.time_ns()
+            with open(path, "rb") as fh:
+                stat = os.fstat(fh.fileno())
+                sha = hashlib.file_digest(fh, "sha256").hexdigest()
+            self.note(path, _aged(stat, seen), sha)
+        return sha
+
+    def wrote(self, path: Path, written: tuple[int, ...], sha256: str) -> None:
+        """Record a file this build wrote with bytes of `sha256`, if it is still as `written` (its stat,
+        taken on the open file just after the bytes were written and synced) and has aged: the file
+        is stat'ed now, as `read` does before reading, and the same racy rule applies."""
+        seen = time.time_ns()
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return
+        if tuple(_stat_of(st)) == tuple(written) and (stat := _aged(st, seen)) is not None:
+            self.note(path, stat, sha256)
 
     def note(self, path: Path, stat: list[int] | None, sha256: str) -> None:
         """Remember the sha256 of what `read` gave (nothing, for a file too recent to trust)."""
@@ -93,9 +133,9 @@ class Known:
             self.records[key] = rec
             self.changed = True
 
-    def hashed(self, path: Path) -> str:
-        """The file's sha256, from its record or read and hashed (and noted)."""
-        sha = self.sha256(path)
+    def hashed(self, path: Path, st: os.stat_result | None = None) -> str:
+        """The file's sha256, from its record or read and hashed (and noted); `st` as for `sha256`."""
+        sha = self.sha256(path, st)
         if sha is None:
             data, stat = self.read(path)
             sha = hashlib.sha256(data).hexdigest()
@@ -109,5 +149,5 @@ class Known:
             del self.records[key]
         if self.changed or gone:
             doc = json.dumps(self.records, separators=(",", ":")).encode()
-            self.store.put(_KIND, _KEY, cache.pack_bytes(_KEY, [doc]))
+            self.store.put(_KIND, self.key, cache.pack_bytes(self.key, [doc]))
             self.changed = False

@@ -25,6 +25,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import stat
 import sys
 import tempfile
 import types
@@ -110,9 +111,10 @@ def registry_key(curation_dir: Path, known: Known | None = None) -> str | None:
     parts: list[str | bytes] = [cache.code_version(), dt.date.today().isoformat()]
     for path in curation.registry_paths(curation_dir):
         try:
-            if path.is_symlink() or not path.is_file():
+            st = os.lstat(path)  # one stat: a link, or anything but a regular file, is not cached
+            if not stat.S_ISREG(st.st_mode):
                 return None  # a problem the reader reports; nothing to cache
-            sha = known.hashed(path) if known is not None else hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = known.hashed(path, st) if known is not None else hashlib.sha256(path.read_bytes()).hexdigest()
             parts += [path.name if path.parent == curation_dir else f"registry/{path.name}", sha]
         except OSError:
             return None
@@ -224,19 +226,22 @@ def _parts(
                 key = cache.digest("part", cache.code_version(), label, path.read_bytes())
         found = _cached_part(store, key)
         plan.append((path, label, key, found))
-    todo = [(str(curation_dir), str(path), key) for path, _, key, found in plan if found is None]
+    cached = store.root is not None
+    todo = [(str(curation_dir), str(path), label, key, cached) for path, label, key, found in plan if found is None]
     parallel = workers is not None and workers.n > 1 and len(todo) >= PARTS_PARALLEL_FROM
+    # a worker caches the part itself and hands back the document as it parsed it (pickled between
+    # this build's own processes, never stored): the parent, which makes the registry's rows from
+    # the parts in order, neither decodes JSON nor writes entries
     parsed = workers.map(_part_task, todo) if parallel and workers is not None else None
     for path, label, key, found in plan:
         if found is not None:
             yield found
             continue
         if parsed is not None:
-            packed, raw = next(parsed)
-            result = raw if packed is None else _unpack_part(packed, key or "")
-        else:
-            result = curation.read_registry_file(curation_dir, path)
-            packed = _pack_part(key, *result) if key and store.root is not None else None
+            yield next(parsed)
+            continue
+        result = curation.read_registry_file(curation_dir, path)
+        packed = _pack_part(key, *result) if key and cached else None
         if key and packed is not None and _same_bytes(path, label, key):
             store.put("parts", key, packed)
         yield result
@@ -681,12 +686,14 @@ def _shared(kind: str, key: str) -> Any:
     return value
 
 
-def _part_task(task: tuple[str, str, str | None]) -> tuple[bytes | None, Any]:
-    """One registry part, packed (the parent checks and caches it) or, when it cannot be, as read."""
-    curation_dir, path, key = task
+def _part_task(task: tuple[str, str, str, str | None, bool]) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One registry part as read, cached here (when the build caches) if the file still has its key's bytes."""
+    curation_dir, path, label, key, cached = task
     doc, problems = curation.read_registry_file(Path(curation_dir), Path(path))
-    packed = _pack_part(key or "", doc, problems)
-    return (packed, None) if packed is not None else (None, (doc, problems))
+    packed = _pack_part(key, doc, problems) if key and cached else None
+    if key and packed is not None and _same_bytes(Path(path), label, key):
+        _WORKER["store"].put("parts", key, packed)
+    return doc, problems
 
 
 def _work(task: tuple[Sequence[Item], str | None, str | None]) -> tuple[bytes, Chunk | None]:

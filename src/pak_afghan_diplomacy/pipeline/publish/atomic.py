@@ -15,13 +15,15 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
@@ -73,19 +75,56 @@ def _ours(path: Path) -> bool:
     return isinstance(desc, dict) and desc.get("name") == "pak-afghan-diplomacy"
 
 
+@dataclass(frozen=True)
+class InPlace:
+    """A file the package in place holds with exactly the bytes to publish: linked, neither read nor written.
+
+    Whoever makes one has checked the file (its sha256, from a stat record or read) with the stat
+    `st` (size, mtime_ns, ctime_ns, inode, device, as `os.lstat` gave them). It is linked into the
+    staging folder only if its stat is still that one, and the link is the same inode of the same
+    size and mtime after; otherwise `data()` makes the bytes and they are written as any other file.
+    """
+
+    size: int
+    sha256: str
+    st: tuple[int, int, int, int, int]
+    data: Callable[[], bytes]
+
+
+@dataclass
+class Streamed:
+    """A file made by `write(path)` straight into the staging folder (a table's CSV, never held whole in
+    memory); once written and synced it is read back for its `size` and `sha256`."""
+
+    write: Callable[[Path], None]
+    size: int = -1
+    sha256: str = ""
+
+
+def stat_of(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
 def _checkpoint(step: str) -> None:
     """Called between filesystem steps of publication; the tests kill or fail the build here."""
 
 
 def write_atomic(
-    files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out: Path, *, _fail_after: int | None = None
-) -> None:
+    files: Mapping[str, bytes] | Iterable[tuple[str, bytes | InPlace | Streamed]],
+    out: Path,
+    *,
+    _fail_after: int | None = None,
+) -> dict[str, tuple[int, int, int, int, int]]:
     """Write `files` into `out`, replacing it whole or not at all.
 
     `files` is a mapping (written in path order) or a stream of (path, bytes) pairs, written as
-    they come, so that a package need not be held in memory whole. `_fail_after` simulates a
-    crash after that many files (for the tests).
+    they come, so that a package need not be held in memory whole; in a stream, an `InPlace`
+    stands for a file of the package in place to be linked, a `Streamed` for a file written by
+    its own writer. `_fail_after` simulates a crash
+    after that many files (for the tests). Returns the stat of every file written (not linked),
+    taken on the open file once its bytes were synced.
     """
+    written: dict[str, tuple[int, int, int, int, int]] = {}
     out = Path(os.path.abspath(out))
     for ancestor in out.parents:
         if ancestor.exists():
@@ -108,11 +147,24 @@ def write_atomic(
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-                if not _link_same(out, rel, data, target):
+                if isinstance(data, InPlace):
+                    if _link_in_place(out, rel, data, target):
+                        _checkpoint(f"wrote {rel}")
+                        continue
+                    data = data.data()
+                if isinstance(data, Streamed):
+                    data.write(target)
+                    with open(target, "rb") as fh:
+                        os.fsync(fh.fileno())
+                        written[rel] = stat_of(os.fstat(fh.fileno()))
+                        data.sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
+                        data.size = fh.tell()
+                elif not _link_same(out, rel, data, target):
                     with open(target, "wb") as fh:
                         fh.write(data)
                         fh.flush()
                         os.fsync(fh.fileno())
+                        written[rel] = stat_of(os.fstat(fh.fileno()))
                 _checkpoint(f"wrote {rel}")
             for folder in folders:  # the names in staging (a linked file's bytes are on disk already)
                 _fsync_dir(folder)
@@ -121,6 +173,7 @@ def write_atomic(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _fsync_dir(out.parent)
+    return written
 
 
 def _link_same(out: Path, rel: str, data: bytes, target: Path) -> bool:
@@ -132,16 +185,50 @@ def _link_same(out: Path, rel: str, data: bytes, target: Path) -> bool:
     linked; the file was synced when it was written, so staging still holds the whole package.
     """
     published = out / rel
+    st = own_file(out, rel)  # not reached through a link, regular, no other name
+    if st is None or st.st_size != len(data):
+        return False
     try:
-        if os.path.realpath(published) != os.path.join(os.path.realpath(out), rel):
-            return False  # reached through a link: not the package's own file
-        st = published.lstat()
-        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or st.st_size != len(data):
-            return False
         if published.read_bytes() != data:
             return False
         os.link(published, target, follow_symlinks=False)
     except OSError:
+        return False
+    return True
+
+
+def own_file(out: Path, rel: str) -> os.stat_result | None:
+    """The lstat of the package's own file `rel` in `out`: a regular file with no other name, not reached
+    through a link (None: anything else)."""
+    published = out / rel
+    try:
+        if os.path.realpath(published) != os.path.join(os.path.realpath(out), rel):
+            return None
+        st = published.lstat()
+    except OSError:
+        return None
+    return st if stat.S_ISREG(st.st_mode) and st.st_nlink == 1 else None
+
+
+def _link_in_place(out: Path, rel: str, item: InPlace, target: Path) -> bool:
+    """Link `target` to the file in place that `item` checked, if it is still that file (stat unchanged)."""
+    st = own_file(out, rel)
+    if st is None or stat_of(st) != item.st or st.st_size != item.size:
+        return False
+    try:
+        os.link(out / rel, target, follow_symlinks=False)
+        linked = target.lstat()  # the same inode, untouched (a link moves only its ctime)
+        if (linked.st_ino, linked.st_dev, linked.st_size, linked.st_mtime_ns) != (
+            st.st_ino,
+            st.st_dev,
+            st.st_size,
+            st.st_mtime_ns,
+        ):
+            target.unlink()
+            return False
+    except OSError:
+        with contextlib.suppress(OSError):
+            target.unlink()
         return False
     return True
 

@@ -7,10 +7,12 @@ Bytes depend only on the data and the pinned writer versions, never on the clock
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -18,7 +20,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pak_afghan_diplomacy._about import RELEASE_DATE, __version__
-from pak_afghan_diplomacy.pipeline.publish.atomic import DESCRIPTOR, OutputRefused, check_target, write_atomic
+from pak_afghan_diplomacy.pipeline.publish.atomic import (
+    DESCRIPTOR,
+    InPlace,
+    OutputRefused,
+    Streamed,
+    check_target,
+    own_file,
+    stat_of,
+    write_atomic,
+)
 from pak_afghan_diplomacy.schema import MODELS
 from pak_afghan_diplomacy.schema.frictionless import arrow_schema, describe, keys, table_schema
 
@@ -55,8 +66,15 @@ def parquet_bytes(name: str, frame: pl.DataFrame) -> bytes:
     return buf.getvalue()
 
 
+def write_csv(frame: pl.DataFrame, path: Path) -> None:
+    """The CSV of `frame` written to `path` as `csv_bytes` makes it, from polars' writer straight to the file."""
+    frame.write_csv(path, include_header=True, line_terminator="\n", null_value="")
+
+
 def csv_bytes(frame: pl.DataFrame) -> bytes:
-    return frame.write_csv(include_header=True, line_terminator="\n", null_value="").encode("utf-8")
+    buf = io.BytesIO()  # written as bytes: not a str of the whole table and its encoded copy besides
+    frame.write_csv(buf, include_header=True, line_terminator="\n", null_value="")
+    return buf.getvalue()
 
 
 def _sources(articles: pl.DataFrame) -> list[dict[str, Any]]:
@@ -127,48 +145,77 @@ def descriptor(frames: Mapping[str, pl.DataFrame], sums: Mapping[str, tuple[int,
 
 def render(frames: Mapping[str, pl.DataFrame]) -> dict[str, bytes]:
     """Every published file's bytes, keyed by path inside `datasets/`."""
-    return dict(render_files(frames))
+    return {path: data for path, data in render_files(frames) if isinstance(data, bytes)}  # every file: no stream
 
 
-# A table's files made before: `earlier(name)` gives (parquet, csv) bytes if they were rendered from
-# exactly this table, else None; `made(name, parquet, csv)` is told of every table rendered anew.
-Earlier = Callable[[str], tuple[bytes, bytes] | None]
-Made = Callable[[str, bytes, bytes], None]
+# A table's files made before: `earlier(name, frame)` gives the (parquet, csv) files of exactly this
+# table if it knows them (each its bytes, or an `InPlace`: a file the package in place holds), else
+# None; `made(name, parquet, csv)` is told of every table rendered anew, each file as (size, sha256).
+Earlier = Callable[[str, pl.DataFrame], tuple[bytes | InPlace, bytes | InPlace] | None]
+Made = Callable[[str, tuple[int, str], tuple[int, str]], None]
+
+
+def table_files(name: str, frame: pl.DataFrame) -> tuple[bytes, bytes]:
+    """A table's Parquet and CSV bytes."""
+    ordered = sort_frame(name, frame)
+    return parquet_bytes(name, ordered), csv_bytes(ordered)
 
 
 def render_files(
-    frames: Mapping[str, pl.DataFrame], earlier: Earlier | None = None, made: Made | None = None
-) -> Iterator[tuple[str, bytes]]:
+    frames: Mapping[str, pl.DataFrame],
+    earlier: Earlier | None = None,
+    made: Made | None = None,
+    *,
+    stream: bool = False,
+    sums: dict[str, tuple[int, str]] | None = None,
+) -> Iterator[tuple[str, bytes | InPlace | Streamed]]:
     """Each published file as it is made, `datapackage.json` last: one table's bytes held at a time.
 
-    A table whose files `earlier` still has is not rendered again (a rebuild after one article
-    changed renders the few tables that changed).
+    A table whose files `earlier` still knows is not rendered again (a rebuild after one article
+    changed renders the few tables that changed, and links the others' files in place). With
+    `stream`, a table's CSV is a `Streamed`, written by polars into its file, never held in memory
+    (its size and sha256 are known once the consumer, `write_atomic`, has written it). `sums` is
+    given every file's (size, sha256), the descriptor's last.
     """
-    sums: dict[str, tuple[int, str]] = {}
+    sums = {} if sums is None else sums
     for name, frame in frames.items():
-        found = earlier(name) if earlier else None
+        found = earlier(name, frame) if earlier else None
+        fresh = found is None
+        ordered = None
         if found is None:
             ordered = sort_frame(name, frame)
-            found = parquet_bytes(name, ordered), csv_bytes(ordered)
-            del ordered
-            if made:
-                made(name, *found)
-        for path, data in ((f"parquet/{name}.parquet", found[0]), (f"csv/{name}.csv", found[1])):
-            sums[path] = (len(data), hashlib.sha256(data).hexdigest())
+            csv: bytes | Streamed = Streamed(functools.partial(write_csv, ordered)) if stream else csv_bytes(ordered)
+            found = parquet_bytes(name, ordered), csv
+        paths = (f"parquet/{name}.parquet", f"csv/{name}.csv")
+        for path, data in zip(paths, found, strict=True):
             yield path, data
+            if isinstance(data, InPlace | Streamed):
+                sums[path] = (data.size, data.sha256)
+            else:
+                sums[path] = (len(data), hashlib.sha256(data).hexdigest())
             del data
+        del ordered
+        if fresh and made:
+            made(name, sums[paths[0]], sums[paths[1]])
         del found
     desc = descriptor(frames, sums)
-    yield DESCRIPTOR, (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    data = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    sums[DESCRIPTOR] = (len(data), hashlib.sha256(data).hexdigest())
+    yield DESCRIPTOR, data
 
 
 __all__ = [
     "DESCRIPTOR",
     "FORMATS",
+    "InPlace",
     "OutputRefused",
+    "Streamed",
     "check_target",
     "descriptor",
+    "own_file",
     "render",
     "render_files",
+    "stat_of",
+    "table_files",
     "write_atomic",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -125,39 +126,76 @@ def read_pins(seeds_dir: Path) -> tuple[dict[str, str], list[Problem]]:
     return pins, problems
 
 
+def _listing(seeds_dir: Path) -> dict[str, os.DirEntry[str]]:
+    """The entries of seeds/ by name, from one directory read (an absent or unreadable folder: none).
+
+    A `DirEntry` knows whether it is a link, a folder or a file from the directory itself, and
+    stats the file once when asked: a seed costs one system call, not one per path check.
+    """
+    try:
+        with os.scandir(seeds_dir) as entries:
+            return {e.name: e for e in entries}
+    except OSError:
+        return {}
+
+
+def _kind(entry: os.DirEntry[str] | None) -> str:
+    """'link', 'folder', 'file' or 'missing' (anything else that is not a regular file counts as missing)."""
+    if entry is None:
+        return "missing"
+    try:
+        if entry.is_symlink():
+            return "link"
+        if entry.is_dir():
+            return "folder"
+        return "file" if entry.is_file() else "missing"
+    except OSError:
+        return "missing"
+
+
 def read_seeds(seeds_dir: Path, known: Any = None) -> tuple[dict[str, Seed], list[Problem]]:
     """Every pinned seed, checked: present, a regular file inside seeds/, hash, UTF-8, not empty.
 
     `known` (article/known.py) gives the sha256 of a seed whose stat is as when it last passed
     every check here, so that seed is not read again; the others are read and, passing, noted.
+    The folder is read once (`_listing`): a pinned name is a plain file name (`read_pins` refuses
+    paths and names starting with a dot), so the entry of that name, unless it is a link, is a
+    file inside seeds/ without resolving its path.
     """
     pins, problems = read_pins(seeds_dir)
     seeds: dict[str, Seed] = {}
     by_digest: dict[str, Seed] = {}
-    root = seeds_dir.resolve()
-    on_disk = {p.name for p in seeds_dir.glob("*.txt")}
+    listing = _listing(seeds_dir)
+    on_disk = {name for name in listing if name.endswith(".txt")}
     for name in sorted(on_disk - set(pins)):
         problems.append(Problem(f"seeds/{name}", check="unpinned", message=f"seed has no line in seeds/{PINS}"))
     for name, digest in sorted(pins.items()):
         label = f"seeds/{name}"
-        path = seeds_dir / name
         if not name.endswith(".txt") or not _ARTICLE_ID.match(name.removesuffix(".txt")):
             problems.append(
                 Problem(label, check="name", value=name, message="expected <article_id>.txt with a lower-case id")
             )
             continue
-        if path.is_symlink() or not path.resolve().is_relative_to(root):
+        entry = listing.get(name)
+        kind = _kind(entry)
+        if kind == "link":
             problems.append(Problem(label, check="path", message="seeds must be regular files inside seeds/"))
             continue
-        if path.is_dir():
+        if kind == "folder":
             problems.append(Problem(label, check="not a file", message="is a folder; a seed is a text file"))
             continue
-        if not path.is_file():
+        if kind == "missing":
             problems.append(Problem(label, check="missing file", message=f"pinned in {PINS} but not present"))
             continue
-        if known is not None and (sha := known.sha256(path)) == digest and sha not in by_digest:
-            seeds[name.removesuffix(".txt")] = by_digest[sha] = Seed(name.removesuffix(".txt"), name, path, sha)
-            continue  # the very bytes that passed every check below when noted (the twin check: by_digest)
+        path = seeds_dir / name
+        if known is not None and entry is not None:
+            try:
+                sha = known.sha256(path, entry.stat(follow_symlinks=False))
+            except OSError:
+                sha = None
+            if sha == digest and sha not in by_digest:
+                seeds[name.removesuffix(".txt")] = by_digest[sha] = Seed(name.removesuffix(".txt"), name, path, sha)
+                continue  # the very bytes that passed every check below when noted (the twin check: by_digest)
         stat = None
         try:
             data, stat = known.read(path) if known is not None else (path.read_bytes(), None)
