@@ -213,22 +213,19 @@ def _keys(parts: tuple[str, ...]) -> set[tuple]:
 def _name_basis(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """`stated` where an article prints the person's name as it stands; else it is public record, whose
     source the note must give (a curator's fuller form is never published as if printed)."""
-    printed = set(
-        frames["person_names"]
+    printed = {
+        (pid, name.lower())
+        for pid, name in frames["person_names"]
         .filter(pl.col("article_id").is_not_null())
-        .select(pl.col("person_id") + "\x00" + pl.col("name").str.to_lowercase())
-        .to_series()
-    )
+        .select("person_id", "name")
+        .rows()
+    }
     persons = frames["persons"]
-    stated = [f"{pid}\x00{name.lower()}" in printed for pid, name in persons.select("person_id", "name").rows()]
-    persons = persons.with_columns(
-        pl.Series("name_basis", ["stated" if s else "public-record" for s in stated], pl.String)
-    )
-    frames["persons"] = persons
-    for pid, name, basis, note, where, line in persons.select(
-        "person_id", "name", "name_basis", "note", "_where", "_line"
-    ).rows():
-        if basis == "public-record" and not note:
+    bases = []
+    for pid, name, note, where, line in persons.select("person_id", "name", "note", "_where", "_line").rows():
+        stated = (pid, name.lower()) in printed
+        bases.append("stated" if stated else "public-record")
+        if not stated and not note:
             b.problem(
                 where,
                 line,
@@ -238,6 +235,7 @@ def _name_basis(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
                 f"no article prints {pid}'s name as {name!r}: give the public record of this fuller form in the "
                 "person's note (a source a reader can check), or use a form an article prints",
             )
+    frames["persons"] = persons.with_columns(pl.Series("name_basis", bases, pl.String))
 
 
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
