@@ -47,12 +47,13 @@ schema: env
 	$(BIN)/python -m pak_afghan_diplomacy.docs schema
 
 # The benchmark runs in its own environment with only what `pip install pak-afghan-diplomacy[build]`
-# gives (no pandas, no hypothesis: pandera imports them when present) plus frictionless to compare with.
+# gives (no pandas, no hypothesis: pandera imports them when present) plus frictionless to compare with,
+# compiled to bytecode as pip compiles an install.
 BENCH_VENV := .venv-bench
 BENCH_ARGS ?=
 
-$(BENCH_VENV)/.synced: $(UV) uv.lock pyproject.toml
-	UV_PROJECT_ENVIRONMENT=$(BENCH_VENV) $(UV) sync --frozen --extra build --no-default-groups --group bench --python $(PYTHON) --quiet
+$(BENCH_VENV)/.synced: $(UV) uv.lock pyproject.toml Makefile
+	UV_PROJECT_ENVIRONMENT=$(BENCH_VENV) $(UV) sync --frozen --extra build --no-default-groups --group bench --compile-bytecode --python $(PYTHON) --quiet
 	@touch $@
 
 bench: $(BENCH_VENV)/.synced

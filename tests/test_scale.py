@@ -169,7 +169,7 @@ def test_benchmark_runs_and_writes_its_results(tmp_path):
     ).stdout
     assert f"{2 * REAL} articles" in out and "validation of 2,000 statements" in out
     text = results.read_text(encoding="utf-8")
-    assert f"| {2 * REAL} |" in text and f"real build ({REAL} articles)" in text and "validation ≥ 50 ×" in text
+    assert f"| {2 * REAL} |" in text and f"real build ({REAL} articles, cold" in text and "validation ≥ 50 ×" in text
     assert "**Machine**" in text
 
 

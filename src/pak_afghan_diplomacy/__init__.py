@@ -18,17 +18,18 @@ import functools
 import json
 import os
 from collections.abc import Mapping, Sequence
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from pak_afghan_diplomacy import metadata
 from pak_afghan_diplomacy._about import __version__
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     import pandas
     import polars
+
+    from pak_afghan_diplomacy import metadata
 
 TableName = Literal[
     "articles",
@@ -79,7 +80,13 @@ def data_dir() -> Traversable:
 
 @functools.cache
 def _found_data_dir() -> Traversable:
-    """Where the package is, looked up once (importlib.resources is slow to ask on every load)."""
+    """Where the package is, looked up once. An install on a file system is next to this module, found
+    without importing importlib.resources (a tenth of `import` + `load()`); a zipped one needs it."""
+    beside = Path(__file__).parent / "datasets"
+    if beside.joinpath("datapackage.json").is_file():
+        return beside
+    from importlib.resources import files
+
     packaged = files(__name__) / "datasets"
     if packaged.joinpath("datapackage.json").is_file():
         return packaged
@@ -333,12 +340,16 @@ def search(text: str, limit: int = 10, min_score: float = 75) -> polars.DataFram
     pad.search("Rahimi")   # finds a person spelt "Raheemi", with the spelling matched and a score (0–100)
     Fuzzy (rapidfuzz), case- and accent-insensitive; the best match per person or post, best first.
     """
+    from pak_afghan_diplomacy import metadata
+
     return metadata.search(load, text, limit, min_score)
 
 
 def describe(name: str) -> metadata.TableDescription:
     """A table's description, columns (type, required, meaning), keys and row count; `print()` it."""
     import pyarrow.parquet as pq
+
+    from pak_afghan_diplomacy import metadata
 
     resource = metadata.describe(_descriptor(), name, 0)  # raises KeyError naming the tables
     with _table_path(_resource(name), True).open("rb") as fh:
@@ -353,6 +364,8 @@ def cite(*record_ids: str) -> metadata.Citation:
     """
     import hashlib
 
+    from pak_afghan_diplomacy import metadata
+
     digest = hashlib.sha256(data_dir().joinpath("datapackage.json").read_bytes()).hexdigest()
     return metadata.cite(_descriptor(), load, record_ids, digest)
 
@@ -361,6 +374,8 @@ def csv_schema(name: str) -> dict[str, Any]:
     """Column -> polars dtype of table `name`, from the descriptor: `pl.read_csv(path, schema=csv_schema(name))`
     keeps coded text such as `cameo_code` "040" as text and reads dates as dates."""
     import polars as pl
+
+    from pak_afghan_diplomacy import metadata
 
     types = {"string": pl.String, "integer": pl.Int64, "boolean": pl.Boolean, "date": pl.Date}
     fields = metadata.describe(_descriptor(), name, 0).columns
@@ -381,6 +396,8 @@ def doc(name: Literal["dictionary", "changelog", "citation", "figure"]) -> Trave
     if name not in DOCS:
         raise KeyError(f"no document {name!r}; documents are: {', '.join(DOCS)}")
     shipped, in_checkout = DOCS[name]
+    from importlib.resources import files
+
     packaged = files(__name__) / "docs" / shipped
     if packaged.is_file():
         return packaged
