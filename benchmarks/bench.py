@@ -16,6 +16,8 @@ figure that misses one is marked.
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
 import os
 import platform
 import re
@@ -168,34 +170,45 @@ class Size:
 SKIPPABLE = ("floor", "unchanged", "one", "registry")
 
 
-def _edit_one_article(corpus: Path) -> None:
+def _edit_one_article(corpus: Path) -> tuple[Path, str]:
+    """Edit one article's curation; returns the file and its text before, to put back."""
     files = sorted(p for p in (corpus / "build").glob("*.yaml") if p.name != synthetic.REGISTRY)
     path = files[len(files) // 2]
     text = path.read_text(encoding="utf-8")
     # a note, not the title: a stated title must stay the headline the body prints
     path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Edited ", text, count=1), encoding="utf-8")
+    return path, text
 
 
-def _edit_registry(corpus: Path) -> None:
+def _edit_registry(corpus: Path) -> tuple[Path, str]:
     path = corpus / "build" / synthetic.REGISTRY
-    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "# edited\n", encoding="utf-8")
+    return path, text
 
 
-def scaling(sizes: list[int], work: Path, skip_at_largest: set[str] = frozenset()) -> tuple[Run, list[Size]]:
+def scaling(
+    sizes: list[int], work: Path, skip_at_largest: set[str] = frozenset(), keep: bool = False
+) -> tuple[Run, list[Size]]:
+    """Each size's builds; with `keep`, each corpus is left in `work` as it was made (the edits put back),
+    for the next run to use again, and only its `.cache/` and package are removed."""
     real_root = work / "real"
-    if not real_root.exists():
-        for name in ("seeds", "build"):
-            shutil.copytree(ROOT / name, real_root / name)
+    shutil.rmtree(real_root, ignore_errors=True)  # always today's seeds and curation
+    for name in ("seeds", "build"):
+        shutil.copytree(ROOT / name, real_root / name)
     real = real_build(real_root, work / "real-datasets")
     print(f"real corpus ({REAL_ARTICLES} articles): {real.seconds:.2f} s, peak {real.peak_mib:.0f} MiB", flush=True)
     out: list[Size] = []
     for asked in sizes:
         corpus = work / f"corpus-{asked}"
-        # a corpus left whole by an interrupted run (every seed pinned) is used again
+        # a corpus left whole (every seed pinned) by an earlier run from the same sources is used again
         sums = corpus / "seeds" / "SHA256SUMS"
+        stamp = corpus / ".made-from"
         pinned = len(sums.read_text(encoding="utf-8").splitlines()) if sums.is_file() else 0
-        if pinned != len(list((corpus / "seeds").glob("*.txt"))) or pinned < asked:
+        made_from = stamp.read_text(encoding="utf-8") if stamp.is_file() else ""
+        if pinned != len(list((corpus / "seeds").glob("*.txt"))) or pinned < asked or made_from != _sources():
             synthetic.make_corpus(ROOT, corpus, asked)
+            stamp.write_text(_sources(), encoding="utf-8")
         shutil.rmtree(corpus / ".cache", ignore_errors=True)
         shutil.rmtree(corpus / "datasets", ignore_errors=True)
         n = len(list((corpus / "seeds").glob("*.txt")))  # rounded up to whole copies of the real corpus
@@ -205,11 +218,12 @@ def scaling(sizes: list[int], work: Path, skip_at_largest: set[str] = frozenset(
         cold = build_run(corpus, corpus / "datasets")
         unchanged = None if "unchanged" in skip else build_run(corpus, corpus / "datasets")
         one = reg = None
+        edited: list[tuple[Path, str]] = []
         if "one" not in skip:
-            _edit_one_article(corpus)
+            edited.append(_edit_one_article(corpus))
             one = build_run(corpus, corpus / "datasets")
         if "registry" not in skip:
-            _edit_registry(corpus)
+            edited.append(_edit_registry(corpus))
             reg = build_run(corpus, corpus / "datasets")
         out.append(Size(n, floor, cold, unchanged, one, reg))
         print(
@@ -217,8 +231,26 @@ def scaling(sizes: list[int], work: Path, skip_at_largest: set[str] = frozenset(
             f"{_s(unchanged)} | one article changed {_s(one)} | registry changed {_s(reg)}",
             flush=True,
         )
-        shutil.rmtree(corpus)
+        if keep:
+            for path, text in edited:
+                path.write_text(text, encoding="utf-8")
+            for name in (".cache", "datasets"):
+                shutil.rmtree(corpus / name, ignore_errors=True)
+        else:
+            shutil.rmtree(corpus)
     return real, out
+
+
+@functools.cache
+def _sources() -> str:
+    """sha256 of what a synthetic corpus is made from: the real seeds and curation, and the generator."""
+    digest = hashlib.sha256()
+    files = [*sorted((ROOT / "seeds").rglob("*")), *sorted((ROOT / "build").rglob("*"))]
+    files.append(ROOT / "benchmarks" / "synthetic.py")
+    for path in files:
+        if path.is_file():
+            digest.update(f"{path.relative_to(ROOT)}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _s(r: Run | None) -> str:
@@ -654,7 +686,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     before = os.getloadavg()
     try:
-        real, runs = scaling(sizes, work, skip)
+        real, runs = scaling(sizes, work, skip, keep=args.work is not None)
         names = None if args.no_names else names_scaling()
         val = validation(args.rows, work) if args.rows else None
         load = None if args.no_loading else loading()
