@@ -276,7 +276,8 @@ class Builder:
                 continue
             step = f"finish:{getattr(kind, '__name__', type(kind).__name__)}"
             run = functools.partial(kind.finish, self)
-            if not memo.finish(step, frames, self.sinks, self.problems, run, self._state):
+            reads = getattr(kind, "READS", None)  # the only columns it reads of some tables
+            if not memo.finish(step, frames, self.sinks, self.problems, run, self._state, reads):
                 memo = None  # it changed the Builder: the kinds after it read what no entry is keyed by
         frames["conflict_records"] = self.sinks["conflict_records"].frame()
         origins = {name: frame.select("_where", "_line") for name, frame in frames.items()}

@@ -27,6 +27,12 @@ import polars as pl
 from pak_afghan_diplomacy.pipeline.article import cache
 
 _ABSENT = "-"  # the digest recorded for a key looked up and not found
+Columns = Mapping[str, tuple[str, ...]]  # table -> the only columns a step reads of it
+
+
+def _cut_name(name: str, columns: tuple[str, ...]) -> str:
+    """The name a table cut to `columns` is recorded (and digested) under: `person_names[person_id,name]`."""
+    return f"{name}[{','.join(columns)}]"
 
 
 class Digests:
@@ -49,11 +55,23 @@ class Digests:
 
 
 class Tracked(MutableMapping[str, pl.DataFrame]):
-    """A view of `tables` that records the keys read before this step set them, and what it set."""
+    """A view of `tables` that records the keys read before this step set them, and what it set.
 
-    def __init__(self, tables: MutableMapping[str, pl.DataFrame]):
+    A table of `columns` is handed over cut to those columns (`cut(name, frame)` makes the cut) and
+    recorded under its cut name: the step depends on those columns only, and a step that reads
+    another column of it fails on it, loudly. Such a table is the step's to read, never to set.
+    """
+
+    def __init__(
+        self,
+        tables: MutableMapping[str, pl.DataFrame],
+        columns: Columns | None = None,
+        cut: Callable[[str, pl.DataFrame], pl.DataFrame] | None = None,
+    ):
         self._tables = tables
         self._start = dict(tables)  # the values a read sees unless the step itself set the key
+        self._columns = dict(columns or {})
+        self._cut = cut or (lambda name, frame: frame.select(self._columns[name]))
         self.read: list[str] = []
         self.every = False  # iterated: the key set itself was read
         self.set: list[str] = []
@@ -61,9 +79,13 @@ class Tracked(MutableMapping[str, pl.DataFrame]):
     def __getitem__(self, name: str) -> pl.DataFrame:
         if name not in self.set and name not in self.read:
             self.read.append(name)
+        if name in self._columns and name in self._tables:
+            return self._cut(name, self._tables[name])
         return self._tables[name]
 
     def __setitem__(self, name: str, frame: pl.DataFrame) -> None:
+        if name in self._columns:
+            raise TypeError(f"{name} is handed to this step cut to the columns it reads: it may not set it")
         if name not in self.set:
             self.set.append(name)
         self._tables[name] = frame
@@ -80,13 +102,36 @@ class Tracked(MutableMapping[str, pl.DataFrame]):
         return len(self._tables)
 
     def inputs(self, digests: Digests, prefix: str = "") -> dict[str, str]:
-        """Each table read (every table, if the keys were iterated), with the digest it had when the step began."""
+        """Each table read (every table, if the keys were iterated), with the digest it had when the step began;
+        a table of `columns` by the digest of its cut, under its cut name."""
         names = list(self._start) if self.every else self.read
-        return {prefix + n: digests(n, self._start[n]) if n in self._start else _ABSENT for n in names}
+        out: dict[str, str] = {}
+        for n in names:
+            if n not in self._start:
+                out[prefix + n] = _ABSENT
+            elif n in self._columns:
+                cut_name = _cut_name(n, self._columns[n])
+                out[prefix + cut_name] = digests(cut_name, self._cut(n, self._start[n]))
+            else:
+                out[prefix + n] = digests(n, self._start[n])
+        return out
 
 
-def _current(tables: Mapping[str, pl.DataFrame], digests: Digests) -> Callable[[str], str]:
+def _current(
+    tables: Mapping[str, pl.DataFrame],
+    digests: Digests,
+    columns: Columns | None = None,
+    cut: Callable[[str, pl.DataFrame], pl.DataFrame] | None = None,
+) -> Callable[[str], str]:
+    """The digest a recorded input has now; a cut name other than the one `columns` gives is no match."""
+    cuts = {_cut_name(n, c): n for n, c in (columns or {}).items()}
+
     def now(name: str) -> str:
+        if name in cuts and cut is not None:
+            table = cuts[name]
+            return digests(name, cut(table, tables[table])) if table in tables else _ABSENT
+        if name in (columns or {}):
+            return "cut"  # recorded whole, handed over cut now: not the same input
         return digests(name, tables[name]) if name in tables else _ABSENT
 
     return now
@@ -101,6 +146,21 @@ class Memo:
         self.digests = digests
         self.on = base is not None and store.root is not None
         self.used: set[str] = set()  # the keys of the entries this build looked up or wrote
+        # (table, columns) -> (the table, its cut): each table cut once per build and version of it
+        self._cuts: dict[tuple[str, tuple[str, ...]], tuple[weakref.ref[pl.DataFrame], pl.DataFrame]] = {}
+
+    def cut(self, columns: Columns) -> Callable[[str, pl.DataFrame], pl.DataFrame]:
+        """A table cut to the columns `columns` gives it, the same cut object for the same table (one digest)."""
+
+        def cut(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+            key = (name, tuple(columns[name]))
+            held = self._cuts.get(key)
+            if held is None or held[0]() is not frame:
+                held = (weakref.ref(frame), frame.select(key[1]))
+                self._cuts[key] = held
+            return held[1]
+
+        return cut
 
     def _key(self, step: str) -> str:
         assert self.base is not None
@@ -161,20 +221,24 @@ class Memo:
         problems: list[Any],
         run: Callable[[MutableMapping[str, pl.DataFrame]], None],
         state: Callable[[], Any],
+        columns: Columns | None = None,
     ) -> bool:
         """Run (or replay) one kind's `finish`, which may set tables and add rows to `sinks`.
 
         `state()` fingerprints the rest of the Builder; a step that changes it is not remembered.
         Returns False when the step changed that state (the steps after it then run as they are).
+        `columns`: tables the step reads only some columns of (its kind's `READS`), handed to it cut
+        to those and remembered by their digest, so an edit to another column leaves the step be.
         """
         if not self.on:
             run(frames)
             return True
+        cut = self.cut(columns or {})
         got = self._entry(step)
         if got is not None:
             doc, stored = got
             whole = len(stored) == len(doc["set"]) + len(doc["added"])
-            if whole and self._matches(doc, _current(frames, self.digests)):
+            if whole and self._matches(doc, _current(frames, self.digests, columns, cut)):
                 for name, frame in zip(doc["set"], stored, strict=False):
                     frames[name] = frame
                 for name, frame in zip(doc["added"], stored[len(doc["set"]) :], strict=True):
@@ -185,7 +249,7 @@ class Memo:
         for sink in sinks.values():
             sink.flush()
         held = {name: len(sink.chunks) for name, sink in sinks.items()}
-        tracked = Tracked(frames)
+        tracked = Tracked(frames, columns, cut)
         run(tracked)
         if state() != before_state:
             return False
