@@ -284,3 +284,31 @@ def test_a_registry_entry_with_a_state_that_does_not_decode_publishes_a_cold_bui
         assert tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "cold")
     finally:
         path.write_text(text, encoding="utf-8")
+
+
+def test_after_one_article_changed_no_table_is_digested_whole_and_the_bytes_are_one_process(
+    corpus, one_process, tmp_path, small_chunks, monkeypatch
+):
+    build(corpus, tmp_path / "first", jobs=1)
+    path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    digested: list[tuple[str, int]] = []
+    real = cache.frame_digest
+    monkeypatch.setattr(
+        cache, "frame_digest", lambda name, frame: digested.append((name, frame.height)) or real(name, frame)
+    )
+    try:
+        build(corpus, tmp_path / "warm", jobs=1)
+        monkeypatch.undo()
+        build(corpus, tmp_path / "cold", jobs=1, cache=False)
+        warm = tree_bytes(tmp_path / "warm")
+        assert warm == tree_bytes(tmp_path / "cold")
+        assert any(b"Changed " in data for data in warm.values())
+    finally:
+        path.write_text(text, encoding="utf-8")
+    import polars as pl
+
+    rows = pl.read_parquet(tmp_path / "warm" / "parquet" / "evidence.parquet").height
+    # the changed chunk's rows are digested (with and without their origins), the table only by its parts'
+    assert ("evidence", rows) not in digested and any(name == "evidence" and 0 < n < rows for name, n in digested)

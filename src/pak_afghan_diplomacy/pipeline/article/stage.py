@@ -83,6 +83,7 @@ class Chunk:
     marks: list[coverage.Marks] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # spellings curated in these articles
     spans: list[Problem] = field(default_factory=list)  # the span checks of its rows (reported with the tables')
+    pairs: dict[str, cache.Pair] = field(default_factory=dict)  # each frame's digests (`cache.frame_pair`)
 
 
 def _schemas() -> dict[str, dict[str, pl.DataType]]:
@@ -163,6 +164,9 @@ def registry(
     if problems:
         return Registry(None, problems)
     frames = {name: sink.frame() for name, sink in builder.sinks.items()}
+    pairs = {name: cache.frame_pair(name, frame) for name, frame in frames.items() if frame.height}
+    for name, pair in pairs.items():
+        builder.sinks[name].mark(pair)
     state = {k: v for k, v in vars(builder).items() if k not in _STATE_SKIPPED}
     try:
         lazy = {k: v for k, v in state.items() if k not in _EAGER}
@@ -172,6 +176,7 @@ def registry(
             # a JSON text inside the entry's JSON: read as one string, decoded only when needed
             "state": json.dumps(cache.encode(lazy), ensure_ascii=False, separators=(",", ":")),
             "keys": sorted(state),
+            "pairs": {name: list(pair) for name, pair in pairs.items()},
         }
         index_doc = _index_doc(builder)
     except TypeError:  # a kind keeps a value the cache cannot write: build without caching the registry
@@ -364,7 +369,7 @@ def _unpack_registry(
         setattr(builder, k, v)
     builder.defer(raw, frozenset(names - set(_EAGER)), rebuild)
     builder.problems = [cache.problem(p) for p in doc["built"]]
-    builder.absorb(frames)
+    builder.absorb(frames, _pairs(doc["pairs"], frames))
     index = doc["index"]
     if not isinstance(index, str):
         raise cache.Invalid("no index")
@@ -444,6 +449,7 @@ def run_chunk(builder: assemble.Builder | None, chunk: Sequence[Item]) -> Chunk:
                 "rows (Builder.add) and problems: anything else must be derived in registry() or finish()"
             )
         out.frames = {name: frame for name, sink in fork.sinks.items() if (frame := sink.frame()).height}
+        out.pairs = {name: cache.frame_pair(name, frame) for name, frame in out.frames.items()}
         out.built = fork.problems
         # the rows of these tables are the articles' own (finish() adds none): their spans are checked here
         schemas = {name: fork.sinks[name].schema for name in _SPAN_TABLES}
@@ -470,8 +476,21 @@ def _pack_chunk(key: str, c: Chunk) -> bytes:
         "marks": marks,
         "names": c.names,
         "spans": [cache.problem_doc(p) for p in c.spans],
+        "pairs": {name: list(pair) for name, pair in c.pairs.items()},
     }
     return cache.pack(key, c.frames, doc)
+
+
+def _pairs(doc: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, cache.Pair]:
+    """The digests an entry keeps for each of its frames (Invalid unless one pair of strings per frame)."""
+    if not isinstance(doc, dict) or set(doc) != set(frames):
+        raise cache.Invalid("pairs")
+    out = {}
+    for name, pair in doc.items():
+        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(d, str) for d in pair):
+            raise cache.Invalid("pairs")
+        out[name] = (pair[0], pair[1])
+    return out
 
 
 def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataType]]) -> Chunk:
@@ -496,6 +515,7 @@ def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataTyp
             marks,
             [str(n) for n in doc["names"]],
             [cache.problem(p) for p in doc["spans"]],
+            _pairs(doc["pairs"], frames),
         )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise cache.Invalid(f"doc: {exc}") from exc

@@ -44,6 +44,7 @@ class Digests:
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, int], tuple[weakref.ref[pl.DataFrame], str]] = {}
+        self._pairs: dict[tuple[str, int], tuple[weakref.ref[pl.DataFrame], cache.Pair]] = {}
 
     def __call__(self, name: str, frame: pl.DataFrame) -> str:
         key = (name, id(frame))
@@ -52,6 +53,23 @@ class Digests:
             got = (weakref.ref(frame), cache.frame_digest(name, frame))
             self._seen[key] = got
         return got[1]
+
+    def seed(self, name: str, frame: pl.DataFrame, pair: cache.Pair | None) -> None:
+        """`frame`'s digests known from how it was made (its parts' pairs, `cache.concat_digest`): not computed."""
+        if pair is None:
+            return
+        ref = weakref.ref(frame)
+        self._seen[(name, id(frame))] = (ref, pair[0])
+        self._pairs[(name, id(frame))] = (ref, pair)
+
+    def pair(self, name: str, frame: pl.DataFrame) -> cache.Pair | None:
+        got = self._pairs.get((name, id(frame)))
+        return got[1] if got is not None and got[0]() is frame else None
+
+    def dropped(self, name: str, full: pl.DataFrame, frame: pl.DataFrame) -> None:
+        """`frame` is `full` without its origin columns: its digest is known where full's pair is."""
+        if (pair := self.pair(name, full)) is not None:
+            self._seen[(name, id(frame))] = (weakref.ref(frame), pair[1])
 
 
 class Tracked(MutableMapping[str, pl.DataFrame]):
@@ -176,8 +194,10 @@ class Memo:
         try:
             head, *blobs = cache.unpack_bytes(data, key)
             doc = json.loads(head)
-            schemas = doc["schemas"]
-            if not isinstance(doc["reads"], dict) or len(schemas) != len(blobs):
+            schemas, pairs = doc["schemas"], doc["pairs"]
+            if not isinstance(doc["reads"], dict) or not len(schemas) == len(pairs) == len(blobs):
+                return None
+            if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(d, str) for d in p) for p in pairs):
                 return None
             frames = []
             for blob, schema in zip(blobs, schemas, strict=True):
@@ -203,14 +223,19 @@ class Memo:
         digests that key the validated and rendered tables stay as they were.
         """
         key = self._key(step)
-        doc = {**doc, "schemas": [[[c, str(t)] for c, t in f.schema.items()] for f in frames]}
+        names = [*doc["set"], *doc["added"]]
+        pairs = [list(cache.frame_pair(n, f)) for n, f in zip(names, frames, strict=True)]
+        doc = {**doc, "schemas": [[[c, str(t)] for c, t in f.schema.items()] for f in frames], "pairs": pairs}
         blobs = [json.dumps(doc, separators=(",", ":")).encode()]
         for frame in frames:
             buf = io.BytesIO()
             frame.write_ipc_stream(buf, compression="zstd")
             blobs.append(buf.getvalue())
         self.store.put("memo", key, cache.pack_bytes(key, blobs))
-        return [pl.read_ipc_stream(io.BytesIO(b)) for b in blobs[1:]]
+        back = [pl.read_ipc_stream(io.BytesIO(b)) for b in blobs[1:]]
+        for n, f, p in zip(names, back, pairs, strict=True):
+            self.digests.seed(n, f, (p[0], p[1]))
+        return back
 
     # -- a record kind's finish ------------------------------------------------------------------
     def finish(
@@ -239,11 +264,16 @@ class Memo:
             doc, stored = got
             whole = len(stored) == len(doc["set"]) + len(doc["added"])
             if whole and self._matches(doc, _current(frames, self.digests, columns, cut)):
-                for name, frame in zip(doc["set"], stored, strict=False):
+                pairs = [(p[0], p[1]) for p in doc["pairs"]]
+                for name, frame, pair in zip(doc["set"], stored, pairs, strict=False):
                     frames[name] = frame
-                for name, frame in zip(doc["added"], stored[len(doc["set"]) :], strict=True):
+                    self.digests.seed(name, frame, pair)
+                added = zip(doc["added"], stored[len(doc["set"]) :], pairs[len(doc["set"]) :], strict=True)
+                for name, frame, pair in added:
                     sinks[name].flush()
                     sinks[name].chunks.append(frame)
+                    if isinstance(parts := getattr(sinks[name], "parts", None), dict):
+                        parts[id(frame)] = pair
                 return True
         before_state, before_problems = state(), len(problems)
         for sink in sinks.values():
@@ -266,6 +296,10 @@ class Memo:
                 frames[name] = frame
             for name, frame in zip(added, back[len(tracked.set) :], strict=True):
                 sinks[name].chunks[held[name] :] = [frame]
+                if isinstance(parts := getattr(sinks[name], "parts", None), dict) and (
+                    p := self.digests.pair(name, frame)
+                ):
+                    parts[id(frame)] = p
         return True
 
     # -- a check that only finds problems --------------------------------------------------------
