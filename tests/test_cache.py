@@ -312,27 +312,3 @@ def test_after_one_article_changed_no_table_is_digested_whole_and_the_bytes_are_
     rows = pl.read_parquet(tmp_path / "warm" / "parquet" / "evidence.parquet").height
     # the changed chunk's rows are digested (with and without their origins), the table only by its parts'
     assert ("evidence", rows) not in digested and any(name == "evidence" and 0 < n < rows for name, n in digested)
-
-
-def test_a_chunk_not_cached_is_built_by_a_worker_while_the_parent_reads_the_others_and_the_bytes_are_a_cold_builds(
-    corpus, tmp_path, small_chunks, monkeypatch
-):
-    build(corpus, tmp_path / "first", jobs=1)
-    path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[2]
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Changed ", text, count=1), encoding="utf-8")
-    monkeypatch.setattr(stage, "BESIDE_FROM", 1)
-    handed: list[str] = []
-    real = stage.Workers.map
-    monkeypatch.setattr(
-        stage.Workers, "map", lambda self, fn, tasks: handed.append(fn.__name__) or real(self, fn, tasks)
-    )
-    try:
-        build(corpus, tmp_path / "warm", jobs=2)
-        assert "_work" in handed  # the one chunk changed, handed to a worker although it is one
-        monkeypatch.undo()
-        build(corpus, tmp_path / "cold", jobs=1, cache=False)
-        warm = tree_bytes(tmp_path / "warm")
-        assert warm == tree_bytes(tmp_path / "cold") and any(b"Changed " in data for data in warm.values())
-    finally:
-        path.write_text(text, encoding="utf-8")

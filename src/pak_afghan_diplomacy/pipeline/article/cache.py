@@ -226,10 +226,6 @@ class Store:
         except OSError:
             return None
 
-    def has(self, kind: str, key: str) -> bool:
-        """An entry is there (not that it is valid: `get` and its reader say that)."""
-        return self.root is not None and self._path(kind, key).is_file()
-
     def keep_only(self, kind: str, key: str | Collection[str]) -> None:
         """Remove every entry of `kind` but `key`'s (or those of the keys given): kinds whose entries are
         large and whose current ones are known."""

@@ -48,9 +48,6 @@ MAX_CHUNK = 4 * CHUNK
 # Articles to compute before worker processes are worth starting: a worker's start (interpreter,
 # imports, the registry handed over) costs what a few hundred articles cost.
 PARALLEL_FROM = 1_000
-# Cached chunks to read before the few chunks not cached are worth handing to a worker anyway: it
-# starts and builds them while the parent reads the others (one article changed in a large corpus).
-BESIDE_FROM = 128
 _STATE_SKIPPED = ("kinds", "sinks", "problems")
 
 
@@ -535,22 +532,8 @@ def articles(
     """Every chunk's result, in article order: cached chunks read, the others computed (in parallel)."""
     schemas = _schemas()
     results: list[Chunk | None] = [None] * len(runs)
-    index = reg.index if reg.builder is not None else None
-    missing = [i for i, key in enumerate(keys) if not (key and store.has("articles", key))]
-    beside: Iterator[tuple[bytes, Chunk | None]] | None = None
-    if (
-        missing
-        and index is not None
-        and workers.n > 1
-        and len(runs) - len(missing) >= BESIDE_FROM
-        and workers.share(store, "index", index, reg.index_doc)
-    ):
-        beside = workers.map(_work, [(runs[i], keys[i], index) for i in missing])  # handed over now
-    elsewhere = set(missing) if beside is not None else set()
     todo: list[int] = []
     for i, (run, key) in enumerate(zip(runs, keys, strict=True)):
-        if beside is not None and i in elsewhere:
-            continue
         data = store.get("articles", key) if key else None
         if data is not None:
             with contextlib.suppress(cache.Invalid):  # not ours or damaged: computed again
@@ -560,12 +543,9 @@ def articles(
         elif on_article:
             for item in run:
                 on_article(item.article_id)
-    if beside is not None:  # built by a worker while the parent read the others
-        for i, (packed, raw) in zip(missing, beside, strict=True):
-            result = _unpack_chunk(packed, keys[i] or "", schemas) if raw is None else raw
-            _take(results, i, result, packed if raw is None else None, keys[i], store, runs[i], on_article)
     if not todo:
         return [r for r in results if r is not None]
+    index = reg.index if reg.builder is not None else None
     parallel = workers.n > 1 and len(todo) > 1 and sum(len(runs[i]) for i in todo) >= PARALLEL_FROM
     if parallel and index is not None and not workers.share(store, "index", index, reg.index_doc):
         parallel = False  # an index the workers cannot be handed
@@ -744,8 +724,7 @@ class Workers:
         return handoff.get(kind, key) is not None
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]:
-        """fn(task) for every task, in a worker, yielded in task order; the first tasks are handed over now,
-        so the workers start on them while the caller goes on."""
+        """fn(task) for every task, in a worker, yielded in task order."""
         if self._pool is None:
             root = self._handoff().root
             self._pool = ProcessPoolExecutor(
@@ -754,20 +733,14 @@ class Workers:
                 initializer=_init_worker,
                 initargs=(str(root),),
             )
+        return self._ordered(self._pool, fn, tasks)
+
+    def _ordered(self, pool: ProcessPoolExecutor, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]:
         pending: collections.deque[Future[Any]] = collections.deque()
         rest = iter(tasks)
         with _main_hidden():  # the workers start here, on the first tasks
             for task in itertools.islice(rest, self.n * self.IN_FLIGHT):
-                pending.append(self._pool.submit(fn, task))
-        return self._ordered(self._pool, fn, pending, rest)
-
-    def _ordered(
-        self,
-        pool: ProcessPoolExecutor,
-        fn: Callable[[Any], Any],
-        pending: collections.deque[Future[Any]],
-        rest: Iterator[Any],
-    ) -> Iterator[Any]:
+                pending.append(pool.submit(fn, task))
         while pending:
             done = pending.popleft().result()
             for task in itertools.islice(rest, 1):
