@@ -229,3 +229,86 @@ def test_the_cache_keeps_one_entry_of_the_registry_and_of_the_whole(checkout, tm
     for kind in ("registry", "whole", "published"):
         assert len(_entries(checkout, kind)) == 1, kind
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
+
+
+def _resigned(data: bytes, doc_edit) -> bytes:
+    """An entry whose JSON doc was changed by `doc_edit` and whose header was made to match (sha256, sizes)."""
+    import json
+
+    end = data.index(b"\n")
+    header = json.loads(data[:end])
+    payload = data[end + 1 :]
+    at = sum(size for _, size in header["parts"][:-1])
+    doc = doc_edit(json.loads(payload[at:]))
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    payload = payload[:at] + raw
+    header["parts"][-1][1] = len(raw)
+    header["sha256"] = __import__("hashlib").sha256(payload).hexdigest()
+    return json.dumps(header).encode() + b"\n" + payload
+
+
+def test_a_cached_registry_state_is_decoded_only_when_read_and_one_that_does_not_decode_is_made_again(corpus, tmp_path):
+    from pak_afghan_diplomacy.pipeline.article import records
+
+    build(corpus, tmp_path / "first", jobs=1)
+    fresh = stage.registry(corpus.curation, records.KINDS, cache.Store(None)).builder
+    store = cache.Store(corpus.root / ".cache")
+    key = stage.registry_key(corpus.curation)
+    (entry,) = _entries(corpus, "registry")
+    good = entry.read_bytes()
+    try:
+        for damage in (None, lambda doc: {**doc, "state": doc["state"][:-9]}, lambda doc: {**doc, "state": "{}"}):
+            if damage is not None:
+                entry.write_bytes(_resigned(good, damage))
+            builder = stage.registry(corpus.curation, records.KINDS, store, key=key).builder
+            assert builder is not None and "_deferred" in vars(builder)  # read, its state not yet decoded
+            assert builder.canonical_names == fresh.canonical_names and "_deferred" in vars(builder)
+            assert builder.conflicts == fresh.conflicts and "_deferred" not in vars(builder)
+            assert builder.ids == fresh.ids and builder.published == fresh.published
+    finally:
+        entry.write_bytes(good)
+
+
+def test_a_registry_entry_with_a_state_that_does_not_decode_publishes_a_cold_builds_bytes(corpus, tmp_path):
+    build(corpus, tmp_path / "first", jobs=1)
+    (entry,) = _entries(corpus, "registry")
+    entry.write_bytes(_resigned(entry.read_bytes(), lambda doc: {**doc, "state": "[not the state"}))
+    for p in _entries(corpus, "whole") + _entries(corpus, "memo"):  # the tables made again, every finish run
+        p.unlink()
+    path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    try:
+        build(corpus, tmp_path / "warm", jobs=1)
+        build(corpus, tmp_path / "cold", jobs=1, cache=False)
+        assert tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "cold")
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+def test_after_one_article_changed_no_table_is_digested_whole_and_the_bytes_are_one_process(
+    corpus, one_process, tmp_path, small_chunks, monkeypatch
+):
+    build(corpus, tmp_path / "first", jobs=1)
+    path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    digested: list[tuple[str, int]] = []
+    real = cache.frame_digest
+    monkeypatch.setattr(
+        cache, "frame_digest", lambda name, frame: digested.append((name, frame.height)) or real(name, frame)
+    )
+    try:
+        build(corpus, tmp_path / "warm", jobs=1)
+        monkeypatch.undo()
+        build(corpus, tmp_path / "cold", jobs=1, cache=False)
+        warm = tree_bytes(tmp_path / "warm")
+        assert warm == tree_bytes(tmp_path / "cold")
+        assert any(b"Changed " in data for data in warm.values())
+    finally:
+        path.write_text(text, encoding="utf-8")
+    import polars as pl
+
+    rows = pl.read_parquet(tmp_path / "warm" / "parquet" / "evidence.parquet").height
+    # the changed chunk's rows are digested (with and without their origins), the table only by its parts'
+    assert ("evidence", rows) not in digested and any(name == "evidence" and 0 < n < rows for name, n in digested)

@@ -150,3 +150,70 @@ def test_after_one_note_changed_the_kinds_finish_is_replayed_and_the_bytes_are_a
         assert any(b"Changed " in data for data in tree_bytes(tmp_path / "warm").values())
     finally:
         path.write_text(text, encoding="utf-8")
+
+
+def test_a_step_handed_some_columns_is_replayed_when_another_column_changed_and_run_when_one_it_reads_did(tmp_path):
+    calls: list[str] = []
+
+    def step(frames) -> None:
+        calls.append("ran")
+        frames["out"] = frames["a"].select(pl.col("x") * 2)
+
+    def finish(a: pl.DataFrame) -> dict[str, pl.DataFrame]:
+        frames = {"a": a}
+        _memo(tmp_path).finish("c", frames, {}, [], step, lambda: (), {"a": ("x",)})
+        return frames
+
+    assert finish(pl.DataFrame({"x": [1, 2], "note": ["p", "q"]}))["out"]["x"].to_list() == [2, 4]
+    # only a column it is not handed changed: replayed
+    assert finish(pl.DataFrame({"x": [1, 2], "note": ["p", "changed"]}))["out"]["x"].to_list() == [2, 4]
+    assert calls == ["ran"]
+    # a column it reads changed: run again
+    assert finish(pl.DataFrame({"x": [1, 5], "note": ["p", "changed"]}))["out"]["x"].to_list() == [2, 10]
+    assert calls == ["ran", "ran"]
+
+
+def test_a_step_handed_some_columns_cannot_read_another_nor_set_the_table(tmp_path):
+    def reads_more(frames) -> None:
+        frames["a"].select("note")
+
+    with pytest.raises(pl.exceptions.ColumnNotFoundError):
+        _memo(tmp_path).finish(
+            "r", {"a": pl.DataFrame({"x": [1], "note": ["n"]})}, {}, [], reads_more, lambda: (), {"a": ("x",)}
+        )
+
+    def sets_it(frames) -> None:
+        frames["a"] = frames["a"].with_columns(pl.col("x") + 1)
+
+    with pytest.raises(TypeError, match="cut"):
+        _memo(tmp_path).finish(
+            "s", {"a": pl.DataFrame({"x": [1], "note": ["n"]})}, {}, [], sets_it, lambda: (), {"a": ("x",)}
+        )
+
+
+def test_after_a_spelling_note_changed_people_and_conflicts_are_replayed_and_the_bytes_are_a_cold_builds(
+    corpus, tmp_path, monkeypatch
+):
+    build(corpus, tmp_path / "first", jobs=1)
+    names_note = re.compile(r"(\nnames:(?:\n(?:- |  ).*)*?\n  note: )(?=[A-Za-z])")
+    path = next(
+        p
+        for p in sorted(corpus.curation.glob("*.yaml"))
+        if p.name != "registry.yaml" and names_note.search(p.read_text(encoding="utf-8"))
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(names_note.sub(r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    seen: list[str] = []
+    for kind in (records.people, records.conflicts, records.incidents):
+        real = kind.finish
+        monkeypatch.setattr(kind, "finish", lambda *a, kind=kind, real=real: seen.append(kind.__name__) or real(*a))
+    try:
+        build(corpus, tmp_path / "warm", jobs=1)
+        assert seen == []  # they read no column of person_names the note is in: replayed
+        monkeypatch.undo()
+        build(corpus, tmp_path / "cold", jobs=1, cache=False)
+        warm = tree_bytes(tmp_path / "warm")
+        assert warm == tree_bytes(tmp_path / "cold")
+        assert any(b"Changed " in data for rel, data in warm.items() if "person_names" in str(rel))
+    finally:
+        path.write_text(text, encoding="utf-8")

@@ -110,6 +110,7 @@ def _make_tables(
     settled: Callable[[str], bool] | None = None,
     digest_of: memo.Digests | None = None,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
+    digest_of = digest_of or memo.Digests()
     known = article_known.Known(store)  # the sha256 of files whose stat is as when they were hashed
     found_seeds, problems = seeds.read_seeds(layout.seeds, known)
     present = _stems(layout.seeds)
@@ -124,7 +125,7 @@ def _make_tables(
         # nothing read yet: a build with exactly these inputs and this code may have left its tables whole
         known = _whole_key(reg_key, stage.chunk_keys(index, runs))
         in_place = bool(known and settled and settled(known))
-        if known and (in_place or (frames := _cached_whole(store, known)) is not None):
+        if known and (in_place or (frames := _cached_whole(store, known, digest_of)) is not None):
             if tick:
                 for item in (i for run in runs for i in run):
                     tick(item.article_id)
@@ -135,7 +136,7 @@ def _make_tables(
         _give_back()  # the parts' documents, parsed and handed over
         keys = stage.chunk_keys(reg.index, runs)
         whole = _whole_key(reg.key, keys) if not problems else None
-        if whole and (frames := _cached_whole(store, whole)) is not None:
+        if whole and (frames := _cached_whole(store, whole, digest_of)) is not None:
             return frames, texts, whole
         results = stage.articles(reg, runs, keys, store, workers, tick)
         for r in results:
@@ -150,14 +151,13 @@ def _make_tables(
         [] if not any(builder.sinks[t].chunks or builder.sinks[t].buffer for t in stage._SPAN_TABLES) else None
     )
     for r in results:
-        builder.absorb(r.frames)
+        builder.absorb(r.frames, r.pairs)
         builder.problems += r.built
         later += r.later
         if spans is not None:
             spans += r.spans
     del results
     _give_back()
-    digest_of = digest_of or memo.Digests()
     remembered = memo.Memo(store, reg.key, digest_of)
     tables = builder.finish(remembered)
     problems = builder.problems + later + names
@@ -194,7 +194,8 @@ def _make_tables(
     with contextlib.suppress(OSError):  # entries of other registries or code are of no more use
         store.keep_only("memo", remembered.used | checked.used)
     if whole:
-        store.put("whole", whole, article_cache.pack(whole, tables.frames, {}))
+        # with each table's digest: a build that takes the tables from here finds what was rendered of them
+        store.put("whole", whole, article_cache.pack(whole, tables.frames, digests))
     return tables.frames, texts, whole
 
 
@@ -225,17 +226,28 @@ def _whole_key(registry_key: str | None, keys: list[str | None]) -> str | None:
     return article_cache.digest("whole", registry_key, *[k for k in keys if k])
 
 
-def _cached_whole(store: article_cache.Store, key: str) -> dict[str, pl.DataFrame] | None:
-    """The checked tables of a build with exactly these inputs and this code, if the cache has them whole."""
+def _cached_whole(
+    store: article_cache.Store, key: str, digest_of: memo.Digests | None = None
+) -> dict[str, pl.DataFrame] | None:
+    """The checked tables of a build with exactly these inputs and this code, if the cache has them whole
+    (each table's digest, as the build that made them had it, given to `digest_of`)."""
     data = store.get("whole", key)
     if data is None:
         return None
     try:
-        frames, _ = article_cache.unpack(data, key, {name: polars_schema(MODELS[name]) for name in MODELS})
+        frames, digests = article_cache.unpack(data, key, {name: polars_schema(MODELS[name]) for name in MODELS})
+        if not isinstance(digests, dict) or set(digests) != set(MODELS):
+            return None
+        if not all(isinstance(d, str) for d in digests.values()):
+            return None
     except article_cache.Invalid:
         return None
     empty = {name: pl.DataFrame(schema=polars_schema(MODELS[name])) for name in MODELS if name not in frames}
-    return {name: frames[name] if name in frames else empty[name] for name in MODELS}
+    out = {name: frames[name] if name in frames else empty[name] for name in MODELS}
+    if digest_of is not None:
+        for name, frame in out.items():
+            digest_of.seed(name, frame, (digests[name], digests[name]))
+    return out
 
 
 def _give_back() -> None:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from pak_afghan_diplomacy.pipeline.article.cache import Pair, concat_digest
 from pak_afghan_diplomacy.pipeline.problems import Problem, key_text
 from pak_afghan_diplomacy.pipeline.read.curation import Article, Span, resolve_evidence
 from pak_afghan_diplomacy.pipeline.read.origin import line_of, source_of
@@ -79,8 +80,12 @@ class _Sink:
     def __init__(self, name: str):
         self.schema = {**polars_schema(MODELS[name]), "_where": pl.String(), "_line": pl.Int64()}
         self.columns = list(self.schema)[:-2]
+        self.name = name
         self.buffer: list[tuple[Any, ...]] = []
         self.chunks: list[pl.DataFrame] = []
+        # id of a chunk -> its digests (`cache.frame_pair`), where known from how it was made: rows
+        # added one by one have none, and a table with such a chunk is digested as a whole
+        self.parts: dict[int, Pair] = {}
 
     def add(self, row: dict[str, Any], where: str, line: int | None) -> None:
         self.buffer.append((*(row[c] for c in self.columns), where, line))
@@ -95,8 +100,26 @@ class _Sink:
     def frame(self) -> pl.DataFrame:
         self.flush()
         if len(self.chunks) > 1:
+            pair = self.pair()
             self.chunks = [pl.concat(self.chunks, rechunk=True)]
+            self.parts = {id(self.chunks[0]): pair} if pair else {}
         return self.chunks[0] if self.chunks else pl.DataFrame(schema=self.schema)
+
+    def pair(self) -> Pair | None:
+        """The digests of `frame()` as the chunks held make it (None: a chunk's are not known)."""
+        if len(self.chunks) == 1 and (held := self.parts.get(id(self.chunks[0]))):
+            return held
+        pairs = [self.parts.get(id(c)) for c in self.chunks]
+        known = [p for p in pairs if p is not None]
+        if self.buffer or len(known) != len(pairs):
+            return None
+        return concat_digest(self.name, known, 0), concat_digest(self.name, known, 1)
+
+    def mark(self, pair: Pair) -> None:
+        """`pair` is the digests of `frame()` (the registry's rows, made here and digested once)."""
+        frame = self.frame()
+        if self.chunks and self.chunks[0] is frame:
+            self.parts = {id(frame): pair}
 
 
 class Builder:
@@ -256,12 +279,15 @@ class Builder:
             if k not in ("sinks", "problems")
         )
 
-    def absorb(self, frames: dict[str, pl.DataFrame]) -> None:
-        """Rows made elsewhere (a fork, the cache), with their `_where` and `_line`, after the rows held."""
+    def absorb(self, frames: dict[str, pl.DataFrame], pairs: dict[str, Pair] | None = None) -> None:
+        """Rows made elsewhere (a fork, the cache), with their `_where` and `_line`, after the rows held;
+        `pairs`: each frame's digests, where they were computed as it was made."""
         for name, frame in frames.items():
             sink = self.sinks[name]
             sink.flush()
             sink.chunks.append(frame)
+            if pairs and (pair := pairs.get(name)):
+                sink.parts[id(frame)] = pair
 
     def finish(self, memo: Any = None) -> Tables:
         """Cross-article rows and checks (evidence for every record, sources of meetings); the tables.
@@ -270,14 +296,25 @@ class Builder:
         replay a kind's finish whose tables are as they were when it last found nothing wrong.
         """
         frames = {name: sink.frame() for name, sink in self.sinks.items()}
+        digests = getattr(memo, "digests", None)  # whole/memo.py's Digests: each table's, from its parts'
+        if digests is not None:
+            for name, frame in frames.items():
+                digests.seed(name, frame, self.sinks[name].pair() if self.sinks[name].chunks else None)
         for kind in self.kinds:
             if memo is None:
                 kind.finish(self, frames)
                 continue
             step = f"finish:{getattr(kind, '__name__', type(kind).__name__)}"
             run = functools.partial(kind.finish, self)
-            if not memo.finish(step, frames, self.sinks, self.problems, run, self._state):
+            reads = getattr(kind, "READS", None)  # the only columns it reads of some tables
+            if not memo.finish(step, frames, self.sinks, self.problems, run, self._state, reads):
                 memo = None  # it changed the Builder: the kinds after it read what no entry is keyed by
         frames["conflict_records"] = self.sinks["conflict_records"].frame()
+        if digests is not None and self.sinks["conflict_records"].chunks:
+            digests.seed("conflict_records", frames["conflict_records"], self.sinks["conflict_records"].pair())
         origins = {name: frame.select("_where", "_line") for name, frame in frames.items()}
-        return Tables({name: frame.drop("_where", "_line") for name, frame in frames.items()}, origins)
+        tables = {name: frame.drop("_where", "_line") for name, frame in frames.items()}
+        if digests is not None:
+            for name, frame in tables.items():
+                digests.dropped(name, frames[name], frame)
+        return Tables(tables, origins)

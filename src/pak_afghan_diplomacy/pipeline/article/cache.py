@@ -172,6 +172,28 @@ def frame_digest(name: str, frame: pl.DataFrame) -> str:
     return sink.h.hexdigest()
 
 
+ORIGINS = ("_where", "_line")  # the rows' origin columns, dropped from the published tables
+
+Pair = tuple[str, str]  # a part's digests: with its origin columns, and without them
+
+
+def frame_pair(name: str, frame: pl.DataFrame) -> Pair:
+    """The digests of a part of a table (a chunk's rows, the registry's, a step's), with and without origins.
+
+    Computed once, where the part is made, and kept with it (in its cache entry): the digest of a
+    whole table is then `concat_digest` of its parts' pairs, not a pass over every row of it.
+    """
+    return frame_digest(name, frame), frame_digest(name, frame.drop(ORIGINS, strict=False))
+
+
+def concat_digest(name: str, parts: list[Pair], which: int) -> str:
+    """The digest of the concatenation, in this order, of parts with these pairs (which 0: with origins).
+
+    Equal digests mean equal parts in the same order, so equal tables; the same table cut into other
+    parts has another digest, which only costs the work again."""
+    return digest("concat", str(which), code_version(), name, *[p[which] for p in parts])
+
+
 class _Hashing(io.RawIOBase):
     """A write-only file that keeps only the sha256 of what is written to it."""
 

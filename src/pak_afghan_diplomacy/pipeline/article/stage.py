@@ -83,6 +83,7 @@ class Chunk:
     marks: list[coverage.Marks] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # spellings curated in these articles
     spans: list[Problem] = field(default_factory=list)  # the span checks of its rows (reported with the tables')
+    pairs: dict[str, cache.Pair] = field(default_factory=dict)  # each frame's digests (`cache.frame_pair`)
 
 
 def _schemas() -> dict[str, dict[str, pl.DataType]]:
@@ -101,6 +102,9 @@ def _schemas() -> dict[str, dict[str, pl.DataType]]:
 PARTS_PARALLEL_FROM = 64  # registry parts to parse before worker processes are worth starting
 # What `article()` never reads of the Builder: the registry stage's own state (kept in the parent)
 _NOT_INDEXED = (*_STATE_SKIPPED, "conflicts", "pending", "distinct")
+# What the build reads of a cached registry's state whether or not a kind's finish runs (the names pass,
+# the reconciling checks): decoded with the entry. The rest is decoded only when a finish runs.
+_EAGER = ("canonical_names", "distinct")
 
 
 def registry_key(curation_dir: Path, known: Known | None = None) -> str | None:
@@ -144,7 +148,7 @@ def registry(
     key = key or registry_key(curation_dir)
     if key is not None and (data := store.get("registry", key)) is not None:
         with contextlib.suppress(cache.Invalid, AttributeError, KeyError, TypeError, ValueError):
-            cached = _unpack_registry(data, key, kinds)
+            cached = _unpack_registry(data, key, kinds, lambda: _fresh_state(curation_dir, kinds))
             if cached.index and store.get("index", cached.index) is not None:
                 return cached  # else not ours, damaged or without its index: rebuilt below
     builder = assemble.Builder(kinds)
@@ -160,9 +164,20 @@ def registry(
     if problems:
         return Registry(None, problems)
     frames = {name: sink.frame() for name, sink in builder.sinks.items()}
+    pairs = {name: cache.frame_pair(name, frame) for name, frame in frames.items() if frame.height}
+    for name, pair in pairs.items():
+        builder.sinks[name].mark(pair)
     state = {k: v for k, v in vars(builder).items() if k not in _STATE_SKIPPED}
     try:
-        doc = {"built": [cache.problem_doc(p) for p in builder.problems], "state": cache.encode(state)}
+        lazy = {k: v for k, v in state.items() if k not in _EAGER}
+        doc = {
+            "built": [cache.problem_doc(p) for p in builder.problems],
+            "eager": cache.encode({k: state[k] for k in _EAGER}),
+            # a JSON text inside the entry's JSON: read as one string, decoded only when needed
+            "state": json.dumps(cache.encode(lazy), ensure_ascii=False, separators=(",", ":")),
+            "keys": sorted(state),
+            "pairs": {name: list(pair) for name, pair in pairs.items()},
+        }
         index_doc = _index_doc(builder)
     except TypeError:  # a kind keeps a value the cache cannot write: build without caching the registry
         return Registry(builder, problems)
@@ -283,16 +298,78 @@ def _same_bytes(path: Path, label: str, key: str) -> bool:
         return False
 
 
-def _unpack_registry(data: bytes, key: str, kinds: Sequence[assemble.Kind]) -> Registry:
+class _Deferred(assemble.Builder):
+    """A cached registry's Builder whose state (ids, parsed conflict records, indices: most of the entry)
+    is decoded on first use, not when the entry is read.
+
+    After one article changed, every kind's finish is usually replayed (whole/memo.py) and nothing
+    reads that state: decoding it was the largest part of reading the registry (13 s at 50,000
+    articles, estimated). A state that does not decode as this code's is made again from the
+    registry's files (`rebuild`), never trusted.
+    """
+
+    def defer(self, raw: str, names: frozenset[str], rebuild: Callable[[], dict[str, Any]]) -> None:
+        for name in names:
+            delattr(self, name)
+        self.__dict__["_deferred"] = (raw, names, rebuild)
+
+    def __getattr__(self, name: str) -> Any:  # only for an attribute not set: a deferred one
+        deferred = self.__dict__.get("_deferred")
+        if deferred is None or name not in deferred[1]:
+            raise AttributeError(name)
+        self.load()
+        return getattr(self, name)
+
+    def load(self) -> None:
+        deferred = self.__dict__.pop("_deferred", None)
+        if deferred is None:
+            return
+        raw, names, rebuild = deferred
+        try:
+            state = cache.decode_json(raw)
+            if not isinstance(state, dict) or set(state) != names:
+                raise cache.Invalid("another Builder")
+        except cache.Invalid:
+            state = rebuild()
+        for name in names:
+            setattr(self, name, state[name])
+
+    def _state(self) -> tuple[tuple[str, int, int], ...]:
+        self.load()
+        return super()._state()
+
+    def fork(self) -> assemble.Builder:
+        self.load()
+        return super().fork()
+
+
+def _fresh_state(curation_dir: Path, kinds: Sequence[assemble.Kind]) -> dict[str, Any]:
+    """The registry's state made again from its files (a cached state that did not decode)."""
+    reg = registry(curation_dir, kinds, cache.Store(None))
+    if reg.builder is None:
+        raise RuntimeError("the registry, read without the cache, has problems its cached entry did not")
+    return {k: v for k, v in vars(reg.builder).items() if k not in _STATE_SKIPPED}
+
+
+def _unpack_registry(
+    data: bytes, key: str, kinds: Sequence[assemble.Kind], rebuild: Callable[[], dict[str, Any]]
+) -> Registry:
     frames, doc = cache.unpack(data, key, _schemas())
-    builder = assemble.Builder(kinds)
-    state = doc["state"]
-    if not isinstance(state, dict) or set(state) != set(vars(builder)) - set(_STATE_SKIPPED):
+    builder = _Deferred(kinds)
+    names = set(vars(builder)) - set(_STATE_SKIPPED)
+    eager, raw = doc["eager"], doc["state"]
+    if (
+        not isinstance(eager, dict)
+        or not isinstance(raw, str)
+        or set(doc["keys"]) != names
+        or set(eager) != set(_EAGER)
+    ):
         raise cache.Invalid("another Builder")
-    for k, v in state.items():
+    for k, v in eager.items():
         setattr(builder, k, v)
+    builder.defer(raw, frozenset(names - set(_EAGER)), rebuild)
     builder.problems = [cache.problem(p) for p in doc["built"]]
-    builder.absorb(frames)
+    builder.absorb(frames, _pairs(doc["pairs"], frames))
     index = doc["index"]
     if not isinstance(index, str):
         raise cache.Invalid("no index")
@@ -372,6 +449,7 @@ def run_chunk(builder: assemble.Builder | None, chunk: Sequence[Item]) -> Chunk:
                 "rows (Builder.add) and problems: anything else must be derived in registry() or finish()"
             )
         out.frames = {name: frame for name, sink in fork.sinks.items() if (frame := sink.frame()).height}
+        out.pairs = {name: cache.frame_pair(name, frame) for name, frame in out.frames.items()}
         out.built = fork.problems
         # the rows of these tables are the articles' own (finish() adds none): their spans are checked here
         schemas = {name: fork.sinks[name].schema for name in _SPAN_TABLES}
@@ -398,8 +476,21 @@ def _pack_chunk(key: str, c: Chunk) -> bytes:
         "marks": marks,
         "names": c.names,
         "spans": [cache.problem_doc(p) for p in c.spans],
+        "pairs": {name: list(pair) for name, pair in c.pairs.items()},
     }
     return cache.pack(key, c.frames, doc)
+
+
+def _pairs(doc: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, cache.Pair]:
+    """The digests an entry keeps for each of its frames (Invalid unless one pair of strings per frame)."""
+    if not isinstance(doc, dict) or set(doc) != set(frames):
+        raise cache.Invalid("pairs")
+    out = {}
+    for name, pair in doc.items():
+        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(d, str) for d in pair):
+            raise cache.Invalid("pairs")
+        out[name] = (pair[0], pair[1])
+    return out
 
 
 def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataType]]) -> Chunk:
@@ -424,6 +515,7 @@ def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataTyp
             marks,
             [str(n) for n in doc["names"]],
             [cache.problem(p) for p in doc["spans"]],
+            _pairs(doc["pairs"], frames),
         )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise cache.Invalid(f"doc: {exc}") from exc

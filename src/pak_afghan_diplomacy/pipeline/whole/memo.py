@@ -27,6 +27,12 @@ import polars as pl
 from pak_afghan_diplomacy.pipeline.article import cache
 
 _ABSENT = "-"  # the digest recorded for a key looked up and not found
+Columns = Mapping[str, tuple[str, ...]]  # table -> the only columns a step reads of it
+
+
+def _cut_name(name: str, columns: tuple[str, ...]) -> str:
+    """The name a table cut to `columns` is recorded (and digested) under: `person_names[person_id,name]`."""
+    return f"{name}[{','.join(columns)}]"
 
 
 class Digests:
@@ -38,6 +44,7 @@ class Digests:
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, int], tuple[weakref.ref[pl.DataFrame], str]] = {}
+        self._pairs: dict[tuple[str, int], tuple[weakref.ref[pl.DataFrame], cache.Pair]] = {}
 
     def __call__(self, name: str, frame: pl.DataFrame) -> str:
         key = (name, id(frame))
@@ -47,13 +54,42 @@ class Digests:
             self._seen[key] = got
         return got[1]
 
+    def seed(self, name: str, frame: pl.DataFrame, pair: cache.Pair | None) -> None:
+        """`frame`'s digests known from how it was made (its parts' pairs, `cache.concat_digest`): not computed."""
+        if pair is None:
+            return
+        ref = weakref.ref(frame)
+        self._seen[(name, id(frame))] = (ref, pair[0])
+        self._pairs[(name, id(frame))] = (ref, pair)
+
+    def pair(self, name: str, frame: pl.DataFrame) -> cache.Pair | None:
+        got = self._pairs.get((name, id(frame)))
+        return got[1] if got is not None and got[0]() is frame else None
+
+    def dropped(self, name: str, full: pl.DataFrame, frame: pl.DataFrame) -> None:
+        """`frame` is `full` without its origin columns: its digest is known where full's pair is."""
+        if (pair := self.pair(name, full)) is not None:
+            self._seen[(name, id(frame))] = (weakref.ref(frame), pair[1])
+
 
 class Tracked(MutableMapping[str, pl.DataFrame]):
-    """A view of `tables` that records the keys read before this step set them, and what it set."""
+    """A view of `tables` that records the keys read before this step set them, and what it set.
 
-    def __init__(self, tables: MutableMapping[str, pl.DataFrame]):
+    A table of `columns` is handed over cut to those columns (`cut(name, frame)` makes the cut) and
+    recorded under its cut name: the step depends on those columns only, and a step that reads
+    another column of it fails on it, loudly. Such a table is the step's to read, never to set.
+    """
+
+    def __init__(
+        self,
+        tables: MutableMapping[str, pl.DataFrame],
+        columns: Columns | None = None,
+        cut: Callable[[str, pl.DataFrame], pl.DataFrame] | None = None,
+    ):
         self._tables = tables
         self._start = dict(tables)  # the values a read sees unless the step itself set the key
+        self._columns = dict(columns or {})
+        self._cut = cut or (lambda name, frame: frame.select(self._columns[name]))
         self.read: list[str] = []
         self.every = False  # iterated: the key set itself was read
         self.set: list[str] = []
@@ -61,9 +97,13 @@ class Tracked(MutableMapping[str, pl.DataFrame]):
     def __getitem__(self, name: str) -> pl.DataFrame:
         if name not in self.set and name not in self.read:
             self.read.append(name)
+        if name in self._columns and name in self._tables:
+            return self._cut(name, self._tables[name])
         return self._tables[name]
 
     def __setitem__(self, name: str, frame: pl.DataFrame) -> None:
+        if name in self._columns:
+            raise TypeError(f"{name} is handed to this step cut to the columns it reads: it may not set it")
         if name not in self.set:
             self.set.append(name)
         self._tables[name] = frame
@@ -80,13 +120,36 @@ class Tracked(MutableMapping[str, pl.DataFrame]):
         return len(self._tables)
 
     def inputs(self, digests: Digests, prefix: str = "") -> dict[str, str]:
-        """Each table read (every table, if the keys were iterated), with the digest it had when the step began."""
+        """Each table read (every table, if the keys were iterated), with the digest it had when the step began;
+        a table of `columns` by the digest of its cut, under its cut name."""
         names = list(self._start) if self.every else self.read
-        return {prefix + n: digests(n, self._start[n]) if n in self._start else _ABSENT for n in names}
+        out: dict[str, str] = {}
+        for n in names:
+            if n not in self._start:
+                out[prefix + n] = _ABSENT
+            elif n in self._columns:
+                cut_name = _cut_name(n, self._columns[n])
+                out[prefix + cut_name] = digests(cut_name, self._cut(n, self._start[n]))
+            else:
+                out[prefix + n] = digests(n, self._start[n])
+        return out
 
 
-def _current(tables: Mapping[str, pl.DataFrame], digests: Digests) -> Callable[[str], str]:
+def _current(
+    tables: Mapping[str, pl.DataFrame],
+    digests: Digests,
+    columns: Columns | None = None,
+    cut: Callable[[str, pl.DataFrame], pl.DataFrame] | None = None,
+) -> Callable[[str], str]:
+    """The digest a recorded input has now; a cut name other than the one `columns` gives is no match."""
+    cuts = {_cut_name(n, c): n for n, c in (columns or {}).items()}
+
     def now(name: str) -> str:
+        if name in cuts and cut is not None:
+            table = cuts[name]
+            return digests(name, cut(table, tables[table])) if table in tables else _ABSENT
+        if name in (columns or {}):
+            return "cut"  # recorded whole, handed over cut now: not the same input
         return digests(name, tables[name]) if name in tables else _ABSENT
 
     return now
@@ -101,6 +164,21 @@ class Memo:
         self.digests = digests
         self.on = base is not None and store.root is not None
         self.used: set[str] = set()  # the keys of the entries this build looked up or wrote
+        # (table, columns) -> (the table, its cut): each table cut once per build and version of it
+        self._cuts: dict[tuple[str, tuple[str, ...]], tuple[weakref.ref[pl.DataFrame], pl.DataFrame]] = {}
+
+    def cut(self, columns: Columns) -> Callable[[str, pl.DataFrame], pl.DataFrame]:
+        """A table cut to the columns `columns` gives it, the same cut object for the same table (one digest)."""
+
+        def cut(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+            key = (name, tuple(columns[name]))
+            held = self._cuts.get(key)
+            if held is None or held[0]() is not frame:
+                held = (weakref.ref(frame), frame.select(key[1]))
+                self._cuts[key] = held
+            return held[1]
+
+        return cut
 
     def _key(self, step: str) -> str:
         assert self.base is not None
@@ -116,8 +194,10 @@ class Memo:
         try:
             head, *blobs = cache.unpack_bytes(data, key)
             doc = json.loads(head)
-            schemas = doc["schemas"]
-            if not isinstance(doc["reads"], dict) or len(schemas) != len(blobs):
+            schemas, pairs = doc["schemas"], doc["pairs"]
+            if not isinstance(doc["reads"], dict) or not len(schemas) == len(pairs) == len(blobs):
+                return None
+            if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(d, str) for d in p) for p in pairs):
                 return None
             frames = []
             for blob, schema in zip(blobs, schemas, strict=True):
@@ -143,14 +223,19 @@ class Memo:
         digests that key the validated and rendered tables stay as they were.
         """
         key = self._key(step)
-        doc = {**doc, "schemas": [[[c, str(t)] for c, t in f.schema.items()] for f in frames]}
+        names = [*doc["set"], *doc["added"]]
+        pairs = [list(cache.frame_pair(n, f)) for n, f in zip(names, frames, strict=True)]
+        doc = {**doc, "schemas": [[[c, str(t)] for c, t in f.schema.items()] for f in frames], "pairs": pairs}
         blobs = [json.dumps(doc, separators=(",", ":")).encode()]
         for frame in frames:
             buf = io.BytesIO()
             frame.write_ipc_stream(buf, compression="zstd")
             blobs.append(buf.getvalue())
         self.store.put("memo", key, cache.pack_bytes(key, blobs))
-        return [pl.read_ipc_stream(io.BytesIO(b)) for b in blobs[1:]]
+        back = [pl.read_ipc_stream(io.BytesIO(b)) for b in blobs[1:]]
+        for n, f, p in zip(names, back, pairs, strict=True):
+            self.digests.seed(n, f, (p[0], p[1]))
+        return back
 
     # -- a record kind's finish ------------------------------------------------------------------
     def finish(
@@ -161,31 +246,40 @@ class Memo:
         problems: list[Any],
         run: Callable[[MutableMapping[str, pl.DataFrame]], None],
         state: Callable[[], Any],
+        columns: Columns | None = None,
     ) -> bool:
         """Run (or replay) one kind's `finish`, which may set tables and add rows to `sinks`.
 
         `state()` fingerprints the rest of the Builder; a step that changes it is not remembered.
         Returns False when the step changed that state (the steps after it then run as they are).
+        `columns`: tables the step reads only some columns of (its kind's `READS`), handed to it cut
+        to those and remembered by their digest, so an edit to another column leaves the step be.
         """
         if not self.on:
             run(frames)
             return True
+        cut = self.cut(columns or {})
         got = self._entry(step)
         if got is not None:
             doc, stored = got
             whole = len(stored) == len(doc["set"]) + len(doc["added"])
-            if whole and self._matches(doc, _current(frames, self.digests)):
-                for name, frame in zip(doc["set"], stored, strict=False):
+            if whole and self._matches(doc, _current(frames, self.digests, columns, cut)):
+                pairs = [(p[0], p[1]) for p in doc["pairs"]]
+                for name, frame, pair in zip(doc["set"], stored, pairs, strict=False):
                     frames[name] = frame
-                for name, frame in zip(doc["added"], stored[len(doc["set"]) :], strict=True):
+                    self.digests.seed(name, frame, pair)
+                added = zip(doc["added"], stored[len(doc["set"]) :], pairs[len(doc["set"]) :], strict=True)
+                for name, frame, pair in added:
                     sinks[name].flush()
                     sinks[name].chunks.append(frame)
+                    if isinstance(parts := getattr(sinks[name], "parts", None), dict):
+                        parts[id(frame)] = pair
                 return True
         before_state, before_problems = state(), len(problems)
         for sink in sinks.values():
             sink.flush()
         held = {name: len(sink.chunks) for name, sink in sinks.items()}
-        tracked = Tracked(frames)
+        tracked = Tracked(frames, columns, cut)
         run(tracked)
         if state() != before_state:
             return False
@@ -202,6 +296,10 @@ class Memo:
                 frames[name] = frame
             for name, frame in zip(added, back[len(tracked.set) :], strict=True):
                 sinks[name].chunks[held[name] :] = [frame]
+                if isinstance(parts := getattr(sinks[name], "parts", None), dict) and (
+                    p := self.digests.pair(name, frame)
+                ):
+                    parts[id(frame)] = p
         return True
 
     # -- a check that only finds problems --------------------------------------------------------

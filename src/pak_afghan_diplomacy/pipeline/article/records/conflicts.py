@@ -161,6 +161,15 @@ def _shared_spellings(b: Builder, frames: dict[str, pl.DataFrame], disputed: dic
         )
 
 
+# The only columns finish() reads of these tables (see people.READS): the keys a conflict may name, the
+# evidence's record, the printed spellings, and the statements dated at a disputed meeting
+READS = {
+    "evidence": ("record_table", "record_id"),
+    "person_names": ("name_id", "person_id", "name", "article_id", "_where", "_line"),
+    "statements": ("statement_id", "meeting_id", "date_inferred", "_where", "_line"),
+}
+
+
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """Evidence for every evidenced record; then the records each conflict concerns, resolved."""
 

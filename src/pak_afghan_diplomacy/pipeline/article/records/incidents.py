@@ -131,6 +131,10 @@ def article(b: Builder, a: Article) -> None:
             )
 
 
+# The only columns finish() reads of these tables (see people.READS)
+READS = {table: (key,) for table, key in LINKED.items()}
+
+
 def finish(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """How many articles report each incident; every link points at a record that exists."""
     b.count_sources(frames, "incidents", "incident_id", "incidents")

@@ -210,6 +210,11 @@ def _keys(parts: tuple[str, ...]) -> set[tuple]:
     return keys
 
 
+# The only columns finish() reads of these tables: it is handed them cut so (whole/memo.py), and an edit
+# to another column (a spelling's note) does not make it run again over the whole corpus.
+READS = {"person_names": ("person_id", "name", "article_id")}
+
+
 def _name_basis(b: Builder, frames: dict[str, pl.DataFrame]) -> None:
     """`stated` where an article prints the person's name as it stands; else it is public record, whose
     source the note must give (a curator's fuller form is never published as if printed)."""
