@@ -17,6 +17,10 @@ each figure is the median over the rounds of the mean time per file. The readers
 - `ryml`: rapidyaml's tree (`parse_in_arena`) and a walk making Python values; it has no line
   numbers (its Python API gives locations only in errors), so this is a floor for it. Given only
   where `--ryml` names a site-packages holding it (it is not a dependency).
+- `ryml-lines`: what a reader on rapidyaml would have to do to keep ours: parsed in place, each
+  key's and value's line found from where its bytes lie in our buffer (its Python API wraps no
+  node location), plain scalars typed by our resolver, anchors, aliases and tags refused, depth
+  bounded, duplicate keys found; the same values and lines as `today` on the real files (checked).
 """
 
 from __future__ import annotations
@@ -149,6 +153,114 @@ def _ryml(site: str) -> Reader:
     return read
 
 
+def _ryml_lines(site: str) -> Reader:
+    """rapidyaml with our values and lines (timing only; refusals say no more than 'refused')."""
+    import bisect
+    import ctypes
+
+    if site not in sys.path:
+        sys.path.append(site)
+    import ryml  # type: ignore[import-not-found]
+
+    class Buffer(ctypes.Structure):  # Py_buffer: a view's address, to find its offset in our bytes
+        _fields_ = [
+            ("buf", ctypes.c_void_p),
+            ("obj", ctypes.py_object),
+            ("len", ctypes.c_ssize_t),
+            ("itemsize", ctypes.c_ssize_t),
+            ("readonly", ctypes.c_int),
+            ("ndim", ctypes.c_int),
+            ("format", ctypes.c_char_p),
+            ("shape", ctypes.c_void_p),
+            ("strides", ctypes.c_void_p),
+            ("suboffsets", ctypes.c_void_p),
+            ("internal", ctypes.c_void_p),
+        ]
+
+    get, release = ctypes.pythonapi.PyObject_GetBuffer, ctypes.pythonapi.PyBuffer_Release
+    get.argtypes, release.argtypes = [ctypes.py_object, ctypes.POINTER(Buffer), ctypes.c_int], [ctypes.POINTER(Buffer)]
+
+    def address(obj: Any) -> int:
+        b = Buffer()
+        get(obj, ctypes.byref(b), 0)
+        try:
+            return b.buf or 0
+        finally:
+            release(ctypes.byref(b))
+
+    none, types, make = ryml.NONE, yamlfile._Loader._scalars, yaml.constructor.SafeConstructor()
+
+    def read(path: Path) -> Any:
+        data = path.read_bytes()
+        data.decode("utf-8")
+        if len(data) > yamlfile.MAX_BYTES or yamlfile._flow_too_deep(data) is not None:
+            return None
+        buf = bytearray(data)
+        base, newlines = address(buf), [i for i, b in enumerate(data) if b == 10]
+        t = ryml.parse_in_place(buf)
+
+        def line(view: Any) -> int:
+            return bisect.bisect_right(newlines, address(view) - base) + 1 if len(view) else 0
+
+        def scalar(view: Any, quoted: bool) -> Any:
+            text = bytes(view).decode()
+            if len(text) > yamlfile.MAX_SCALAR:
+                raise ValueError("refused")
+            tag = yamlfile._STR if quoted else yamlfile._resolve(text)
+            return text if tag == yamlfile._STR else types[tag](make, yaml.ScalarNode(tag, text))
+
+        root = t.root_id()
+        top: Any = yamlfile.LineDict() if t.is_map(root) else yamlfile.LineList()
+        todo, dupes = [(root, top, 1, 1)], []
+        while todo:
+            node, value, depth, fallback = todo.pop()
+            if depth > yamlfile.MAX_DEPTH:
+                raise ValueError("refused")
+            value.lines = {} if isinstance(value, dict) else []
+            c = t.first_child(node)
+            while c != none:
+                if t.has_val_anchor(c) or t.is_ref(c) or t.has_val_tag(c):
+                    raise ValueError("refused")
+                kl = 0
+                if isinstance(value, dict):
+                    if t.has_key_anchor(c) or t.has_key_tag(c):
+                        raise ValueError("refused")
+                    k = t.key(c)
+                    kl = line(k)
+                    key = scalar(k, t.is_key_quoted(c))
+                    if key in value:
+                        dupes.append((key, kl))
+                if t.is_map(c) or t.is_seq(c):
+                    child: Any = yamlfile.LineDict() if t.is_map(c) else yamlfile.LineList()
+                    todo.append((c, child, depth + 1, kl))
+                else:
+                    v = t.val(c)
+                    child, kl = scalar(v, t.is_val_quoted(c)), kl or line(v)
+                if not value.line:
+                    value.line = kl
+                if isinstance(value, dict):
+                    value[key] = child
+                    value.lines[str(key)] = kl
+                else:
+                    value.append(child)
+                    value.lines.append(kl)
+                c = t.next_sibling(c)
+            if not value:  # an empty flow container: on its key's line
+                value.line = fallback
+        todo_lines = [top]  # a container in a list is on its first key's line (block style: the dash's)
+        while todo_lines:
+            v = todo_lines.pop()
+            for i, c in enumerate(v.values() if isinstance(v, dict) else v):
+                if isinstance(c, (dict, list)):
+                    if isinstance(v, list):
+                        v.lines[i] = c.line
+                        v.line = v.line or c.line
+                    todo_lines.append(c)
+        return top
+
+    return read
+
+
 def _time(reader: Reader, paths: list[Path]) -> float:
     start = time.perf_counter()
     for path in paths:
@@ -207,6 +319,7 @@ def main() -> None:
     readers |= {"pyyaml-c": _pyyaml_c, "events": _events, "compose": _compose}
     if args.ryml:
         readers["ryml"] = _ryml(args.ryml)
+        readers["ryml-lines"] = _ryml_lines(args.ryml)
     real = sorted((ROOT / "build").glob("*.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
         corpus = make_corpus(ROOT, Path(tmp) / "corpus", args.articles)

@@ -165,3 +165,77 @@ def test_a_written_file_touched_since_it_was_written_is_not_recorded(tmp_path, m
     assert k.sha256(path) is None  # the stat is no longer the one taken when it was written
     k.wrote(path, tuple(known._stat_of(os.stat(path))), _sha(b"other"))
     assert k.sha256(path) == _sha(b"other")
+
+
+def _reads(monkeypatch) -> list[int]:
+    """Count the builds that read the seeds (the long way: records per file)."""
+    from pak_afghan_diplomacy.pipeline.read import seeds
+
+    calls: list[int] = []
+    real = seeds.read_seeds
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(seeds, "read_seeds", counted)
+    return calls
+
+
+def test_inputs_listed_as_when_the_package_was_made_are_not_read(checkout, monkeypatch):
+    monkeypatch.setattr(known, "RACY_NS", 0)  # every file counts as aged: the listing is kept
+    time.sleep(0.01)
+    build(checkout, jobs=1)
+    good = tree_bytes(checkout.datasets)
+    reads = _reads(monkeypatch)
+    build(checkout, jobs=1)
+    assert reads == [] and tree_bytes(checkout.datasets) == good  # nothing read, nothing written
+    (checkout.datasets / "csv" / "persons.csv").unlink()  # the package no longer in place: the long way
+    build(checkout, jobs=1)
+    assert reads == [1] and tree_bytes(checkout.datasets) == good
+
+
+@pytest.mark.parametrize("edit", ["seed", "curation", "registry", "added file"])
+def test_an_input_changed_behind_the_listing_is_read_again(checkout, monkeypatch, edit):
+    monkeypatch.setattr(known, "RACY_NS", 0)
+    time.sleep(0.01)
+    build(checkout, jobs=1)
+    reads = _reads(monkeypatch)
+    if edit == "seed":
+        seed = sorted(checkout.seeds.glob("*.txt"))[0]
+        _rewrite_keeping_size_and_mtime(seed, _other_bytes(seed))
+    elif edit == "added file":
+        (checkout.curation / "notes.txt").write_text("a file the build does not read\n", encoding="utf-8")
+    else:  # the same bytes written again, the mtime put back: only the ctime says so
+        articles = sorted(p for p in checkout.curation.glob("*.yaml") if p.name != "registry.yaml")
+        path = articles[0] if edit == "curation" else checkout.curation / "registry.yaml"
+        _rewrite_keeping_size_and_mtime(path, path.read_bytes())
+    if edit == "seed":
+        problems = build_fails(checkout)
+        assert any(p.check == "sha256" for p in problems)
+    else:
+        build(checkout, jobs=1)
+    assert reads == [1]
+
+
+def test_inputs_changed_just_now_are_never_taken_from_a_listing(checkout, monkeypatch):
+    path = checkout.curation / "registry.yaml"
+    path.write_bytes(path.read_bytes())  # within RACY_NS of the listing
+    build(checkout, jobs=1)
+    assert not list((checkout.root / ".cache").glob("inputs/*/*"))  # too recent to be trusted later
+    reads = _reads(monkeypatch)
+    build(checkout, jobs=1)
+    assert reads == [1]
+
+
+def test_a_damaged_or_forged_listing_entry_is_ignored(checkout, monkeypatch):
+    monkeypatch.setattr(known, "RACY_NS", 0)
+    time.sleep(0.01)
+    build(checkout, jobs=1)
+    (entry,) = list((checkout.root / ".cache").glob("inputs/*/*"))
+    good = entry.read_bytes()
+    reads = _reads(monkeypatch)
+    for bad in (good[:-3], good.replace(good.split(b"\n", 1)[1][:64], b"0" * 64), b"junk"):
+        entry.write_bytes(bad)
+        build(checkout, jobs=1)
+    assert reads == [1, 1, 1]

@@ -111,6 +111,13 @@ def _make_tables(
     digest_of: memo.Digests | None = None,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
     digest_of = digest_of or memo.Digests()
+    listed = _listed(layout, store, settled)
+    if listed and (found := listed.whole(store)) and settled and settled(found[0]):
+        # every input folder lists as when a build made that key, and its package is in place: nothing to read
+        tick = progress(len(found[1])) if progress else None
+        for article_id in found[1] if tick else ():
+            tick(article_id)
+        return None, seeds.Texts({}), found[0]
     known = article_known.Known(store)  # the sha256 of files whose stat is as when they were hashed
     found_seeds, problems = seeds.read_seeds(layout.seeds, known)
     present = _stems(layout.seeds)
@@ -124,6 +131,8 @@ def _make_tables(
     if not problems and (index := stage.cached_index(store, reg_key)):
         # nothing read yet: a build with exactly these inputs and this code may have left its tables whole
         known = _whole_key(reg_key, stage.chunk_keys(index, runs))
+        if known and listed:
+            listed.remember(store, known, [i.article_id for run in runs for i in run])
         in_place = bool(known and settled and settled(known))
         if known and (in_place or (frames := _cached_whole(store, known, digest_of)) is not None):
             if tick:
@@ -136,6 +145,8 @@ def _make_tables(
         _give_back()  # the parts' documents, parsed and handed over
         keys = stage.chunk_keys(reg.index, runs)
         whole = _whole_key(reg.key, keys) if not problems else None
+        if whole and listed:
+            listed.remember(store, whole, [i.article_id for run in runs for i in run])
         if whole and (frames := _cached_whole(store, whole, digest_of)) is not None:
             return frames, texts, whole
         results = stage.articles(reg, runs, keys, store, workers, tick)
@@ -197,6 +208,15 @@ def _make_tables(
         # with each table's digest: a build that takes the tables from here finds what was rendered of them
         store.put("whole", whole, article_cache.pack(whole, tables.frames, digests))
     return tables.frames, texts, whole
+
+
+def _listed(
+    layout: Layout, store: article_cache.Store, settled: Callable[[str], bool] | None
+) -> article_known.Inputs | None:
+    """The input folders listed before anything is read (`article/known.py`), when a cached build can use it."""
+    if store.root is None or settled is None:
+        return None
+    return article_known.inputs((layout.seeds, layout.curation, layout.curation / curation.REGISTRY_PARTS))
 
 
 def _stems(folder: Path) -> set[str]:

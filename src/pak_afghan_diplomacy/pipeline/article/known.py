@@ -23,14 +23,27 @@ record's. A file the build itself wrote is recorded with the sha256 of the bytes
 back, only if its stat after publication is exactly the one taken on the open file once those
 bytes were synced (nothing touched it since, but within one tick of the clock) and it has aged
 past `RACY_NS`; a file linked from the previous package is not (the link moved its ctime).
+
+The inputs as a whole (`Inputs`): one listing of seeds/, build/ and build/registry/ (every entry's
+name and lstat), taken before anything is read and hashed with the code's version and the date,
+keys the whole's key that a build computed from them. A build whose listing hashes the same takes
+that key without reading the pins, planning the articles or asking a record per file: every entry
+has the very stat it had then, and the entry is written only when every entry had aged past
+`RACY_NS` at that moment (the same rule as a record's, for the same reason), so no file can have
+changed since without changing its stat. A file added, removed, renamed or rewritten changes the
+listing, and the build goes the long way (records per file, as above).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +164,64 @@ class Known:
             doc = json.dumps(self.records, separators=(",", ":")).encode()
             self.store.put(_KIND, self.key, cache.pack_bytes(self.key, [doc]))
             self.changed = False
+
+
+_INPUTS = "inputs"  # the kind of the inputs' entries: listing digest -> the whole's key and the article ids
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The digest of a listing of the input folders, and whether every entry had aged when it was taken."""
+
+    digest: str
+    aged: bool
+
+    def whole(self, store: cache.Store) -> tuple[str, list[str]] | None:
+        """The whole's key and the article ids of a build that listed exactly these inputs (None: none did)."""
+        data = store.get(_INPUTS, self.digest)
+        if data is None:
+            return None
+        try:
+            key, ids = cache.unpack_bytes(data, self.digest)
+            whole = key.decode("ascii")
+        except (cache.Invalid, ValueError):
+            return None
+        if len(whole) != 64 or any(c not in "0123456789abcdef" for c in whole):
+            return None
+        return whole, ids.decode("utf-8").split("\n") if ids else []
+
+    def remember(self, store: cache.Store, whole: str, ids: Sequence[str]) -> None:
+        """Keep `whole` (and the article ids, for the progress bar) under this listing, if it can be trusted later."""
+        if self.aged and store.root is not None:
+            parts = [whole.encode("ascii"), "\n".join(ids).encode("utf-8")]
+            store.put(_INPUTS, self.digest, cache.pack_bytes(self.digest, parts))
+            with contextlib.suppress(OSError):
+                store.keep_only(_INPUTS, self.digest)  # only the latest listing is of use
+
+
+def inputs(folders: Sequence[Path]) -> Inputs:
+    """One listing of `folders` (each entry's name, mode, size, mtime, ctime, inode and device, not
+    following links), with the code's version and today's date: what a build's key is a function of."""
+    seen = time.time_ns()
+    h = hashlib.sha256()
+    h.update(f"{cache.code_version()}\0{dt.date.today().isoformat()}\0".encode())
+    newest = 0
+    for folder in folders:
+        h.update(os.fsencode(folder) + b"\0")
+        try:
+            with os.scandir(folder) as found:
+                entries = [(e.name, e.stat(follow_symlinks=False)) for e in found]
+        except OSError as exc:
+            h.update(f"unlisted {exc.errno}\n".encode())
+            continue
+        entries.sort(key=_name)
+        lines = []
+        for name, st in entries:
+            lines.append(f"{name}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}")
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        h.update("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\0")
+    return Inputs(h.hexdigest(), newest < seen - RACY_NS)
+
+
+def _name(entry: tuple[str, os.stat_result]) -> str:
+    return entry[0]
