@@ -239,3 +239,18 @@ def test_a_damaged_or_forged_listing_entry_is_ignored(checkout, monkeypatch):
         entry.write_bytes(bad)
         build(checkout, jobs=1)
     assert reads == [1, 1, 1]
+
+
+def test_a_listing_holding_a_link_is_never_trusted(tmp_path, monkeypatch):
+    # a link's own stat stays as it was when what it points at is rewritten, so such a listing proves
+    # nothing (the build refuses links among its inputs too; this does not lean on that)
+    monkeypatch.setattr(known, "RACY_NS", 0)
+    folder = tmp_path / "build"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+    time.sleep(0.01)
+    assert known.inputs([folder]).aged
+    (tmp_path / "elsewhere.yaml").write_text("b: 2\n", encoding="utf-8")
+    (folder / "b.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    time.sleep(0.01)
+    assert not known.inputs([folder]).aged

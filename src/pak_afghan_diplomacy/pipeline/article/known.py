@@ -31,7 +31,8 @@ that key without reading the pins, planning the articles or asking a record per 
 has the very stat it had then, and the entry is written only when every entry had aged past
 `RACY_NS` at that moment (the same rule as a record's, for the same reason), so no file can have
 changed since without changing its stat. A file added, removed, renamed or rewritten changes the
-listing, and the build goes the long way (records per file, as above).
+listing, and the build goes the long way (records per file, as above). A listing with a symbolic link
+in it is never kept: the link's own stat does not move when what it points at is rewritten.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -205,7 +207,7 @@ def inputs(folders: Sequence[Path]) -> Inputs:
     seen = time.time_ns()
     h = hashlib.sha256()
     h.update(f"{cache.code_version()}\0{dt.date.today().isoformat()}\0".encode())
-    newest = 0
+    newest, linked = 0, False
     for folder in folders:
         h.update(os.fsencode(folder) + b"\0")
         try:
@@ -217,10 +219,12 @@ def inputs(folders: Sequence[Path]) -> Inputs:
         entries.sort(key=_name)
         lines = []
         for name, st in entries:
+            if stat.S_ISLNK(st.st_mode):
+                linked = True
             lines.append(f"{name}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}")
             newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
         h.update("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\0")
-    return Inputs(h.hexdigest(), newest < seen - RACY_NS)
+    return Inputs(h.hexdigest(), newest < seen - RACY_NS and not linked)
 
 
 def _name(entry: tuple[str, os.stat_result]) -> str:
