@@ -128,11 +128,18 @@ def _make_tables(
     texts = seeds.Texts(found_seeds)
     reg_key = stage.registry_key(layout.curation, known)
     known.save()
+    noted: set[str] = set()
+
+    def note(key: str | None) -> None:
+        """Keep `key` under the listing (once: the key the cached index gives is usually the registry's)."""
+        if key and listed and key not in noted:
+            noted.add(key)
+            listed.remember(store, key, [i.article_id for run in runs for i in run])
+
     if not problems and (index := stage.cached_index(store, reg_key)):
         # nothing read yet: a build with exactly these inputs and this code may have left its tables whole
         known = _whole_key(reg_key, stage.chunk_keys(index, runs))
-        if known and listed:
-            listed.remember(store, known, [i.article_id for run in runs for i in run])
+        note(known)
         in_place = bool(known and settled and settled(known))
         if known and (in_place or (frames := _cached_whole(store, known, digest_of)) is not None):
             if tick:
@@ -145,8 +152,7 @@ def _make_tables(
         _give_back()  # the parts' documents, parsed and handed over
         keys = stage.chunk_keys(reg.index, runs)
         whole = _whole_key(reg.key, keys) if not problems else None
-        if whole and listed:
-            listed.remember(store, whole, [i.article_id for run in runs for i in run])
+        note(whole)
         if whole and (frames := _cached_whole(store, whole, digest_of)) is not None:
             return frames, texts, whole
         results = stage.articles(reg, runs, keys, store, workers, tick)

@@ -186,6 +186,13 @@ def frame_pair(name: str, frame: pl.DataFrame) -> Pair:
     return frame_digest(name, frame), frame_digest(name, frame.drop(ORIGINS, strict=False))
 
 
+def pair_of(value: Any) -> Pair:
+    """A pair of digests as an entry stores it (a list of two strings); Invalid if it is anything else."""
+    if not isinstance(value, list) or len(value) != 2 or not all(isinstance(d, str) for d in value):
+        raise Invalid("pairs")
+    return value[0], value[1]
+
+
 def concat_digest(name: str, parts: list[Pair], which: int) -> str:
     """The digest of the concatenation, in this order, of parts with these pairs (which 0: with origins).
 

@@ -485,12 +485,7 @@ def _pairs(doc: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, cache.Pair
     """The digests an entry keeps for each of its frames (Invalid unless one pair of strings per frame)."""
     if not isinstance(doc, dict) or set(doc) != set(frames):
         raise cache.Invalid("pairs")
-    out = {}
-    for name, pair in doc.items():
-        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(d, str) for d in pair):
-            raise cache.Invalid("pairs")
-        out[name] = (pair[0], pair[1])
-    return out
+    return {name: cache.pair_of(pair) for name, pair in doc.items()}
 
 
 def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataType]]) -> Chunk:

@@ -135,6 +135,12 @@ class Tracked(MutableMapping[str, pl.DataFrame]):
         return out
 
 
+def _keep_pair(sink: Any, frame: pl.DataFrame, pair: cache.Pair | None) -> None:
+    """Tell a sink the digests of a chunk it now holds (a sink without `parts` digests its table whole)."""
+    if pair is not None and isinstance(parts := getattr(sink, "parts", None), dict):
+        parts[id(frame)] = pair
+
+
 def _current(
     tables: Mapping[str, pl.DataFrame],
     digests: Digests,
@@ -194,10 +200,9 @@ class Memo:
         try:
             head, *blobs = cache.unpack_bytes(data, key)
             doc = json.loads(head)
-            schemas, pairs = doc["schemas"], doc["pairs"]
-            if not isinstance(doc["reads"], dict) or not len(schemas) == len(pairs) == len(blobs):
-                return None
-            if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(d, str) for d in p) for p in pairs):
+            schemas = doc["schemas"]
+            doc["pairs"] = [cache.pair_of(p) for p in doc["pairs"]]
+            if not isinstance(doc["reads"], dict) or not len(schemas) == len(doc["pairs"]) == len(blobs):
                 return None
             frames = []
             for blob, schema in zip(blobs, schemas, strict=True):
@@ -264,7 +269,7 @@ class Memo:
             doc, stored = got
             whole = len(stored) == len(doc["set"]) + len(doc["added"])
             if whole and self._matches(doc, _current(frames, self.digests, columns, cut)):
-                pairs = [(p[0], p[1]) for p in doc["pairs"]]
+                pairs = doc["pairs"]
                 for name, frame, pair in zip(doc["set"], stored, pairs, strict=False):
                     frames[name] = frame
                     self.digests.seed(name, frame, pair)
@@ -272,8 +277,7 @@ class Memo:
                 for name, frame, pair in added:
                     sinks[name].flush()
                     sinks[name].chunks.append(frame)
-                    if isinstance(parts := getattr(sinks[name], "parts", None), dict):
-                        parts[id(frame)] = pair
+                    _keep_pair(sinks[name], frame, pair)
                 return True
         before_state, before_problems = state(), len(problems)
         for sink in sinks.values():
@@ -296,10 +300,7 @@ class Memo:
                 frames[name] = frame
             for name, frame in zip(added, back[len(tracked.set) :], strict=True):
                 sinks[name].chunks[held[name] :] = [frame]
-                if isinstance(parts := getattr(sinks[name], "parts", None), dict) and (
-                    p := self.digests.pair(name, frame)
-                ):
-                    parts[id(frame)] = p
+                _keep_pair(sinks[name], frame, self.digests.pair(name, frame))
         return True
 
     # -- a check that only finds problems --------------------------------------------------------
