@@ -66,10 +66,14 @@ def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process,
     entries = _entries(corpus, "articles")
     registry = _entries(corpus, "registry")
     whole = _entries(corpus, "whole")
-    assert len(entries) >= 3 and whole
-    good = {p: p.read_bytes() for p in [*entries, *registry, *whole]}
+    bundled = _entries(corpus, "bundle")
+    assert len(entries) >= 3 and whole and len(bundled) == 1
+    good = {p: p.read_bytes() for p in [*entries, *registry, *whole, *bundled]}
     for p in whole:  # the checked tables of the whole corpus: a damaged copy sends the build to its chunks
         p.write_bytes(good[p].replace(b"format", b"formal", 1))
+    data = bytearray(good[bundled[0]])  # and a damaged bundle of every chunk, to each chunk's own entry
+    data[-10] ^= 0xFF
+    bundled[0].write_bytes(bytes(data))
     # a flipped byte in the rows of one chunk, a truncated entry, another chunk's entry under this key,
     # and a registry entry whose payload was edited with its header left alone
     data = bytearray(good[entries[0]])

@@ -298,8 +298,20 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+_PLAIN = (type(None), bool, int, float, str)
+
+
 def _mapping(value: dict) -> Any:
     if all(type(k) is str for k in value) and "$" not in value:
+        # a map of many like values (ids -> None, meeting -> its participants, post -> its wordings) is
+        # one tagged object, turned back by one comprehension, not by the object hook once per value
+        if value and all(v is None for v in value.values()):
+            return {"$": "dn", "v": list(value)}
+        kinds = {type(v) for v in value.values()}
+        if value and kinds <= {frozenset} and all(type(x) is str for v in value.values() for x in v):
+            return {"$": "df", "v": {k: sorted(v) for k, v in value.items()}}
+        if value and kinds <= {tuple} and all(type(x) in _PLAIN for v in value.values() for x in v):
+            return {"$": "dt", "v": {k: list(v) for k, v in value.items()}}
         return {k: encode(v) for k, v in value.items()}
     return {"$": "d", "v": [[encode(k), encode(v)] for k, v in value.items()]}
 
@@ -329,6 +341,12 @@ def _untag(obj: dict[str, Any]) -> Any:
         if obj["source"] is not None:
             out.source = obj["source"]
         return out
+    if tag == "dn":
+        return dict.fromkeys(v)
+    if tag == "df":
+        return {k: frozenset(x) for k, x in v.items()}
+    if tag == "dt":
+        return {k: tuple(x) for k, x in v.items()}
     if tag == "d":
         return {_hashable(k): x for k, x in v}
     if tag == "t":
