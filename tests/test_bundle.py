@@ -188,3 +188,35 @@ def test_a_bundle_whose_marks_do_not_decode_has_that_chunk_made_again(corpus, on
     _no_whole(corpus)
     build(corpus, tmp_path / "again", jobs=1)
     assert tree_bytes(tmp_path / "again") == one_process
+
+
+def test_the_names_pass_of_unchanged_chunks_comes_from_one_entry_and_a_damaged_one_is_not_trusted(
+    corpus, one_process, tmp_path, small_chunks, monkeypatch
+):
+    from pak_afghan_diplomacy.pipeline.article import coverage
+
+    shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
+    build(corpus, tmp_path / "cold", jobs=1)
+    (entry,) = _entries(corpus, "names-bundle")
+    shutil.rmtree(corpus.root / ".cache" / "names")  # the chunks' own entries gone: only the bundle of them
+    path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[2]
+    text = _edit(path, "Named")
+    monkeypatch.setattr(bundle, "REWRITE", 1)
+    calls: list[object] = []
+    real = coverage.names
+    monkeypatch.setattr(coverage, "names", lambda *a: calls.append(a) or real(*a))
+    try:
+        build(corpus, tmp_path / "one", jobs=1)
+        assert len(calls) == 1  # the changed chunk's names pass; every other chunk's from the one entry
+        good = entry.read_bytes()
+        bad = bytearray(good)
+        bad[-5] ^= 0x01
+        entry.write_bytes(bytes(bad))
+        _no_whole(corpus)
+        build(corpus, tmp_path / "again", jobs=1)
+        assert len(calls) > 2  # not trusted: every chunk without an entry of its own checked again
+        monkeypatch.undo()
+        build(corpus, tmp_path / "fresh", jobs=1, cache=False)
+        assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "again") == tree_bytes(tmp_path / "fresh")
+    finally:
+        path.write_text(text, encoding="utf-8")

@@ -43,8 +43,10 @@ from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.read import curation
 from pak_afghan_diplomacy.pipeline.read.seeds import Seed
 
-CHUNK = 64  # articles per chunk, on average: a chunk is the unit of caching and of work
-MAX_CHUNK = 4 * CHUNK
+# Articles per chunk, on average: a chunk is the unit of caching and of work, and what one changed
+# article makes the build read again (the bundle reads the unchanged ones at once, however many)
+CHUNK = 32
+MAX_CHUNK = 2 * CHUNK
 # Articles to compute before worker processes are worth starting: a worker's start (interpreter,
 # imports, the registry handed over) costs what a few hundred articles cost.
 PARALLEL_FROM = 1_000
@@ -183,19 +185,19 @@ def registry(
         doc = {
             "built": [cache.problem_doc(p) for p in builder.problems],
             "eager": cache.encode({k: state[k] for k in _EAGER}),
-            # a JSON text inside the entry's JSON: read as one string, decoded only when needed
-            "state": json.dumps(cache.encode(lazy), ensure_ascii=False, separators=(",", ":")),
             "keys": sorted(state),
             "pairs": {name: list(pair) for name, pair in pairs.items()},
         }
+        # a JSON text of its own in the entry (a blob): read as bytes, not parsed, decoded only when needed
+        blobs = {"state": json.dumps(cache.encode(lazy), ensure_ascii=False, separators=(",", ":")).encode()}
         index_doc = _index_doc(builder)
     except TypeError:  # a kind keeps a value the cache cannot write: build without caching the registry
         return Registry(builder, problems)
     index = cache.digest("index", cache.code_version(), dt.date.today().isoformat(), index_doc)
-    store.put("index", index, cache.pack(index, {}, {"raw": index_doc.decode()}))
+    store.put("index", index, cache.pack_bytes(index, [index_doc]))
     if key:
         doc["index"] = index
-        store.put("registry", key, cache.pack(key, frames, doc))
+        store.put("registry", key, cache.pack(key, frames, doc, blobs))
         store.put("registry-index", key, cache.pack(key, {}, index))
         with contextlib.suppress(OSError):
             for kind, current in (("registry", key), ("registry-index", key), ("index", index)):
@@ -225,10 +227,10 @@ def _load_index(store: cache.Store, index: str, kinds: Sequence[assemble.Kind]) 
     data = store.get("index", index)
     if data is None:
         raise cache.Invalid("the index is not in the store")
-    _, doc = cache.unpack(data, index, {})
-    if not isinstance(doc, dict) or not isinstance(doc.get("raw"), str):
+    parts = cache.unpack_bytes(data, index)
+    if len(parts) != 1:
         raise cache.Invalid("not an index")
-    raw = doc["raw"].encode()
+    raw = parts[0]
     if cache.digest("index", cache.code_version(), dt.date.today().isoformat(), raw) != index:
         raise cache.Invalid("the index does not match its key")
     return index_builder(raw, kinds)
@@ -318,7 +320,7 @@ class _Deferred(assemble.Builder):
     registry's files (`rebuild`), never trusted.
     """
 
-    def defer(self, raw: str, names: frozenset[str], rebuild: Callable[[], dict[str, Any]]) -> None:
+    def defer(self, raw: bytes, names: frozenset[str], rebuild: Callable[[], dict[str, Any]]) -> None:
         for name in names:
             delattr(self, name)
         self.__dict__["_deferred"] = (raw, names, rebuild)
@@ -364,13 +366,14 @@ def _fresh_state(curation_dir: Path, kinds: Sequence[assemble.Kind]) -> dict[str
 def _unpack_registry(
     data: bytes, key: str, kinds: Sequence[assemble.Kind], rebuild: Callable[[], dict[str, Any]]
 ) -> Registry:
-    frames, doc = cache.unpack(data, key, _schemas())
+    frames, doc, blobs = cache.unpack_blobs(data, key, _schemas())
     builder = _Deferred(kinds)
     names = set(vars(builder)) - set(_STATE_SKIPPED)
-    eager, raw = doc["eager"], doc["state"]
+    eager, raw = doc["eager"], blobs.get("state")
     if (
         not isinstance(eager, dict)
-        or not isinstance(raw, str)
+        or raw is None
+        or set(blobs) != {"state"}
         or set(doc["keys"]) != names
         or set(eager) != set(_EAGER)
     ):
@@ -696,7 +699,13 @@ def names(
     known_key = cache.digest("known", cache.code_version(), *ordered)
     found: list[list[Problem] | None] = [None] * len(results)
     todo: list[int] = []
+    # every chunk's result in one entry too (as bundle.py keeps the rows), under the index and the spellings
+    bkey = cache.digest("names", reg.index, known_key) if reg.index else None
+    held = _names_bundle(store, bkey)
     for i, key in enumerate(keys):
+        if key and key in held:
+            found[i] = held[key]
+            continue
         nkey = cache.digest(key, known_key) if key else None
         data = store.get("names", nkey) if nkey else None
         if data is not None:
@@ -723,7 +732,36 @@ def names(
         if keys[i]:
             nkey = cache.digest(keys[i] or "", known_key)
             store.put("names", nkey, cache.pack(nkey, {}, [cache.problem_doc(p) for p in problems]))
+    taken = sum(1 for key in keys if key and key in held)
+    if (
+        bkey
+        and store.root is not None
+        and (not held or (len(keys) - taken + len(held) - taken) * bundle.REWRITE > len(keys))
+    ):
+        doc = [
+            [key, [cache.problem_doc(p) for p in f]]
+            for key, f in zip(keys, found, strict=True)
+            if key and f is not None
+        ]
+        with contextlib.suppress(OSError):
+            store.put("names-bundle", bkey, cache.pack(bkey, {}, doc))
+            store.keep_only("names-bundle", bkey)
     return [p for f in found for p in f or []]
+
+
+def _names_bundle(store: cache.Store, key: str | None) -> dict[str, list[Problem]]:
+    """Chunk key -> its names-pass problems, from the one entry of them all (empty: absent or not ours)."""
+    data = store.get("names-bundle", key) if key else None
+    if data is None:
+        return {}
+    try:
+        _, doc = cache.unpack(data, key or "", {})
+        out = {k: [cache.problem(p) for p in found] for k, found in doc}
+        if not all(isinstance(k, str) for k in out) or len(out) != len(doc):
+            return {}
+        return out
+    except (cache.Invalid, TypeError, ValueError):
+        return {}
 
 
 def plan(reg: Registry, planned: Sequence[tuple[str, Seed, Path | None]]) -> tuple[list[list[Item]], list[str | None]]:
@@ -824,7 +862,10 @@ class Workers:
         handoff = self._handoff()
         if handoff.get(kind, key) is not None:
             return True
-        data = store.get(kind, key) if raw is None else cache.pack(key, {}, {"raw": raw.decode()})
+        if raw is None:
+            data = store.get(kind, key)
+        else:  # the index as the registry stage stores it; the known spellings as a JSON text in a doc
+            data = cache.pack_bytes(key, [raw]) if kind == "index" else cache.pack(key, {}, {"raw": raw.decode()})
         if data is None:
             return False
         handoff.put(kind, key, data)
