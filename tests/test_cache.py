@@ -66,10 +66,17 @@ def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process,
     entries = _entries(corpus, "articles")
     registry = _entries(corpus, "registry")
     whole = _entries(corpus, "whole")
-    assert len(entries) >= 3 and whole
-    good = {p: p.read_bytes() for p in [*entries, *registry, *whole]}
+    bundled = _entries(corpus, "bundle")
+    assert len(entries) >= 3 and whole and len(bundled) == 1
+    good = {p: p.read_bytes() for p in [*entries, *registry, *whole, *bundled]}
     for p in whole:  # the checked tables of the whole corpus: a damaged copy sends the build to its chunks
         p.write_bytes(good[p].replace(b"format", b"formal", 1))
+    # and damaged bundles of every chunk's rows and names-pass, to send the build to each chunk's own entries
+    for p in [*bundled, *_entries(corpus, "names-bundle")]:
+        good[p] = p.read_bytes()
+        data = bytearray(good[p])
+        data[-10] ^= 0xFF
+        p.write_bytes(bytes(data))
     # a flipped byte in the rows of one chunk, a truncated entry, another chunk's entry under this key,
     # and a registry entry whose payload was edited with its header left alone
     data = bytearray(good[entries[0]])
@@ -88,6 +95,16 @@ def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process,
     build(corpus, tmp_path / "again", jobs=1)
     assert tree_bytes(tmp_path / "again") == one_process
     assert {p: p.read_bytes() for p in good} == good  # each was recomputed and written back
+
+
+def test_an_entry_with_blobs_is_read_only_by_a_reader_of_blobs():
+    data = cache.pack("k" * 64, {}, {"x": 1}, {"state": b'{"a":1}'})
+    assert cache.unpack_blobs(data, "k" * 64, {}) == ({}, {"x": 1}, {"state": b'{"a":1}'})
+    with pytest.raises(cache.Invalid):
+        cache.unpack(data, "k" * 64, {})
+    for bad in (data.replace(b'"a":1', b'"a":2'), data[:-1]):
+        with pytest.raises(cache.Invalid):
+            cache.unpack_blobs(bad, "k" * 64, {})
 
 
 def test_an_entry_that_is_not_ours_is_refused_by_its_reader():
@@ -231,18 +248,22 @@ def test_the_cache_keeps_one_entry_of_the_registry_and_of_the_whole(checkout, tm
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
 
 
-def _resigned(data: bytes, doc_edit) -> bytes:
-    """An entry whose JSON doc was changed by `doc_edit` and whose header was made to match (sha256, sizes)."""
+def _restated(data: bytes, state_edit) -> bytes:
+    """A registry entry whose state (the blob `#state`) was changed by `state_edit`, its header made to match."""
     import json
 
     end = data.index(b"\n")
     header = json.loads(data[:end])
     payload = data[end + 1 :]
-    at = sum(size for _, size in header["parts"][:-1])
-    doc = doc_edit(json.loads(payload[at:]))
-    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-    payload = payload[:at] + raw
-    header["parts"][-1][1] = len(raw)
+    out, at = [], 0
+    for part in header["parts"]:
+        blob = payload[at : at + part[1]]
+        at += part[1]
+        if part[0] == cache.BLOB + "state":
+            blob = state_edit(blob)
+            part[1] = len(blob)
+        out.append(blob)
+    payload = b"".join(out)
     header["sha256"] = __import__("hashlib").sha256(payload).hexdigest()
     return json.dumps(header).encode() + b"\n" + payload
 
@@ -257,9 +278,9 @@ def test_a_cached_registry_state_is_decoded_only_when_read_and_one_that_does_not
     (entry,) = _entries(corpus, "registry")
     good = entry.read_bytes()
     try:
-        for damage in (None, lambda doc: {**doc, "state": doc["state"][:-9]}, lambda doc: {**doc, "state": "{}"}):
+        for damage in (None, lambda state: state[:-9], lambda state: b"{}"):
             if damage is not None:
-                entry.write_bytes(_resigned(good, damage))
+                entry.write_bytes(_restated(good, damage))
             builder = stage.registry(corpus.curation, records.KINDS, store, key=key).builder
             assert builder is not None and "_deferred" in vars(builder)  # read, its state not yet decoded
             assert builder.canonical_names == fresh.canonical_names and "_deferred" in vars(builder)
@@ -272,7 +293,7 @@ def test_a_cached_registry_state_is_decoded_only_when_read_and_one_that_does_not
 def test_a_registry_entry_with_a_state_that_does_not_decode_publishes_a_cold_builds_bytes(corpus, tmp_path):
     build(corpus, tmp_path / "first", jobs=1)
     (entry,) = _entries(corpus, "registry")
-    entry.write_bytes(_resigned(entry.read_bytes(), lambda doc: {**doc, "state": "[not the state"}))
+    entry.write_bytes(_restated(entry.read_bytes(), lambda state: b"[not the state"))
     for p in _entries(corpus, "whole") + _entries(corpus, "memo"):  # the tables made again, every finish run
         p.unlink()
     path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[0]

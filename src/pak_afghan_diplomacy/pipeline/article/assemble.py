@@ -84,8 +84,9 @@ class _Sink:
         self.buffer: list[tuple[Any, ...]] = []
         self.chunks: list[pl.DataFrame] = []
         # id of a chunk -> its digests (`cache.frame_pair`), where known from how it was made: rows
-        # added one by one have none, and a table with such a chunk is digested as a whole
-        self.parts: dict[int, Pair] = {}
+        # added one by one have none, and a table with such a chunk is digested as a whole. A chunk
+        # made of several parts in order (a slice of the assembled chunks) has the list of their pairs
+        self.parts: dict[int, Pair | list[Pair]] = {}
 
     def add(self, row: dict[str, Any], where: str, line: int | None) -> None:
         self.buffer.append((*(row[c] for c in self.columns), where, line))
@@ -107,12 +108,15 @@ class _Sink:
 
     def pair(self) -> Pair | None:
         """The digests of `frame()` as the chunks held make it (None: a chunk's are not known)."""
-        if len(self.chunks) == 1 and (held := self.parts.get(id(self.chunks[0]))):
+        if len(self.chunks) == 1 and isinstance(held := self.parts.get(id(self.chunks[0])), tuple):
             return held
         pairs = [self.parts.get(id(c)) for c in self.chunks]
-        known = [p for p in pairs if p is not None]
-        if self.buffer or len(known) != len(pairs):
+        if self.buffer or any(p is None for p in pairs):
             return None
+        # the digest of the parts' pairs in order, a slice of several parts by each of its own
+        known = [q for p in pairs for q in (p if isinstance(p, list) else [p])]
+        if len(known) == 1:
+            return known[0]
         return concat_digest(self.name, known, 0), concat_digest(self.name, known, 1)
 
     def mark(self, pair: Pair) -> None:
@@ -279,7 +283,7 @@ class Builder:
             if k not in ("sinks", "problems")
         )
 
-    def absorb(self, frames: dict[str, pl.DataFrame], pairs: dict[str, Pair] | None = None) -> None:
+    def absorb(self, frames: dict[str, pl.DataFrame], pairs: dict[str, Pair | list[Pair]] | None = None) -> None:
         """Rows made elsewhere (a fork, the cache), with their `_where` and `_line`, after the rows held;
         `pairs`: each frame's digests, where they were computed as it was made."""
         for name, frame in frames.items():

@@ -67,14 +67,16 @@ def digest(*parts: str | bytes) -> str:
 # -- entries ---------------------------------------------------------------------------------
 
 
-def pack(key: str, frames: Mapping[str, pl.DataFrame], doc: Any) -> bytes:
-    """One entry: `frames` (non-empty ones only) as Arrow IPC streams and `doc` (plain JSON values) as JSON."""
+def pack(key: str, frames: Mapping[str, pl.DataFrame], doc: Any, blobs: Mapping[str, bytes] | None = None) -> bytes:
+    """One entry: `frames` (non-empty ones only) as Arrow IPC streams and `doc` (plain JSON values) as JSON;
+    `blobs`: byte strings kept as they are (a JSON text decoded only when needed), read by `unpack_blobs`."""
     parts: list[tuple[str, bytes]] = []
     for name, frame in frames.items():
         if frame.height:
             buf = io.BytesIO()
             frame.write_ipc_stream(buf, compression="zstd")
             parts.append((name, buf.getvalue()))
+    parts += [(BLOB + name, b) for name, b in (blobs or {}).items()]
     parts.append(("", json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()))
     payload = b"".join(b for _, b in parts)
     header = {
@@ -100,13 +102,26 @@ def _header(data: bytes, key: str) -> tuple[dict[str, Any], memoryview]:
     return header, memoryview(data)[end + 1 :]
 
 
+BLOB = "#"  # the names of an entry's blobs begin with this, which no table's does
+
+
 def unpack(
     data: bytes, key: str, schemas: Mapping[str, Mapping[str, pl.DataType]]
 ) -> tuple[dict[str, pl.DataFrame], Any]:
-    """The frames and doc of an entry written by `pack` under `key`; Invalid for anything else.
+    """The frames and doc of an entry written by `pack` under `key`, without blobs; Invalid for anything else.
 
     Each frame must have exactly the schema in `schemas` for its name.
     """
+    frames, doc, blobs = unpack_blobs(data, key, schemas)
+    if blobs:
+        raise Invalid("blobs where none are read")
+    return frames, doc
+
+
+def unpack_blobs(
+    data: bytes, key: str, schemas: Mapping[str, Mapping[str, pl.DataType]]
+) -> tuple[dict[str, pl.DataFrame], Any, dict[str, bytes]]:
+    """The frames, doc and blobs of an entry written by `pack` under `key`; Invalid for anything else."""
     header, payload = _header(data, key)
     if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise Invalid("payload does not match its sha256")
@@ -114,9 +129,14 @@ def unpack(
     if not isinstance(parts, list) or not parts or parts[-1][0] != "":
         raise Invalid("parts")
     frames: dict[str, pl.DataFrame] = {}
+    blobs: dict[str, bytes] = {}
     at = 0
     try:
         for name, size in parts[:-1]:
+            if isinstance(name, str) and name.startswith(BLOB) and name[1:] not in blobs:
+                blobs[name[1:]] = bytes(payload[at : at + size])
+                at += size
+                continue
             if name not in schemas or name in frames:
                 raise Invalid(f"unknown table {name!r}")
             frame = pl.read_ipc_stream(io.BytesIO(payload[at : at + size]))
@@ -129,7 +149,7 @@ def unpack(
         raise
     except Exception as exc:  # a malformed part, whatever the reader makes of it
         raise Invalid(f"unreadable part: {exc}") from exc
-    return frames, doc
+    return frames, doc, blobs
 
 
 def pack_bytes(key: str, parts: list[bytes]) -> bytes:
@@ -298,8 +318,20 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+_PLAIN = (type(None), bool, int, float, str)
+
+
 def _mapping(value: dict) -> Any:
     if all(type(k) is str for k in value) and "$" not in value:
+        # a map of many like values (ids -> None, meeting -> its participants, post -> its wordings) is
+        # one tagged object, turned back by one comprehension, not by the object hook once per value
+        if value and all(v is None for v in value.values()):
+            return {"$": "dn", "v": list(value)}
+        kinds = {type(v) for v in value.values()}
+        if value and kinds <= {frozenset} and all(type(x) is str for v in value.values() for x in v):
+            return {"$": "df", "v": {k: sorted(v) for k, v in value.items()}}
+        if value and kinds <= {tuple} and all(type(x) in _PLAIN for v in value.values() for x in v):
+            return {"$": "dt", "v": {k: list(v) for k, v in value.items()}}
         return {k: encode(v) for k, v in value.items()}
     return {"$": "d", "v": [[encode(k), encode(v)] for k, v in value.items()]}
 
@@ -329,6 +361,12 @@ def _untag(obj: dict[str, Any]) -> Any:
         if obj["source"] is not None:
             out.source = obj["source"]
         return out
+    if tag == "dn":
+        return dict.fromkeys(v)
+    if tag == "df":
+        return {k: frozenset(x) for k, x in v.items()}
+    if tag == "dt":
+        return {k: tuple(x) for k, x in v.items()}
     if tag == "d":
         return {_hashable(k): x for k, x in v}
     if tag == "t":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -95,7 +96,7 @@ def names(marks: Iterable[Marks], texts: Mapping[str, str], known: set[str]) -> 
     full name (a transliteration, a dropped or added name part), by fuzzy matching.
     """
     problems: list[Problem] = []
-    full = _FullNames(n for n in known if len(n.split()) > 1)
+    full = _full_names(known)
     for m in marks:
         text = texts[m.article_id]
         mentions = candidates.name_mentions(text, *m.body, known)
@@ -120,6 +121,23 @@ def names(marks: Iterable[Marks], texts: Mapping[str, str], known: set[str]) -> 
                     _uncurated(m, text, c, f"{c.text!r}, which resembles the known {match},", "unknown spelling")
                 )
     return problems
+
+
+_HELD: list[Any] = []  # [the known spellings, their _FullNames]: one index (and memo) per set, not per chunk
+_SEEN_MAX = 200_000  # runs judged before the memo is emptied (a bound on a worker's memory, not on its answers)
+
+
+def _full_names(known: set[str]) -> _FullNames:
+    """The full names of `known`, indexed once for every chunk checked against this very set (a build's
+    names pass, in the parent or a worker); the answers are those of an index made afresh."""
+    if _HELD and _HELD[0] == known:  # a copy of the set it was made from: equal sets, equal answers
+        full = _HELD[1]
+        if len(full.seen) > _SEEN_MAX:
+            full.seen.clear()
+        return full
+    full = _FullNames(n for n in known if len(n.split()) > 1)
+    _HELD[:] = [frozenset(known), full]
+    return full
 
 
 class _FullNames:

@@ -37,14 +37,16 @@ from typing import Any
 
 import polars as pl
 
-from pak_afghan_diplomacy.pipeline.article import assemble, cache, coverage, spans
+from pak_afghan_diplomacy.pipeline.article import assemble, bundle, cache, coverage, spans
 from pak_afghan_diplomacy.pipeline.article.known import Known
 from pak_afghan_diplomacy.pipeline.problems import Problem
 from pak_afghan_diplomacy.pipeline.read import curation
 from pak_afghan_diplomacy.pipeline.read.seeds import Seed
 
-CHUNK = 64  # articles per chunk, on average: a chunk is the unit of caching and of work
-MAX_CHUNK = 4 * CHUNK
+# Articles per chunk, on average: a chunk is the unit of caching and of work, and what one changed
+# article makes the build read again (the bundle reads the unchanged ones at once, however many)
+CHUNK = 32
+MAX_CHUNK = 2 * CHUNK
 # Articles to compute before worker processes are worth starting: a worker's start (interpreter,
 # imports, the registry handed over) costs what a few hundred articles cost.
 PARALLEL_FROM = 1_000
@@ -83,7 +85,17 @@ class Chunk:
     marks: list[coverage.Marks] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # spellings curated in these articles
     spans: list[Problem] = field(default_factory=list)  # the span checks of its rows (reported with the tables')
-    pairs: dict[str, cache.Pair] = field(default_factory=dict)  # each frame's digests (`cache.frame_pair`)
+    # each frame's digests (`cache.frame_pair`); a list of them, in order, for a slice of the bundle's rows
+    pairs: dict[str, Any] = field(default_factory=dict)
+    record: list[Any] | None = None  # its record in the bundle it was taken from (bundle.py)
+    marks_text: str | None = None  # its marks not decoded yet (taken from a bundle)
+
+    def all_marks(self) -> list[coverage.Marks]:
+        """The names-pass marks, decoded on first use when the chunk came from a bundle."""
+        if self.marks_text is not None:
+            self.marks = _marks(json.loads(self.marks_text))
+            self.marks_text = None
+        return self.marks
 
 
 def _schemas() -> dict[str, dict[str, pl.DataType]]:
@@ -173,19 +185,19 @@ def registry(
         doc = {
             "built": [cache.problem_doc(p) for p in builder.problems],
             "eager": cache.encode({k: state[k] for k in _EAGER}),
-            # a JSON text inside the entry's JSON: read as one string, decoded only when needed
-            "state": json.dumps(cache.encode(lazy), ensure_ascii=False, separators=(",", ":")),
             "keys": sorted(state),
             "pairs": {name: list(pair) for name, pair in pairs.items()},
         }
+        # a JSON text of its own in the entry (a blob): read as bytes, not parsed, decoded only when needed
+        blobs = {"state": json.dumps(cache.encode(lazy), ensure_ascii=False, separators=(",", ":")).encode()}
         index_doc = _index_doc(builder)
     except TypeError:  # a kind keeps a value the cache cannot write: build without caching the registry
         return Registry(builder, problems)
     index = cache.digest("index", cache.code_version(), dt.date.today().isoformat(), index_doc)
-    store.put("index", index, cache.pack(index, {}, {"raw": index_doc.decode()}))
+    store.put("index", index, cache.pack_bytes(index, [index_doc]))
     if key:
         doc["index"] = index
-        store.put("registry", key, cache.pack(key, frames, doc))
+        store.put("registry", key, cache.pack(key, frames, doc, blobs))
         store.put("registry-index", key, cache.pack(key, {}, index))
         with contextlib.suppress(OSError):
             for kind, current in (("registry", key), ("registry-index", key), ("index", index)):
@@ -215,10 +227,10 @@ def _load_index(store: cache.Store, index: str, kinds: Sequence[assemble.Kind]) 
     data = store.get("index", index)
     if data is None:
         raise cache.Invalid("the index is not in the store")
-    _, doc = cache.unpack(data, index, {})
-    if not isinstance(doc, dict) or not isinstance(doc.get("raw"), str):
+    parts = cache.unpack_bytes(data, index)
+    if len(parts) != 1:
         raise cache.Invalid("not an index")
-    raw = doc["raw"].encode()
+    raw = parts[0]
     if cache.digest("index", cache.code_version(), dt.date.today().isoformat(), raw) != index:
         raise cache.Invalid("the index does not match its key")
     return index_builder(raw, kinds)
@@ -308,7 +320,7 @@ class _Deferred(assemble.Builder):
     registry's files (`rebuild`), never trusted.
     """
 
-    def defer(self, raw: str, names: frozenset[str], rebuild: Callable[[], dict[str, Any]]) -> None:
+    def defer(self, raw: bytes, names: frozenset[str], rebuild: Callable[[], dict[str, Any]]) -> None:
         for name in names:
             delattr(self, name)
         self.__dict__["_deferred"] = (raw, names, rebuild)
@@ -354,13 +366,14 @@ def _fresh_state(curation_dir: Path, kinds: Sequence[assemble.Kind]) -> dict[str
 def _unpack_registry(
     data: bytes, key: str, kinds: Sequence[assemble.Kind], rebuild: Callable[[], dict[str, Any]]
 ) -> Registry:
-    frames, doc = cache.unpack(data, key, _schemas())
+    frames, doc, blobs = cache.unpack_blobs(data, key, _schemas())
     builder = _Deferred(kinds)
     names = set(vars(builder)) - set(_STATE_SKIPPED)
-    eager, raw = doc["eager"], doc["state"]
+    eager, raw = doc["eager"], blobs.get("state")
     if (
         not isinstance(eager, dict)
-        or not isinstance(raw, str)
+        or raw is None
+        or set(blobs) != {"state"}
         or set(doc["keys"]) != names
         or set(eager) != set(_EAGER)
     ):
@@ -488,10 +501,9 @@ def _pairs(doc: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, cache.Pair
     return {name: cache.pair_of(pair) for name, pair in doc.items()}
 
 
-def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataType]]) -> Chunk:
-    frames, doc = cache.unpack(data, key, schemas)
+def _marks(doc: Any) -> list[coverage.Marks]:
     try:
-        marks = [
+        return [
             coverage.Marks(
                 str(a),
                 str(label),
@@ -500,14 +512,21 @@ def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataTyp
                 [(int(x), int(y)) for x, y in dismissed],
                 frozenset(str(n) for n in curated),
             )
-            for a, label, body, excluded, dismissed, curated in doc["marks"]
+            for a, label, body, excluded, dismissed, curated in doc
         ]
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise cache.Invalid(f"marks: {exc}") from exc
+
+
+def _unpack_chunk(data: bytes, key: str, schemas: dict[str, dict[str, pl.DataType]]) -> Chunk:
+    frames, doc = cache.unpack(data, key, schemas)
+    try:
         return Chunk(
             frames,
             [cache.problem(p) for p in doc["read"]],
             [cache.problem(p) for p in doc["built"]],
             [cache.problem(p) for p in doc["later"]],
-            marks,
+            _marks(doc["marks"]),
             [str(n) for n in doc["names"]],
             [cache.problem(p) for p in doc["spans"]],
             _pairs(doc["pairs"], frames),
@@ -524,11 +543,21 @@ def articles(
     workers: Workers,
     on_article: Callable[[str], None] | None = None,
 ) -> list[Chunk]:
-    """Every chunk's result, in article order: cached chunks read, the others computed (in parallel)."""
+    """Every chunk's result, in article order: from the bundle, cached chunks read, the others computed
+    (in parallel); the bundle written again when enough of the corpus differs from it (bundle.py)."""
     schemas = _schemas()
     results: list[Chunk | None] = [None] * len(runs)
+    index = reg.index if reg.builder is not None else None
+    held = bundle.read(store, index, schemas) if index is not None else None
+    if held is not None:
+        _from_bundle(held, keys, results)
     todo: list[int] = []
     for i, (run, key) in enumerate(zip(runs, keys, strict=True)):
+        if results[i] is not None:
+            if on_article:
+                for item in run:
+                    on_article(item.article_id)
+            continue
         data = store.get("articles", key) if key else None
         if data is not None:
             with contextlib.suppress(cache.Invalid):  # not ours or damaged: computed again
@@ -538,24 +567,100 @@ def articles(
         elif on_article:
             for item in run:
                 on_article(item.article_id)
+    cached = {i for i, r in enumerate(results) if r is not None}
     if not todo:
+        _rebundle(store, index, held, keys, results, cached)
         return [r for r in results if r is not None]
-    index = reg.index if reg.builder is not None else None
     parallel = workers.n > 1 and len(todo) > 1 and sum(len(runs[i]) for i in todo) >= PARALLEL_FROM
+    kept: set[int] = set()  # the chunks computed and cached
     if parallel and index is not None and not workers.share(store, "index", index, reg.index_doc):
         parallel = False  # an index the workers cannot be handed
     if parallel and (reg.builder is None or index is not None):
         answers = workers.map(_work, [(runs[i], keys[i], index) for i in todo])
         for i, (packed, raw) in zip(todo, answers, strict=True):
             result = _unpack_chunk(packed, keys[i] or "", schemas) if raw is None else raw
-            _take(results, i, result, packed if raw is None else None, keys[i], store, runs[i], on_article)
+            if _take(results, i, result, packed if raw is None else None, keys[i], store, runs[i], on_article):
+                kept.add(i)
     else:
         builder = _index_of(reg, store)
         for i in todo:
             result = run_chunk(builder, runs[i])
             packed = _pack_chunk(keys[i], result) if keys[i] and builder is not None else None
-            _take(results, i, result, packed, keys[i], store, runs[i], on_article)
+            if _take(results, i, result, packed, keys[i], store, runs[i], on_article):
+                kept.add(i)
+    _rebundle(store, index, held, keys, results, cached | kept)
     return [r for r in results if r is not None]
+
+
+def _from_bundle(held: bundle.Bundle, keys: Sequence[str | None], results: list[Chunk | None]) -> None:
+    """Every chunk the bundle holds under its exact key; a run of consecutive ones as one slice per table."""
+    found = [held.at.get(key) if key else None for key in keys]
+    i = 0
+    while i < len(keys):
+        first = found[i]
+        if first is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(keys) and found[j] == first + (j - i):
+            j += 1
+        frames, pairs = bundle.run_frames(held, first, first + (j - i))
+        for k in range(i, j):
+            r = held.records[first + (k - i)]
+            results[k] = Chunk(
+                frames if k == i else {},
+                r[3],
+                r[4],
+                r[5],
+                [],
+                r[7],
+                r[6],
+                pairs if k == i else {},
+                record=r,
+                marks_text=r[8],
+            )
+        i = j
+
+
+def _rebundle(
+    store: cache.Store,
+    index: str | None,
+    held: bundle.Bundle | None,
+    keys: Sequence[str | None],
+    results: Sequence[Chunk | None],
+    cached: set[int],
+) -> None:
+    """Write the bundle again when none is held or more than 1/REWRITE of the rows differ from it.
+
+    `cached`: the chunks whose results are in the store (from the bundle, or an entry of their own)."""
+    if index is None or store.root is None:
+        return
+    rows = [sum(f.height for f in r.frames.values()) if r is not None else 0 for r in results]
+    taken = sum(n for r, n in zip(results, rows, strict=True) if r is not None and r.record is not None)
+    differ = sum(rows) - taken + (held.rows - taken if held is not None else 0)
+    if held is not None and differ * bundle.REWRITE <= sum(rows):
+        return
+    parts = []
+    for i, r in enumerate(results):
+        key = keys[i]
+        if r is None or key is None or i not in cached:
+            continue  # not cacheable: not bundled either
+        if r.record is not None:
+            prev = results[i - 1] if i else None
+            if (
+                held is not None
+                and prev is not None
+                and prev.record is not None
+                and i - 1 in cached
+                and held.at[key] == held.at[keys[i - 1] or ""] + 1
+            ):  # of the previous chunk's run: its rows are in the slice of the run's first chunk
+                parts[-1][1].append(r.record)
+                continue
+            parts.append((r.frames, [r.record]))
+        else:
+            parts.append((r.frames, [bundle.record(key, r.frames, r.pairs, r)]))
+    with contextlib.suppress(OSError):
+        bundle.write(store, index, parts)
 
 
 def _index_of(reg: Registry, store: cache.Store) -> assemble.Builder | None:
@@ -594,7 +699,13 @@ def names(
     known_key = cache.digest("known", cache.code_version(), *ordered)
     found: list[list[Problem] | None] = [None] * len(results)
     todo: list[int] = []
+    # every chunk's result in one entry too (as bundle.py keeps the rows), under the index and the spellings
+    bkey = cache.digest("names", reg.index, known_key) if reg.index else None
+    held = _names_bundle(store, bkey)
     for i, key in enumerate(keys):
+        if key and key in held:
+            found[i] = held[key]
+            continue
         nkey = cache.digest(key, known_key) if key else None
         data = store.get("names", nkey) if nkey else None
         if data is not None:
@@ -604,17 +715,53 @@ def names(
         if found[i] is None:
             todo.append(i)
     parallel = workers.n > 1 and len(todo) > 1 and sum(len(runs[i]) for i in todo) >= PARALLEL_FROM
+
+    def marks_of(i: int) -> list[coverage.Marks]:
+        try:
+            return results[i].all_marks()
+        except (cache.Invalid, ValueError):  # a bundle's marks that do not decode: made again, never trusted
+            return run_chunk(_index_of(reg, store), runs[i]).marks
+
     if parallel and workers.share(store, "known", known_key, json.dumps(ordered, ensure_ascii=False).encode()):
-        tasks = [(results[i].marks, {it.article_id: it.seed for it in runs[i]}, known_key) for i in todo]
+        tasks = [(marks_of(i), {it.article_id: it.seed for it in runs[i]}, known_key) for i in todo]
         answers: Iterator[list[Problem]] = workers.map(_names_work, tasks)
     else:
-        answers = (coverage.names(results[i].marks, texts, known) for i in todo)
+        answers = (coverage.names(marks_of(i), texts, known) for i in todo)
     for i, problems in zip(todo, answers, strict=True):
         found[i] = problems
         if keys[i]:
             nkey = cache.digest(keys[i] or "", known_key)
             store.put("names", nkey, cache.pack(nkey, {}, [cache.problem_doc(p) for p in problems]))
+    taken = sum(1 for key in keys if key and key in held)
+    if (
+        bkey
+        and store.root is not None
+        and (not held or (len(keys) - taken + len(held) - taken) * bundle.REWRITE > len(keys))
+    ):
+        doc = [
+            [key, [cache.problem_doc(p) for p in f]]
+            for key, f in zip(keys, found, strict=True)
+            if key and f is not None
+        ]
+        with contextlib.suppress(OSError):
+            store.put("names-bundle", bkey, cache.pack(bkey, {}, doc))
+            store.keep_only("names-bundle", bkey)
     return [p for f in found for p in f or []]
+
+
+def _names_bundle(store: cache.Store, key: str | None) -> dict[str, list[Problem]]:
+    """Chunk key -> its names-pass problems, from the one entry of them all (empty: absent or not ours)."""
+    data = store.get("names-bundle", key) if key else None
+    if data is None:
+        return {}
+    try:
+        _, doc = cache.unpack(data, key or "", {})
+        out = {k: [cache.problem(p) for p in found] for k, found in doc}
+        if not all(isinstance(k, str) for k in out) or len(out) != len(doc):
+            return {}
+        return out
+    except (cache.Invalid, TypeError, ValueError):
+        return {}
 
 
 def plan(reg: Registry, planned: Sequence[tuple[str, Seed, Path | None]]) -> tuple[list[list[Item]], list[str | None]]:
@@ -645,13 +792,16 @@ def _take(
     store: cache.Store,
     run: Sequence[Item],
     on_article: Callable[[str], None] | None,
-) -> None:
+) -> bool:
+    """Take a computed chunk; True if it was cached (its curation files still have the bytes of its key)."""
     results[i] = result
-    if key and data is not None and _unchanged(run):
-        store.put("articles", key, data)
+    kept = bool(key and data is not None and _unchanged(run))
+    if kept:
+        store.put("articles", key, data)  # type: ignore[arg-type]
     if on_article:
         for item in run:
             on_article(item.article_id)
+    return kept
 
 
 def _unchanged(run: Sequence[Item]) -> bool:
@@ -712,7 +862,10 @@ class Workers:
         handoff = self._handoff()
         if handoff.get(kind, key) is not None:
             return True
-        data = store.get(kind, key) if raw is None else cache.pack(key, {}, {"raw": raw.decode()})
+        if raw is None:
+            data = store.get(kind, key)
+        else:  # the index as the registry stage stores it; the known spellings as a JSON text in a doc
+            data = cache.pack_bytes(key, [raw]) if kind == "index" else cache.pack(key, {}, {"raw": raw.decode()})
         if data is None:
             return False
         handoff.put(kind, key, data)
