@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import json
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pak_afghan_diplomacy._about import RELEASE_DATE, __version__
+from pak_afghan_diplomacy.pipeline.publish import indented
 from pak_afghan_diplomacy.pipeline.publish.atomic import (
     DESCRIPTOR,
     InPlace,
@@ -79,12 +79,14 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 def _sources(articles: pl.DataFrame) -> list[dict[str, Any]]:
     out = []
-    for r in articles.iter_rows(named=True):
+    columns = ("title", "url", "published_date", "publisher", "source_file")
+    # column by column: not one dict per row made by polars and read back by name
+    for title, url, published, publisher, source_file in zip(*(articles[c].to_list() for c in columns), strict=True):
         # `path` is where a reader finds the article: its URL, never a seeds/ file the wheel does not ship
-        source = {"title": r["title"], **({"path": r["url"]} if r["url"] else {}), "published": r["published_date"]}
-        if r["publisher"]:
-            source["publisher"] = r["publisher"]
-        source["seed"] = f"seeds/{r['source_file']}"
+        source = {"title": title, **({"path": url} if url else {}), "published": published}
+        if publisher:
+            source["publisher"] = publisher
+        source["seed"] = f"seeds/{source_file}"
         out.append(source)
     return out
 
@@ -199,7 +201,7 @@ def render_files(
             made(name, sums[paths[0]], sums[paths[1]])
         del found
     desc = descriptor(frames, sums)
-    data = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    data = (indented.dumps(desc) + "\n").encode("utf-8")
     sums[DESCRIPTOR] = (len(data), hashlib.sha256(data).hexdigest())
     yield DESCRIPTOR, data
 
