@@ -118,7 +118,8 @@ def _make_tables(
         for article_id in found[1] if tick else ():
             tick(article_id)
         return None, seeds.Texts({}), found[0]
-    known = article_known.Known(store)  # the sha256 of files whose stat is as when they were hashed
+    # the sha256 of files whose stat (the listing's, when taken) is as when they were hashed
+    known = article_known.Known(store, listed=listed.stats if listed else None)
     found_seeds, problems = seeds.read_seeds(layout.seeds, known)
     present = _stems(layout.seeds)
     tick = progress(len(found_seeds)) if progress else None

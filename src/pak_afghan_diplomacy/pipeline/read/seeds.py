@@ -190,7 +190,8 @@ def read_seeds(seeds_dir: Path, known: Any = None) -> tuple[dict[str, Seed], lis
         path = seeds_dir / name
         if known is not None and entry is not None:
             try:
-                sha = known.sha256(path, entry.stat(follow_symlinks=False))
+                # the inputs listing's stat of it when the build took one (article/known.py), else this entry's
+                sha = known.sha256(path, known.listed.get(str(path)) or entry.stat(follow_symlinks=False))
             except OSError:
                 sha = None
             if sha == digest and sha not in by_digest:
