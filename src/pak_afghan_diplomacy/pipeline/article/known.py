@@ -90,7 +90,7 @@ class Known:
         except (cache.Invalid, ValueError):
             pass
 
-    def sha256(self, path: Path, st: os.stat_result | None = None) -> str | None:
+    def sha256(self, path: Path | str, st: os.stat_result | None = None) -> str | None:
         """The file's sha256 if its record still holds (its stat unchanged), else None: read it.
 
         `st`: the file's stat (not following links) when the caller has it already (a directory
