@@ -207,7 +207,12 @@ def _make_tables(
         raise BuildError(problems)
     digests = {name: digest_of(name, frame) for name, frame in tables.frames.items()}
     valid = frozenset(name for name, d in digests.items() if _validated(store, d))
-    problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid)
+
+    def keyed(name: str, frames: Mapping[str, pl.DataFrame]) -> list[Problem]:
+        """A table's foreign keys, checked again only when it or a table it points at changed."""
+        return checked.check(f"keys:{name}", {"frames": frames}, lambda frames: checks.table_key_problems(name, frames))
+
+    problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid, keyed=keyed)
     for name, frame in tables.frames.items():  # each table on its own: a changed table is checked again
         problems += checked.check(
             f"cells:{name}", {"frames": {name: frame}}, lambda frames: cells.cell_problems(frames, tables.locate)
