@@ -281,3 +281,21 @@ def test_a_record_is_compared_with_the_listings_stat_and_a_file_rewritten_since_
     link = folder / "b.yaml"  # a link's own stat is never a record's (its inode is its own)
     link.symlink_to(path)
     assert known.Known(cache.Store(tmp_path / ".cache"), listed=known.inputs([folder]).stats).sha256(link) is None
+
+
+def test_a_file_rewritten_just_now_behind_its_record_is_hashed_and_the_records_are_not_rewritten(tmp_path, monkeypatch):
+    monkeypatch.setattr(known, "RACY_NS", 50_000_000)
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"first")
+    time.sleep(0.1)
+    k = _known(tmp_path)
+    assert k.hashed(path) == _sha(b"first")
+    k.save()
+    entry = next((tmp_path / ".cache").glob("stat/*/*"))
+    before = entry.read_bytes()
+    _rewrite_keeping_size_and_mtime(path, b"other")  # within the racy window now: not recorded
+    again = _known(tmp_path)
+    assert again.hashed(path) == _sha(b"other")
+    again.save()
+    assert entry.read_bytes() == before  # the old record stays, and cannot hold: its ctime is not the file's
+    assert _known(tmp_path).sha256(path) is None and _known(tmp_path).hashed(path) == _sha(b"other")

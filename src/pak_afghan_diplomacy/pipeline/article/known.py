@@ -145,8 +145,9 @@ class Known:
         key = str(path)
         self.seen.add(key)
         if stat is None:
-            if self.records.pop(key, None) is not None:
-                self.changed = True
+            # nothing to record; a record of this path is left as it is: the file was read because its
+            # stat is not that record's (its ctime has moved on since), so the record cannot hold again,
+            # and the records are not written again for it (after one file was edited, none are)
             return
         rec = [*stat, sha256]
         if self.records.get(key) != rec:
