@@ -299,17 +299,3 @@ def test_a_file_rewritten_just_now_behind_its_record_is_hashed_and_the_records_a
     again.save()
     assert entry.read_bytes() == before  # the old record stays, and cannot hold: its ctime is not the file's
     assert _known(tmp_path).sha256(path) is None and _known(tmp_path).hashed(path) == _sha(b"other")
-
-
-def test_a_large_folder_stated_by_threads_lists_as_one_stated_in_turn(tmp_path, monkeypatch):
-    folder = tmp_path / "build"
-    folder.mkdir()
-    for i in range(9):
-        (folder / f"{i}-é.yaml").write_text(f"a: {i}\n", encoding="utf-8")
-    monkeypatch.setattr(known, "_THREADED_FROM", 10**9)
-    alone = known.inputs([folder, tmp_path / "missing"])
-    monkeypatch.setattr(known, "_THREADED_FROM", 3)
-    threaded = known.inputs([folder, tmp_path / "missing"])
-    assert threaded.digest == alone.digest and threaded.stats == alone.stats and len(alone.stats) == 9
-    (folder / "0-é.yaml").write_text("a: changed\n", encoding="utf-8")
-    assert known.inputs([folder, tmp_path / "missing"]).digest != alone.digest

@@ -45,7 +45,6 @@ import os
 import stat
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,16 +225,15 @@ def inputs(folders: Sequence[Path]) -> Inputs:
             h.update(f"unlisted {exc.errno}\n".encode())
             continue
         entries.sort(key=_name)
+        lines = []
         prefix = os.path.join(folder, "")
-        stats.update((prefix + name, st) for name, st in entries)
-        rows = [
-            (name, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) for name, st in entries
-        ]
-        if rows:
-            linked = linked or any(stat.S_ISLNK(r[1]) for r in rows)
-            newest = max(newest, max(r[3] for r in rows), max(r[4] for r in rows))
-        # one text of every entry, as a Python literal: `ascii` escapes any name (undecodable bytes too)
-        h.update(ascii(rows).encode("ascii") + b"\0")
+        for name, st in entries:
+            stats[prefix + name] = st
+            if stat.S_ISLNK(st.st_mode):
+                linked = True
+            lines.append(f"{name}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}")
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        h.update("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\0")
     return Inputs(h.hexdigest(), newest < seen - RACY_NS and not linked, stats)
 
 
@@ -243,23 +241,7 @@ def _name(entry: tuple[str, os.stat_result]) -> str:
     return entry[0]
 
 
-_THREADED_FROM, _THREADS = 2_000, 4  # entries of one folder; threads stat'ing them
-
-
 def _entries(folder: Path) -> list[tuple[str, os.stat_result]]:
-    """(name, lstat) of every entry of `folder`; OSError if any cannot be had (the folder counts as unlisted).
-
-    A large folder's entries are stat'ed by a few threads at once: each stat is a system call that
-    releases the interpreter's lock, and at 50,000 articles the listing is 110,000 of them.
-    """
+    """(name, lstat) of every entry of `folder`; OSError if any cannot be had (the folder counts as unlisted)."""
     with os.scandir(folder) as found:
-        listed = list(found)
-    if len(listed) < _THREADED_FROM:
-        return [(e.name, e.stat(follow_symlinks=False)) for e in listed]
-    with ThreadPoolExecutor(_THREADS) as pool:
-        parts = pool.map(_stat_all, [listed[i::_THREADS] for i in range(_THREADS)])
-        return [entry for part in parts for entry in part]
-
-
-def _stat_all(entries: list[os.DirEntry[str]]) -> list[tuple[str, os.stat_result]]:
-    return [(e.name, e.stat(follow_symlinks=False)) for e in entries]
+        return [(e.name, e.stat(follow_symlinks=False)) for e in found]
