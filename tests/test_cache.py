@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pak_afghan_diplomacy.pipeline import Layout, build
+from pak_afghan_diplomacy.pipeline import Layout, build, make_tables
 from pak_afghan_diplomacy.pipeline.article import cache, candidates, stage
 from pak_afghan_diplomacy.pipeline.problems import BuildError
 from tests.conftest import ROOT, tree_bytes
@@ -63,6 +63,8 @@ def test_cold_warm_and_parallel_builds_publish_the_bytes_of_one_process(
 
 def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process, tmp_path, small_chunks):
     build(corpus, tmp_path / "first", jobs=1)
+    assert not _entries(corpus, "whole")  # a build that published keeps its package, not its tables whole
+    make_tables(corpus, jobs=1)  # which keeps them
     entries = _entries(corpus, "articles")
     registry = _entries(corpus, "registry")
     whole = _entries(corpus, "whole")
@@ -94,6 +96,7 @@ def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process,
         p.write_bytes(good[p].replace(b'"', b"'", 1) if p.parent.parent.name == "names" else good[p][:-5] + b"XXXXX")
     build(corpus, tmp_path / "again", jobs=1)
     assert tree_bytes(tmp_path / "again") == one_process
+    make_tables(corpus, jobs=1)  # the whole entry is written back by a build that keeps it
     assert {p: p.read_bytes() for p in good} == good  # each was recomputed and written back
 
 
@@ -240,11 +243,16 @@ def test_a_package_already_in_place_is_checked_file_by_file_and_left_or_replaced
 
 def test_the_cache_keeps_one_entry_of_the_registry_and_of_the_whole(checkout, tmp_path):
     build(checkout, tmp_path / "a", jobs=1)
+    make_tables(checkout, jobs=1)  # keeps its tables whole
+    assert len(_entries(checkout, "whole")) == 1
     registry = checkout.curation / "registry.yaml"
     registry.write_text(registry.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     build(checkout, tmp_path / "b", jobs=1)
-    for kind in ("registry", "whole", "published"):
+    for kind in ("registry", "published"):
         assert len(_entries(checkout, kind)) == 1, kind
+    assert not _entries(checkout, "whole")  # the other inputs' entry dropped; a build that published keeps none
+    make_tables(checkout, jobs=1)
+    assert len(_entries(checkout, "whole")) == 1
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
 
 

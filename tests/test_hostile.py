@@ -380,3 +380,21 @@ def test_exit_codes_from_a_real_process(tmp_path):
     run = subprocess.run([CLI, "validate", "--path", str(tmp_path / "nowhere")], capture_output=True, text=True)
     assert run.returncode == 3
     assert "no such file or folder" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_cells_check_names_every_cell_column_by_column_formula_first():
+    frame = pl.DataFrame(
+        {
+            "person_id": ["a", "b", "c"],
+            "name": ["=x", "ok", "y\u202e"],
+            "note": [None, "@z\x1b", "fine"],
+            "n": [1, 2, 3],
+        }
+    )
+    found = cells.cell_problems({"persons": frame, "not a table": frame, "roles": frame.clear()})
+    assert [(p.row, p.field, p.check) for p in found] == [
+        ("a", "name", "formula"),
+        ("c", "name", "control character"),
+        ("b", "note", "formula"),
+        ("b", "note", "control character"),
+    ]

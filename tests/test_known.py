@@ -254,3 +254,48 @@ def test_a_listing_holding_a_link_is_never_trusted(tmp_path, monkeypatch):
     (folder / "b.yaml").symlink_to(tmp_path / "elsewhere.yaml")
     time.sleep(0.01)
     assert not known.inputs([folder]).aged
+
+
+def test_a_record_is_compared_with_the_listings_stat_and_a_file_rewritten_since_is_read_by_the_next_listing(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(known, "RACY_NS", 50_000_000)
+    folder = tmp_path / "build"
+    folder.mkdir()
+    path = folder / "a.yaml"
+    path.write_bytes(b"first")
+    time.sleep(0.1)
+    k = _known(tmp_path)
+    assert k.hashed(path) == _sha(b"first")
+    k.save()
+    listed = known.inputs([folder])
+    assert set(listed.stats) == {str(path)}
+    real = os.stat
+    asked: list[object] = []
+    monkeypatch.setattr(os, "stat", lambda p, **kw: asked.append(p) or real(p, **kw))
+    assert known.Known(cache.Store(tmp_path / ".cache"), listed=listed.stats).sha256(path) == _sha(b"first")
+    assert asked == []  # the listing's stat, not one taken again
+    _rewrite_keeping_size_and_mtime(path, b"other")  # behind the record: the ctime moves
+    again = known.Known(cache.Store(tmp_path / ".cache"), listed=known.inputs([folder]).stats)
+    assert again.sha256(path) is None and again.hashed(path) == _sha(b"other")
+    link = folder / "b.yaml"  # a link's own stat is never a record's (its inode is its own)
+    link.symlink_to(path)
+    assert known.Known(cache.Store(tmp_path / ".cache"), listed=known.inputs([folder]).stats).sha256(link) is None
+
+
+def test_a_file_rewritten_just_now_behind_its_record_is_hashed_and_the_records_are_not_rewritten(tmp_path, monkeypatch):
+    monkeypatch.setattr(known, "RACY_NS", 50_000_000)
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"first")
+    time.sleep(0.1)
+    k = _known(tmp_path)
+    assert k.hashed(path) == _sha(b"first")
+    k.save()
+    entry = next((tmp_path / ".cache").glob("stat/*/*"))
+    before = entry.read_bytes()
+    _rewrite_keeping_size_and_mtime(path, b"other")  # within the racy window now: not recorded
+    again = _known(tmp_path)
+    assert again.hashed(path) == _sha(b"other")
+    again.save()
+    assert entry.read_bytes() == before  # the old record stays, and cannot hold: its ctime is not the file's
+    assert _known(tmp_path).sha256(path) is None and _known(tmp_path).hashed(path) == _sha(b"other")

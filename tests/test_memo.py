@@ -217,3 +217,37 @@ def test_after_a_spelling_note_changed_people_and_conflicts_are_replayed_and_the
         assert any(b"Changed " in data for rel, data in warm.items() if "person_names" in str(rel))
     finally:
         path.write_text(text, encoding="utf-8")
+
+
+def test_after_a_spelling_note_changed_only_the_foreign_keys_reading_person_names_are_checked_again(
+    corpus, tmp_path, monkeypatch
+):
+    from pak_afghan_diplomacy.pipeline.whole import checks
+    from pak_afghan_diplomacy.schema import MODELS
+    from pak_afghan_diplomacy.schema.frictionless import keys
+
+    build(corpus, tmp_path / "first", jobs=1)
+    names_note = re.compile(r"(\nnames:(?:\n(?:- |  ).*)*?\n  note: )(?=[A-Za-z])")
+    path = next(
+        p
+        for p in sorted(corpus.curation.glob("*.yaml"))
+        if p.name != "registry.yaml" and names_note.search(p.read_text(encoding="utf-8"))
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(names_note.sub(r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    ran: list[str] = []
+    real = checks.table_key_problems
+    monkeypatch.setattr(checks, "table_key_problems", lambda name, frames: ran.append(name) or real(name, frames))
+    try:
+        build(corpus, tmp_path / "warm", jobs=1)
+        reading = {
+            n
+            for n in MODELS
+            if n == "person_names" or "person_names" in {t for _, t, _ in keys(MODELS[n])["foreign_keys"]}
+        }
+        assert set(ran) == reading  # the tables that read person_names; every other table's keys replayed
+        monkeypatch.undo()
+        build(corpus, tmp_path / "cold", jobs=1, cache=False)
+        assert tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "cold")
+    finally:
+        path.write_text(text, encoding="utf-8")

@@ -299,3 +299,16 @@ def test_a_package_holds_only_what_the_target_check_accepts(new_files):
 def test_nothing_is_left_in_the_checkout_by_a_build(rebuilt):
     assert _leftovers(rebuilt) == []
     assert _leftovers(ROOT / "datasets") == []
+
+
+def test_large_strings_made_arrow_strings_without_pyarrow_compute_equal_pyarrows_cast():
+    import pyarrow as pa
+
+    from pak_afghan_diplomacy.pipeline.publish import render as publish_render
+
+    for values in (["a", None, "ccc", "", "é" * 5], [None, None], []):
+        whole = pa.array(values, type=pa.large_string())
+        for array in (whole, whole.slice(1), whole.slice(0, max(len(values) - 1, 0))):
+            out = publish_render._as(array, pa.string())
+            out.validate(full=True)
+            assert out.equals(array.cast(pa.string())) and out.type == pa.string()

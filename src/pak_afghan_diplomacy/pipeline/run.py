@@ -82,16 +82,19 @@ def _tables(
     use_cache: bool,
     settled: Callable[[str], bool] | None = None,
     digest_of: memo.Digests | None = None,
+    keep_whole: bool = True,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
     """The tables, their texts, and the key of the whole (None: not cacheable).
 
     No tables (None) when `settled(key of the whole)` says the caller needs none: the package
     these inputs make is already where it is wanted, so the cached tables are not even read.
     `digest_of` keeps the tables' digests for the caller (each table is digested once a build).
+    `keep_whole`: the checked tables made are kept whole in the cache (see `_make_tables`).
     """
     try:
         with _collector_paused():
-            return _make_tables(layout, progress, jobs, _store(layout, use_cache), settled, digest_of)
+            store = _store(layout, use_cache)
+            return _make_tables(layout, progress, jobs, store, settled, digest_of, keep_whole)
     except seeds.SeedChanged as exc:
         raise BuildError(
             [Problem(f"seeds/{exc}", check="sha256", message="bytes changed during the build; seeds are never edited")]
@@ -109,7 +112,13 @@ def _make_tables(
     store: article_cache.Store,
     settled: Callable[[str], bool] | None = None,
     digest_of: memo.Digests | None = None,
+    keep_whole: bool = True,
 ) -> tuple[dict[str, pl.DataFrame] | None, Mapping[str, str], str | None]:
+    """As `_tables`. The whole entry (every checked table, one Arrow stream each) is written only with
+    `keep_whole`: a build that publishes passes False, since its package, once in place, is what the
+    next build with these inputs finds (`settled`) without the tables; a build whose package is not
+    in place then takes the long way (every chunk and step from the cache) to a cold build's bytes.
+    """
     digest_of = digest_of or memo.Digests()
     listed = _listed(layout, store, settled)
     if listed and (found := listed.whole(store)) and settled and settled(found[0]):
@@ -118,7 +127,8 @@ def _make_tables(
         for article_id in found[1] if tick else ():
             tick(article_id)
         return None, seeds.Texts({}), found[0]
-    known = article_known.Known(store)  # the sha256 of files whose stat is as when they were hashed
+    # the sha256 of files whose stat (the listing's, when taken) is as when they were hashed
+    known = article_known.Known(store, listed=listed.stats if listed else None)
     found_seeds, problems = seeds.read_seeds(layout.seeds, known)
     present = _stems(layout.seeds)
     tick = progress(len(found_seeds)) if progress else None
@@ -197,7 +207,12 @@ def _make_tables(
         raise BuildError(problems)
     digests = {name: digest_of(name, frame) for name, frame in tables.frames.items()}
     valid = frozenset(name for name, d in digests.items() if _validated(store, d))
-    problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid)
+
+    def keyed(name: str, frames: Mapping[str, pl.DataFrame]) -> list[Problem]:
+        """A table's foreign keys, checked again only when it or a table it points at changed."""
+        return checked.check(f"keys:{name}", {"frames": frames}, lambda frames: checks.table_key_problems(name, frames))
+
+    problems += checks.all_problems(tables.frames, texts, locate=tables.locate, spans=spans, valid=valid, keyed=keyed)
     for name, frame in tables.frames.items():  # each table on its own: a changed table is checked again
         problems += checked.check(
             f"cells:{name}", {"frames": {name: frame}}, lambda frames: cells.cell_problems(frames, tables.locate)
@@ -210,7 +225,7 @@ def _make_tables(
         store.keep_only("valid", digests.values())
     with contextlib.suppress(OSError):  # entries of other registries or code are of no more use
         store.keep_only("memo", remembered.used | checked.used)
-    if whole:
+    if whole and keep_whole:
         # with each table's digest: a build that takes the tables from here finds what was rendered of them
         store.put("whole", whole, article_cache.pack(whole, tables.frames, digests))
     return tables.frames, texts, whole
@@ -344,7 +359,7 @@ def build(
 
     digest_of = memo.Digests()
     try:
-        frames, _, whole = _tables(layout, progress, jobs, cache, settled, digest_of)
+        frames, _, whole = _tables(layout, progress, jobs, cache, settled, digest_of, keep_whole=False)
         if frames is None:  # the package of exactly these inputs and this code is in place: nothing to do
             assert whole is not None
             counts = in_place[whole]

@@ -44,8 +44,8 @@ import json
 import os
 import stat
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +70,12 @@ def _aged(st: os.stat_result, seen: int) -> list[int] | None:
 class Known:
     """Records of this checkout's files; with `store` holding nothing, every file is read and hashed."""
 
-    def __init__(self, store: cache.Store, key: str = _KEY):
+    def __init__(self, store: cache.Store, key: str = _KEY, listed: Mapping[str, os.stat_result] | None = None):
         self.store = store
         self.key = key
+        # the inputs listing's lstat of each entry (`Inputs.stats`), taken before anything was read:
+        # asked of a path it holds, a record is compared with that stat instead of one taken again
+        self.listed = listed or {}
         self.records: dict[str, list[Any]] = {}
         self.seen: set[str] = set()  # the paths this build asked about: the records kept
         self.changed = False
@@ -87,17 +90,19 @@ class Known:
         except (cache.Invalid, ValueError):
             pass
 
-    def sha256(self, path: Path, st: os.stat_result | None = None) -> str | None:
+    def sha256(self, path: Path | str, st: os.stat_result | None = None) -> str | None:
         """The file's sha256 if its record still holds (its stat unchanged), else None: read it.
 
         `st`: the file's stat (not following links) when the caller has it already (a directory
-        listing's entry); otherwise it is taken here."""
+        listing's entry); otherwise the inputs listing's, when it holds the path (the whole's key is
+        a function of that listing: a file changed since it was listed is read by the next build,
+        whose listing differs), else it is taken here."""
         key = str(path)
         self.seen.add(key)
         rec = self.records.get(key)
         if type(rec) is not list or len(rec) != 6 or type(rec[5]) is not str:
             return None  # none, or not one this code writes
-        if st is None:
+        if st is None and (st := self.listed.get(key)) is None:
             try:
                 st = os.stat(path, follow_symlinks=False)
             except OSError:
@@ -140,8 +145,9 @@ class Known:
         key = str(path)
         self.seen.add(key)
         if stat is None:
-            if self.records.pop(key, None) is not None:
-                self.changed = True
+            # nothing to record; a record of this path is left as it is: the file was read because its
+            # stat is not that record's (its ctime has moved on since), so the record cannot hold again,
+            # and the records are not written again for it (after one file was edited, none are)
             return
         rec = [*stat, sha256]
         if self.records.get(key) != rec:
@@ -177,6 +183,8 @@ class Inputs:
 
     digest: str
     aged: bool
+    # each listed entry's lstat by its path (`str(folder / name)`): the records are compared with these
+    stats: Mapping[str, os.stat_result] = field(default_factory=dict, compare=False, repr=False)
 
     def whole(self, store: cache.Store) -> tuple[str, list[str]] | None:
         """The whole's key and the article ids of a build that listed exactly these inputs (None: none did)."""
@@ -208,24 +216,32 @@ def inputs(folders: Sequence[Path]) -> Inputs:
     h = hashlib.sha256()
     h.update(f"{cache.code_version()}\0{dt.date.today().isoformat()}\0".encode())
     newest, linked = 0, False
+    stats: dict[str, os.stat_result] = {}
     for folder in folders:
         h.update(os.fsencode(folder) + b"\0")
         try:
-            with os.scandir(folder) as found:
-                entries = [(e.name, e.stat(follow_symlinks=False)) for e in found]
+            entries = _entries(folder)
         except OSError as exc:
             h.update(f"unlisted {exc.errno}\n".encode())
             continue
         entries.sort(key=_name)
         lines = []
+        prefix = os.path.join(folder, "")
         for name, st in entries:
+            stats[prefix + name] = st
             if stat.S_ISLNK(st.st_mode):
                 linked = True
             lines.append(f"{name}\0{st.st_mode} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}")
             newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
         h.update("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\0")
-    return Inputs(h.hexdigest(), newest < seen - RACY_NS and not linked)
+    return Inputs(h.hexdigest(), newest < seen - RACY_NS and not linked, stats)
 
 
 def _name(entry: tuple[str, os.stat_result]) -> str:
     return entry[0]
+
+
+def _entries(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """(name, lstat) of every entry of `folder`; OSError if any cannot be had (the folder counts as unlisted)."""
+    with os.scandir(folder) as found:
+        return [(e.name, e.stat(follow_symlinks=False)) for e in found]

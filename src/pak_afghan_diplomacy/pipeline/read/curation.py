@@ -7,6 +7,7 @@ article body, or is ambiguous without `occurrence`, is an error.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -588,7 +589,7 @@ def plan(
     curation_dir: Path, seeds: dict[str, Seed], present: set[str] | None = None
 ) -> tuple[list[Problem], list[tuple[str, Seed, Path | None]]]:
     """Curation files without a seed (problems), and (article id, seed, its curation file or None) in article order."""
-    files = {p.stem: p for p in curation_dir.glob("*.yaml") if p.name != REGISTRY}
+    files = {stem: curation_dir / name for stem, name in _yaml_names(curation_dir) if name != REGISTRY}
     orphans = [
         Problem(
             f"build/{stem}.yaml",
@@ -598,6 +599,18 @@ def plan(
         for stem in sorted(set(files) - set(seeds) - (present or set()))
     ]
     return orphans, [(article_id, seed, files.get(article_id)) for article_id, seed in sorted(seeds.items())]
+
+
+def _yaml_names(folder: Path) -> Iterator[tuple[str, str]]:
+    """(stem, name) of each `*.yaml` entry of `folder`, as `folder.glob("*.yaml")` gives them (hidden
+    names too; an absent folder: none), from one directory read without a path object per entry."""
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return
+    for name in names:
+        if name.endswith(".yaml"):
+            yield (name[:-5] if len(name) > 5 else name), name  # pathlib's stem: ".yaml" alone has no suffix
 
 
 def read_article_or_missing(path: Path | None, seed: Seed) -> tuple[Article | None, list[Problem]]:

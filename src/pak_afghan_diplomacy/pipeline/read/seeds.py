@@ -29,8 +29,12 @@ class Seed:
 
     article_id: str
     file_name: str
-    path: Path
+    folder: Path  # seeds/: a path object per seed is made only when asked for (a build asks for few)
     sha256: str
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.file_name
 
     @property
     def text(self) -> str:
@@ -166,6 +170,7 @@ def read_seeds(seeds_dir: Path, known: Any = None) -> tuple[dict[str, Seed], lis
     seeds: dict[str, Seed] = {}
     by_digest: dict[str, Seed] = {}
     listing = _listing(seeds_dir)
+    prefix = os.path.join(seeds_dir, "")  # str(seeds_dir / name) is prefix + name: the records' key
     on_disk = {name for name in listing if name.endswith(".txt")}
     for name in sorted(on_disk - set(pins)):
         problems.append(Problem(f"seeds/{name}", check="unpinned", message=f"seed has no line in seeds/{PINS}"))
@@ -187,15 +192,18 @@ def read_seeds(seeds_dir: Path, known: Any = None) -> tuple[dict[str, Seed], lis
         if kind == "missing":
             problems.append(Problem(label, check="missing file", message=f"pinned in {PINS} but not present"))
             continue
-        path = seeds_dir / name
         if known is not None and entry is not None:
+            key = prefix + name
             try:
-                sha = known.sha256(path, entry.stat(follow_symlinks=False))
+                # the inputs listing's stat of it when the build took one (article/known.py), else this entry's
+                sha = known.sha256(key, known.listed.get(key) or entry.stat(follow_symlinks=False))
             except OSError:
                 sha = None
             if sha == digest and sha not in by_digest:
-                seeds[name.removesuffix(".txt")] = by_digest[sha] = Seed(name.removesuffix(".txt"), name, path, sha)
+                article_id = name.removesuffix(".txt")
+                seeds[article_id] = by_digest[sha] = Seed(article_id, name, seeds_dir, sha)
                 continue  # the very bytes that passed every check below when noted (the twin check: by_digest)
+        path = seeds_dir / name
         stat = None
         try:
             data, stat = known.read(path) if known is not None else (path.read_bytes(), None)
@@ -228,7 +236,7 @@ def read_seeds(seeds_dir: Path, known: Any = None) -> tuple[dict[str, Seed], lis
                 Problem(label, check="duplicate seed", message=f"the same bytes as seeds/{twin.file_name}: remove one")
             )
             continue
-        seeds[article_id] = by_digest[actual] = Seed(article_id, name, path, actual)
+        seeds[article_id] = by_digest[actual] = Seed(article_id, name, seeds_dir, actual)
         if known is not None:
             known.note(path, stat, actual)
     return seeds, problems

@@ -23,20 +23,36 @@ FORMULA_START = "=+-@\t\r"
 _FORMULA = "^[" + "".join(f"\\x{ord(c):02x}" for c in FORMULA_START) + "]"
 
 
+_PATTERNS = (
+    (_FORMULA, "formula", "starts with a character a spreadsheet runs as a formula (=, +, -, @, tab, CR)"),
+    (REFUSED_CHARS.pattern, "control character", "holds a control or bidirectional-override character"),
+)
+
+
 def cell_problems(frames: Mapping[str, pl.DataFrame], locate: Locate | None = None) -> list[Problem]:
-    """Every text cell that a spreadsheet would run, or that holds a control or bidi character."""
+    """Every text cell that a spreadsheet would run, or that holds a control or bidi character.
+
+    One pass over a table says which of its text columns hold any such cell (one query, not two
+    per column); only those columns' rows are looked at again, to name each cell.
+    """
     problems: list[Problem] = []
     for name, frame in frames.items():
         if name not in MODELS:
             continue
         pk = [c for c in keys(MODELS[name])["primary_key"] if c in frame.columns]
-        for column in frame.columns:
-            if frame.schema[column] != pl.String:
-                continue
-            for pattern, check, why in (
-                (_FORMULA, "formula", "starts with a character a spreadsheet runs as a formula (=, +, -, @, tab, CR)"),
-                (REFUSED_CHARS.pattern, "control character", "holds a control or bidirectional-override character"),
-            ):
+        text = [c for c in frame.columns if frame.schema[c] == pl.String]
+        if not text or not frame.height:
+            continue
+        found = frame.select(
+            pl.col(column).str.contains(pattern).any().alias(f"{i}:{j}")
+            for i, column in enumerate(text)
+            for j, (pattern, _, _) in enumerate(_PATTERNS)
+        ).row(0)
+        hits = iter(found)
+        for column in text:
+            for pattern, check, why in _PATTERNS:
+                if not next(hits):
+                    continue
                 bad = frame.filter(pl.col(column).str.contains(pattern))
                 for row in bad.select(list(dict.fromkeys([*pk, column]))).iter_rows(named=True):
                     row_key = key_text(row[k] for k in pk)

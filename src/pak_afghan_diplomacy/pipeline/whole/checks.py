@@ -89,25 +89,27 @@ def _key_problems(name: str, frame: pl.DataFrame, model, locate: Locate | None) 
     return problems
 
 
-def foreign_key_problems(frames: Mapping[str, pl.DataFrame]) -> list[Problem]:
+def table_key_problems(name: str, frames: Mapping[str, pl.DataFrame]) -> list[Problem]:
+    """The foreign keys of table `name` that resolve to no row of their target: it reads `name` and
+    its targets only, so a build can skip it when none of them changed (`all_problems`'s `keyed`)."""
     problems = []
-    for name, model in MODELS.items():
-        frame = frames[name]
-        pk = keys(model)["primary_key"]
-        for col, target, ref in keys(model)["foreign_keys"]:
-            known = frames[target][ref]
-            bad = frame.filter(pl.col(col).is_not_null() & ~pl.col(col).is_in(known.implode()))
-            for row in bad.iter_rows(named=True):
-                problems.append(
-                    Problem(
-                        name,
-                        row=_key_text(row, pk),
-                        field=col,
-                        check="foreign key",
-                        value=str(row[col]),
-                        message=f"no {target}.{ref} with this value",
-                    )
+    model = MODELS[name]
+    frame = frames[name]
+    pk = keys(model)["primary_key"]
+    for col, target, ref in keys(model)["foreign_keys"]:
+        known = frames[target][ref]
+        bad = frame.filter(pl.col(col).is_not_null() & ~pl.col(col).is_in(known.implode()))
+        for row in bad.iter_rows(named=True):
+            problems.append(
+                Problem(
+                    name,
+                    row=_key_text(row, pk),
+                    field=col,
+                    check="foreign key",
+                    value=str(row[col]),
+                    message=f"no {target}.{ref} with this value",
                 )
+            )
     return problems
 
 
@@ -117,11 +119,14 @@ def all_problems(
     locate: Locate | None = None,
     spans: list[Problem] | None = None,
     valid: frozenset[str] = frozenset(),
+    keyed: Callable[[str, Mapping[str, pl.DataFrame]], list[Problem]] = table_key_problems,
 ) -> list[Problem]:
     """Every table against its model, then foreign keys, then the spans (against the seed texts, where given).
 
     `spans`: the span problems already found (the build checks each chunk's rows in the per-article stage).
     `valid`: tables known to pass their model (the build remembers tables it validated, by content).
+    `keyed(name, frames)`: each table's foreign-key problems (the build's remembers, by the digests of
+    the tables it read, which tables' keys all resolved).
     """
     problems: list[Problem] = []
     for name in MODELS:
@@ -132,6 +137,7 @@ def all_problems(
             problems += schema_problems(name, frames[name], locate)
     if problems:
         return problems
-    problems += foreign_key_problems(frames)
+    for name in MODELS:
+        problems += keyed(name, frames)
     problems += span_problems(frames, texts or {}) if spans is None else spans
     return problems
