@@ -5,58 +5,28 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from pak_afghan_diplomacy.pipeline import Layout, build
 from pak_afghan_diplomacy.pipeline.article import bundle, cache, stage
-from tests.conftest import ROOT, tree_bytes
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import synthetic
-
-REAL = len(list((ROOT / "seeds").glob("*.txt")))
+from tests.conftest import REAL, cache_entries, calls_of, one_process_bytes, real_copies, tree_bytes
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Layout:
-    return Layout(synthetic.make_corpus(ROOT, tmp_path_factory.mktemp("bundle") / "corpus", 3 * REAL))
+    return real_copies(tmp_path_factory, "bundle", 3)
 
 
 @pytest.fixture(scope="module")
 def one_process(corpus, tmp_path_factory) -> dict[str, bytes]:
-    out = tmp_path_factory.mktemp("one") / "datasets"
-    build(corpus, out, jobs=1, cache=False)
-    return tree_bytes(out)
-
-
-@pytest.fixture
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(stage, "CHUNK", 4)
-    monkeypatch.setattr(stage, "MAX_CHUNK", 6)
-
-
-def _entries(layout: Layout, kind: str) -> list[Path]:
-    return sorted(p for p in (layout.root / ".cache" / kind).rglob("*") if p.is_file())
+    return one_process_bytes(corpus, tmp_path_factory)
 
 
 def _no_whole(layout: Layout) -> None:
     """Drop the cached whole, so that a build goes to its chunks (and so to the bundle)."""
     shutil.rmtree(layout.root / ".cache" / "whole", ignore_errors=True)
-
-
-def _counted(monkeypatch, name: str) -> list[object]:
-    calls: list[object] = []
-    real = getattr(stage, name)
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(stage, name, counted)
-    return calls
 
 
 def _edit(path: Path, word: str) -> str:
@@ -70,23 +40,23 @@ def test_unchanged_chunks_come_from_the_bundle_which_one_change_does_not_rewrite
 ):
     shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
     build(corpus, tmp_path / "cold", jobs=1)
-    (entry,) = _entries(corpus, "bundle")
+    (entry,) = cache_entries(corpus, "bundle")
     written = entry.read_bytes()
-    n_chunks = len(_entries(corpus, "articles"))
+    n_chunks = len(cache_entries(corpus, "articles"))
     assert n_chunks >= 3
     _no_whole(corpus)
-    unpacked = _counted(monkeypatch, "_unpack_chunk")
+    unpacked = calls_of(monkeypatch, stage, "_unpack_chunk")
     build(corpus, tmp_path / "warm", jobs=1)
     assert not unpacked and tree_bytes(tmp_path / "warm") == one_process  # every chunk from the bundle
     path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[REAL]
     text = _edit(path, "Bundled")
     monkeypatch.setattr(bundle, "REWRITE", 1)  # a small corpus: rewritten only when more rows differ than it holds
     try:
-        computed = _counted(monkeypatch, "run_chunk")
+        computed = calls_of(monkeypatch, stage, "run_chunk")
         build(corpus, tmp_path / "one", jobs=1)
         assert len(computed) == 1 and not unpacked  # the changed chunk computed, none read on its own
         assert entry.read_bytes() == written  # one chunk of many: the bundle is left as it was
-        assert len(_entries(corpus, "articles")) == n_chunks + 1  # the changed chunk has an entry of its own
+        assert len(cache_entries(corpus, "articles")) == n_chunks + 1  # the changed chunk has an entry of its own
         _no_whole(corpus)
         build(corpus, tmp_path / "again", jobs=1)  # that entry read, the rest from the bundle
         assert len(computed) == 1 and len(unpacked) == 1
@@ -103,18 +73,18 @@ def test_the_bundle_is_written_again_when_enough_differs_and_publishes_the_same_
     corpus, one_process, tmp_path, small_chunks, monkeypatch
 ):
     build(corpus, tmp_path / "first", jobs=1)
-    (entry,) = _entries(corpus, "bundle")
+    (entry,) = cache_entries(corpus, "bundle")
     written = entry.read_bytes()
     monkeypatch.setattr(bundle, "REWRITE", 10**9)  # any chunk not from it is enough
     path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[1]
     text = _edit(path, "Rebundled")
     try:
         build(corpus, tmp_path / "one", jobs=1)
-        (again,) = _entries(corpus, "bundle")
+        (again,) = cache_entries(corpus, "bundle")
         assert again.read_bytes() != written
         _no_whole(corpus)
-        unpacked = _counted(monkeypatch, "_unpack_chunk")
-        computed = _counted(monkeypatch, "run_chunk")
+        unpacked = calls_of(monkeypatch, stage, "_unpack_chunk")
+        computed = calls_of(monkeypatch, stage, "run_chunk")
         build(corpus, tmp_path / "from-bundle", jobs=1)
         assert not unpacked and not computed  # the changed chunk is in the new bundle too
         monkeypatch.undo()
@@ -139,7 +109,7 @@ def test_a_damaged_or_foreign_bundle_is_refused_and_written_again(
     corpus, one_process, tmp_path, small_chunks, monkeypatch, damage
 ):
     build(corpus, tmp_path / "first", jobs=1)
-    (entry,) = _entries(corpus, "bundle")
+    (entry,) = cache_entries(corpus, "bundle")
     good = entry.read_bytes()
     index = entry.name
     if damage == "flipped":
@@ -167,7 +137,7 @@ def test_a_damaged_or_foreign_bundle_is_refused_and_written_again(
         entry.write_bytes(_resign(good, index, twice))
     assert bundle.read(cache.Store(corpus.root / ".cache"), index, stage._schemas()) is None
     _no_whole(corpus)
-    unpacked = _counted(monkeypatch, "_unpack_chunk")
+    unpacked = calls_of(monkeypatch, stage, "_unpack_chunk")
     build(corpus, tmp_path / "again", jobs=1)
     assert unpacked  # the chunks read from their own entries
     assert tree_bytes(tmp_path / "again") == one_process
@@ -176,7 +146,7 @@ def test_a_damaged_or_foreign_bundle_is_refused_and_written_again(
 
 def test_a_bundle_whose_marks_do_not_decode_has_that_chunk_made_again(corpus, one_process, tmp_path, small_chunks):
     build(corpus, tmp_path / "first", jobs=1)
-    (entry,) = _entries(corpus, "bundle")
+    (entry,) = cache_entries(corpus, "bundle")
     index = entry.name
 
     def bad_marks(frames, doc):
@@ -197,7 +167,7 @@ def test_the_names_pass_of_unchanged_chunks_comes_from_one_entry_and_a_damaged_o
 
     shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
     build(corpus, tmp_path / "cold", jobs=1)
-    (entry,) = _entries(corpus, "names-bundle")
+    (entry,) = cache_entries(corpus, "names-bundle")
     shutil.rmtree(corpus.root / ".cache" / "names")  # the chunks' own entries gone: only the bundle of them
     path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[2]
     text = _edit(path, "Named")

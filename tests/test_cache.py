@@ -14,37 +14,22 @@ from hypothesis import strategies as st
 from pak_afghan_diplomacy.pipeline import Layout, build, make_tables
 from pak_afghan_diplomacy.pipeline.article import cache, candidates, stage
 from pak_afghan_diplomacy.pipeline.problems import BuildError
-from tests.conftest import ROOT, tree_bytes
+from tests.conftest import REAL, ROOT, cache_entries, calls_of, one_process_bytes, real_copies, tree_bytes
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic
-
-REAL = len(list((ROOT / "seeds").glob("*.txt")))
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Layout:
     """Three copies of the real corpus: several chunks (stage.CHUNK is lowered by the tests)."""
-    return Layout(synthetic.make_corpus(ROOT, tmp_path_factory.mktemp("cache") / "corpus", 3 * REAL))
+    return real_copies(tmp_path_factory, "cache", 3)
 
 
 @pytest.fixture(scope="module")
 def one_process(corpus, tmp_path_factory) -> dict[str, bytes]:
     """The package of one process, no cache: what every other way must publish."""
-    out = tmp_path_factory.mktemp("one") / "datasets"
-    build(corpus, out, jobs=1, cache=False)
-    assert not (corpus.root / ".cache").exists()
-    return tree_bytes(out)
-
-
-@pytest.fixture
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(stage, "CHUNK", 4)
-    monkeypatch.setattr(stage, "MAX_CHUNK", 6)
-
-
-def _entries(layout: Layout, kind: str) -> list[Path]:
-    return sorted(p for p in (layout.root / ".cache" / kind).rglob("*") if p.is_file())
+    return one_process_bytes(corpus, tmp_path_factory)
 
 
 def test_cold_warm_and_parallel_builds_publish_the_bytes_of_one_process(
@@ -54,8 +39,8 @@ def test_cold_warm_and_parallel_builds_publish_the_bytes_of_one_process(
     monkeypatch.setattr(stage, "PARTS_PARALLEL_FROM", 1)  # the registry's parts parsed (and cached) by them too
     shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
     build(corpus, tmp_path / "cold", jobs=2)  # cold cache, chunks computed by two workers
-    assert len(_entries(corpus, "articles")) > 1 and len(_entries(corpus, "registry")) == 1
-    assert len(_entries(corpus, "parts")) == len(list((corpus.curation / "registry").glob("*.yaml"))) + 1
+    assert len(cache_entries(corpus, "articles")) > 1 and len(cache_entries(corpus, "registry")) == 1
+    assert len(cache_entries(corpus, "parts")) == len(list((corpus.curation / "registry").glob("*.yaml"))) + 1
     assert tree_bytes(tmp_path / "cold") == one_process
     build(corpus, tmp_path / "warm", jobs=2)  # every chunk and the registry from the cache
     assert tree_bytes(tmp_path / "warm") == one_process
@@ -63,18 +48,18 @@ def test_cold_warm_and_parallel_builds_publish_the_bytes_of_one_process(
 
 def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process, tmp_path, small_chunks):
     build(corpus, tmp_path / "first", jobs=1)
-    assert not _entries(corpus, "whole")  # a build that published keeps its package, not its tables whole
+    assert not cache_entries(corpus, "whole")  # a build that published keeps its package, not its tables whole
     make_tables(corpus, jobs=1)  # which keeps them
-    entries = _entries(corpus, "articles")
-    registry = _entries(corpus, "registry")
-    whole = _entries(corpus, "whole")
-    bundled = _entries(corpus, "bundle")
+    entries = cache_entries(corpus, "articles")
+    registry = cache_entries(corpus, "registry")
+    whole = cache_entries(corpus, "whole")
+    bundled = cache_entries(corpus, "bundle")
     assert len(entries) >= 3 and whole and len(bundled) == 1
     good = {p: p.read_bytes() for p in [*entries, *registry, *whole, *bundled]}
     for p in whole:  # the checked tables of the whole corpus: a damaged copy sends the build to its chunks
         p.write_bytes(good[p].replace(b"format", b"formal", 1))
     # and damaged bundles of every chunk's rows and names-pass, to send the build to each chunk's own entries
-    for p in [*bundled, *_entries(corpus, "names-bundle")]:
+    for p in [*bundled, *cache_entries(corpus, "names-bundle")]:
         good[p] = p.read_bytes()
         data = bytearray(good[p])
         data[-10] ^= 0xFF
@@ -91,7 +76,11 @@ def test_a_tampered_or_foreign_entry_is_rebuilt_not_trusted(corpus, one_process,
     registry[0].write_bytes(bytes(reg))
     # a registry part's parsed document and a chunk's names-pass result, each edited in its payload
     # and a rendered table's files, each edited in its payload
-    for p in (_entries(corpus, "parts")[0], _entries(corpus, "names")[0], _entries(corpus, "rendered")[0]):
+    for p in (
+        cache_entries(corpus, "parts")[0],
+        cache_entries(corpus, "names")[0],
+        cache_entries(corpus, "rendered")[0],
+    ):
         good[p] = p.read_bytes()
         p.write_bytes(good[p].replace(b'"', b"'", 1) if p.parent.parent.name == "names" else good[p][:-5] + b"XXXXX")
     build(corpus, tmp_path / "again", jobs=1)
@@ -121,33 +110,20 @@ def test_an_entry_that_is_not_ours_is_refused_by_its_reader():
 
 def test_one_changed_article_rebuilds_its_chunk_and_publishes_what_a_cold_build_does(corpus, tmp_path, small_chunks):
     build(corpus, tmp_path / "before", jobs=1)
-    before = {p.name for p in _entries(corpus, "articles")}
+    before = {p.name for p in cache_entries(corpus, "articles")}
     path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[-1]
     text = path.read_text(encoding="utf-8")
     assert re.search(r"\n +note: [A-Za-z]", text)  # a plain note to change (a stated title must stay as printed)
     path.write_text(re.sub(r"(\n +note: )(?=[A-Za-z])", r"\g<1>Changed ", text, count=1), encoding="utf-8")
     try:
         build(corpus, tmp_path / "warm", jobs=1)
-        after = {p.name for p in _entries(corpus, "articles")}
+        after = {p.name for p in cache_entries(corpus, "articles")}
         assert len(after - before) == 1  # one new chunk entry; every other chunk was read from the cache
         build(corpus, tmp_path / "cold", jobs=1, cache=False)
         assert tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "cold")
         assert any(b"Changed " in data for data in tree_bytes(tmp_path / "warm").values())
     finally:
         path.write_text(text, encoding="utf-8")
-
-
-def _calls(monkeypatch, module: object, name: str) -> list[object]:
-    """Every call of module.<name> from now on (the one-process build calls them in this process)."""
-    seen: list[object] = []
-    real = getattr(module, name)
-
-    def counted(*args, **kwargs):
-        seen.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return seen
 
 
 def test_a_registry_edit_no_article_reads_parses_one_part_and_keeps_every_chunk(
@@ -159,10 +135,10 @@ def test_a_registry_edit_no_article_reads_parses_one_part_and_keeps_every_chunk(
     registry.write_text(text + "# a comment changes no id, no index\n", encoding="utf-8")
     try:
         chunks, parts = (
-            _calls(monkeypatch, stage, "run_chunk"),
-            _calls(monkeypatch, stage.curation, "read_registry_file"),
+            calls_of(monkeypatch, stage, "run_chunk"),
+            calls_of(monkeypatch, stage.curation, "read_registry_file"),
         )
-        names = _calls(monkeypatch, stage.coverage, "names")
+        names = calls_of(monkeypatch, stage.coverage, "names")
         build(corpus, tmp_path / "edited", jobs=1)
         assert len(parts) == 1  # registry.yaml parsed again; every other part from the cache
         assert chunks == [] and names == []  # every chunk's rows and names pass from the cache
@@ -244,15 +220,15 @@ def test_a_package_already_in_place_is_checked_file_by_file_and_left_or_replaced
 def test_the_cache_keeps_one_entry_of_the_registry_and_of_the_whole(checkout, tmp_path):
     build(checkout, tmp_path / "a", jobs=1)
     make_tables(checkout, jobs=1)  # keeps its tables whole
-    assert len(_entries(checkout, "whole")) == 1
+    assert len(cache_entries(checkout, "whole")) == 1
     registry = checkout.curation / "registry.yaml"
     registry.write_text(registry.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     build(checkout, tmp_path / "b", jobs=1)
     for kind in ("registry", "published"):
-        assert len(_entries(checkout, kind)) == 1, kind
-    assert not _entries(checkout, "whole")  # the other inputs' entry dropped; a build that published keeps none
+        assert len(cache_entries(checkout, kind)) == 1, kind
+    assert not cache_entries(checkout, "whole")  # the other inputs' entry dropped; a build that published keeps none
     make_tables(checkout, jobs=1)
-    assert len(_entries(checkout, "whole")) == 1
+    assert len(cache_entries(checkout, "whole")) == 1
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
 
 
@@ -283,7 +259,7 @@ def test_a_cached_registry_state_is_decoded_only_when_read_and_one_that_does_not
     fresh = stage.registry(corpus.curation, records.KINDS, cache.Store(None)).builder
     store = cache.Store(corpus.root / ".cache")
     key = stage.registry_key(corpus.curation)
-    (entry,) = _entries(corpus, "registry")
+    (entry,) = cache_entries(corpus, "registry")
     good = entry.read_bytes()
     try:
         for damage in (None, lambda state: state[:-9], lambda state: b"{}"):
@@ -300,9 +276,9 @@ def test_a_cached_registry_state_is_decoded_only_when_read_and_one_that_does_not
 
 def test_a_registry_entry_with_a_state_that_does_not_decode_publishes_a_cold_builds_bytes(corpus, tmp_path):
     build(corpus, tmp_path / "first", jobs=1)
-    (entry,) = _entries(corpus, "registry")
+    (entry,) = cache_entries(corpus, "registry")
     entry.write_bytes(_restated(entry.read_bytes(), lambda state: b"[not the state"))
-    for p in _entries(corpus, "whole") + _entries(corpus, "memo"):  # the tables made again, every finish run
+    for p in cache_entries(corpus, "whole") + cache_entries(corpus, "memo"):  # the tables made again, every finish run
         p.unlink()
     path = sorted(p for p in corpus.curation.glob("*.yaml") if p.name != "registry.yaml")[0]
     text = path.read_text(encoding="utf-8")
@@ -341,3 +317,20 @@ def test_after_one_article_changed_no_table_is_digested_whole_and_the_bytes_are_
     rows = pl.read_parquet(tmp_path / "warm" / "parquet" / "evidence.parquet").height
     # the changed chunk's rows are digested (with and without their origins), the table only by its parts'
     assert ("evidence", rows) not in digested and any(name == "evidence" and 0 < n < rows for name, n in digested)
+
+
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        '{"$":"dn","v":5}',
+        '{"$":"df","v":[["a"]]}',
+        '{"$":"dt","v":3}',
+        '{"$":"df","v":{"k":[["x"]]}}',
+        '{"$":"d","v":[[1]]}',
+    ],
+)
+def test_a_tagged_value_of_another_shape_reads_as_invalid_not_as_an_error(tagged):
+    """An entry's sha256 proves it whole, not ours: a tag this code writes, with a value of another shape,
+    is an entry to rebuild (Invalid), never an exception out of the build."""
+    with pytest.raises(cache.Invalid):
+        cache.decode_json(tagged)

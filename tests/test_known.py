@@ -30,14 +30,19 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _recorded(tmp_path, path, data: bytes) -> None:
+    """`path` written with `data`, aged past the racy window (RACY_NS lowered by the test), hashed and recorded."""
+    path.write_bytes(data)
+    time.sleep(0.1)
+    k = _known(tmp_path)
+    assert k.hashed(path) == _sha(data)
+    k.save()
+
+
 def test_an_aged_file_is_trusted_from_its_record_until_its_stat_changes(tmp_path, monkeypatch):
     monkeypatch.setattr(known, "RACY_NS", 50_000_000)
     path = tmp_path / "a.txt"
-    path.write_bytes(b"first")
-    time.sleep(0.1)  # older than the racy window when it is read
-    k = _known(tmp_path)
-    assert k.hashed(path) == _sha(b"first")
-    k.save()
+    _recorded(tmp_path, path, b"first")
     assert _known(tmp_path).sha256(path) == _sha(b"first")  # trusted: not read
     _rewrite_keeping_size_and_mtime(path, b"other")  # a stale record: its ctime no longer matches
     again = _known(tmp_path)
@@ -263,11 +268,7 @@ def test_a_record_is_compared_with_the_listings_stat_and_a_file_rewritten_since_
     folder = tmp_path / "build"
     folder.mkdir()
     path = folder / "a.yaml"
-    path.write_bytes(b"first")
-    time.sleep(0.1)
-    k = _known(tmp_path)
-    assert k.hashed(path) == _sha(b"first")
-    k.save()
+    _recorded(tmp_path, path, b"first")
     listed = known.inputs([folder])
     assert set(listed.stats) == {str(path)}
     real = os.stat
@@ -286,11 +287,7 @@ def test_a_record_is_compared_with_the_listings_stat_and_a_file_rewritten_since_
 def test_a_file_rewritten_just_now_behind_its_record_is_hashed_and_the_records_are_not_rewritten(tmp_path, monkeypatch):
     monkeypatch.setattr(known, "RACY_NS", 50_000_000)
     path = tmp_path / "a.txt"
-    path.write_bytes(b"first")
-    time.sleep(0.1)
-    k = _known(tmp_path)
-    assert k.hashed(path) == _sha(b"first")
-    k.save()
+    _recorded(tmp_path, path, b"first")
     entry = next((tmp_path / ".cache").glob("stat/*/*"))
     before = entry.read_bytes()
     _rewrite_keeping_size_and_mtime(path, b"other")  # within the racy window now: not recorded

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import sys
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -11,12 +11,7 @@ import pytest
 from pak_afghan_diplomacy.pipeline import Layout, build
 from pak_afghan_diplomacy.pipeline.article import cache, records
 from pak_afghan_diplomacy.pipeline.whole import memo
-from tests.conftest import ROOT, tree_bytes
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import synthetic
-
-REAL = len(list((ROOT / "seeds").glob("*.txt")))
+from tests.conftest import real_copies, tree_bytes
 
 
 class _Sink:
@@ -128,7 +123,7 @@ def test_a_check_that_passed_is_skipped_only_while_its_tables_are_unchanged(tmp_
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Layout:
-    return Layout(synthetic.make_corpus(ROOT, tmp_path_factory.mktemp("memo") / "corpus", 2 * REAL))
+    return real_copies(tmp_path_factory, "memo", 2)
 
 
 def test_after_one_note_changed_the_kinds_finish_is_replayed_and_the_bytes_are_a_cold_builds(
@@ -191,18 +186,27 @@ def test_a_step_handed_some_columns_cannot_read_another_nor_set_the_table(tmp_pa
         )
 
 
+_NAMES_NOTE = re.compile(r"(\nnames:(?:\n(?:- |  ).*)*?\n  note: )(?=[A-Za-z])")
+
+
+def _change_a_spelling_note(corpus: Layout) -> tuple[Path, str]:
+    """Prefix "Changed " to the note of a spelling in the first article curation that has one;
+    returns that file and its text before, to put back."""
+    path = next(
+        p
+        for p in sorted(corpus.curation.glob("*.yaml"))
+        if p.name != "registry.yaml" and _NAMES_NOTE.search(p.read_text(encoding="utf-8"))
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(_NAMES_NOTE.sub(r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    return path, text
+
+
 def test_after_a_spelling_note_changed_people_and_conflicts_are_replayed_and_the_bytes_are_a_cold_builds(
     corpus, tmp_path, monkeypatch
 ):
     build(corpus, tmp_path / "first", jobs=1)
-    names_note = re.compile(r"(\nnames:(?:\n(?:- |  ).*)*?\n  note: )(?=[A-Za-z])")
-    path = next(
-        p
-        for p in sorted(corpus.curation.glob("*.yaml"))
-        if p.name != "registry.yaml" and names_note.search(p.read_text(encoding="utf-8"))
-    )
-    text = path.read_text(encoding="utf-8")
-    path.write_text(names_note.sub(r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    path, text = _change_a_spelling_note(corpus)
     seen: list[str] = []
     for kind in (records.people, records.conflicts, records.incidents):
         real = kind.finish
@@ -227,14 +231,7 @@ def test_after_a_spelling_note_changed_only_the_foreign_keys_reading_person_name
     from pak_afghan_diplomacy.schema.frictionless import keys
 
     build(corpus, tmp_path / "first", jobs=1)
-    names_note = re.compile(r"(\nnames:(?:\n(?:- |  ).*)*?\n  note: )(?=[A-Za-z])")
-    path = next(
-        p
-        for p in sorted(corpus.curation.glob("*.yaml"))
-        if p.name != "registry.yaml" and names_note.search(p.read_text(encoding="utf-8"))
-    )
-    text = path.read_text(encoding="utf-8")
-    path.write_text(names_note.sub(r"\g<1>Changed ", text, count=1), encoding="utf-8")
+    path, text = _change_a_spelling_note(corpus)
     ran: list[str] = []
     real = checks.table_key_problems
     monkeypatch.setattr(checks, "table_key_problems", lambda name, frames: ran.append(name) or real(name, frames))

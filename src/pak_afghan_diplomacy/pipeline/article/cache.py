@@ -340,7 +340,7 @@ def decode_json(data: bytes | str) -> Any:
     """`json.loads` of what `encode` made, every tagged value turned back."""
     try:
         return json.loads(data, object_hook=_untag)
-    except (KeyError, TypeError, ValueError, RecursionError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError, RecursionError) as exc:  # a tag of another shape
         raise Invalid(f"doc: {exc}") from exc
 
 

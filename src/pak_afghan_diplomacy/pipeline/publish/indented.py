@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+from collections.abc import Iterator
 from typing import Any
 
 _ESCAPE = json.encoder.encode_basestring  # the C escaper (ensure_ascii=False), as json.dumps uses
@@ -53,38 +54,32 @@ def _scalar(value: Any) -> str:
 
 def _write(value: Any, level: int, out: list[str]) -> None:
     if isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = "\n" + "  " * (level + 1)
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            if type(key) is not str:
-                raise TypeError("a key that is not text")
-            out.append(inner if first else "," + inner)
-            first = False
-            out.append(_ESCAPE(key))
-            out.append(": ")
-            if isinstance(item, dict | list):
-                _write(item, level + 1, out)
-            else:
-                out.append(_scalar(item))
-        out.append("\n" + "  " * level + "}")
+        _members(((_key(k) + ": ", v) for k, v in value.items()), "{", "}", level, out)
     elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        inner = "\n" + "  " * (level + 1)
-        out.append("[")
-        first = True
-        for item in value:
-            out.append(inner if first else "," + inner)
-            first = False
-            if isinstance(item, dict | list):
-                _write(item, level + 1, out)
-            else:
-                out.append(_scalar(item))
-        out.append("\n" + "  " * level + "]")
+        _members((("", v) for v in value), "[", "]", level, out)
     else:
         out.append(_scalar(value))
+
+
+def _key(key: Any) -> str:
+    if type(key) is not str:
+        raise TypeError("a key that is not text")
+    return _ESCAPE(key)
+
+
+def _members(members: Iterator[tuple[str, Any]], opening: str, closing: str, level: int, out: list[str]) -> None:
+    """An object's or an array's members (each its key's text, or none, and its value), one a line."""
+    inner = "\n" + "  " * (level + 1)
+    at = len(out)
+    out.append(opening)
+    for prefix, item in members:
+        out.append(inner if len(out) == at + 1 else "," + inner)
+        out.append(prefix)
+        if isinstance(item, dict | list):
+            _write(item, level + 1, out)
+        else:
+            out.append(_scalar(item))
+    if len(out) == at + 1:
+        out[at] = opening + closing  # empty: `{}`, `[]`
+    else:
+        out.append("\n" + "  " * level + closing)
