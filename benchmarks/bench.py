@@ -585,9 +585,17 @@ NOTES = """
 - **Two stages.** Per article, given the registry's index: read the curation file, check it
   against the spec and its seed, find the spans, make the rows, check quotations and re-check the
   spans against the seed. That is a pure function of the curation file, the seed, the index and
-  the code, so its results are cached in `.cache/` (chunks of about 64 articles, cut where an
-  article id's hash says, so an added article changes one chunk), as Arrow IPC streams for rows
-  and JSON for problems, each entry checked against its sha256 and its key before use.
+  the code, so its results are cached in `.cache/` (chunks of about 32 articles, at most 64, cut
+  where an article id's hash says, so an added article changes one chunk), as Arrow IPC streams for
+  rows and JSON for problems, each entry checked against its sha256 and its key before use.
+- **The bundle** (`article/bundle.py`): one entry per registry index holds every chunk's rows, each
+  table as one Arrow stream, with each chunk's key, row counts, digest pairs, problems, spellings,
+  and its names-pass marks as a JSON text decoded only when that pass must run again. A build takes
+  every chunk whose exact key it holds as one zero-copy slice per table per run of consecutive
+  chunks, reads or computes only the others, and writes the bundle again only when more than 1/8 of
+  the rows differ from it, so one changed article reads one entry of the corpus's rows and the
+  changed chunk's, and writes only the latter. The names pass keeps every chunk's result in one
+  entry per index and set of spellings in the same way.
 - **The registry** is read part by part, each part's parsed document cached under its own bytes
   and, when many parts are not in the cache, parsed by the workers while the parent makes the
   registry's rows from the parts in order (the parent is the stage's bottleneck, so a worker caches
@@ -601,13 +609,22 @@ NOTES = """
 - **The names pass** needs every spelling of the corpus, so it runs after the chunks, chunk by
   chunk (in the workers when many), each result cached under the chunk's key and the sha256 of the
   set of known spellings: after one article changed without a new spelling, one chunk is checked.
+  Its index of the known full names is made once per set of spellings in each process, not once
+  per chunk.
 - **The whole**: reconcile, cross-record checks and pandera validation on the assembled tables.
   Each table's digest (sha256 of its Arrow IPC bytes and the code) keys a cached verdict that it
   passed its model and its rendered Parquet and CSV bytes, so only tables whose content changed
-  are validated and rendered again. The checked tables are cached under the key of all the chunks,
-  and a package already in place with those bytes (every file's sha256 checked, from its stat
-  record where it holds) is left as it is, without reading the registry, the chunks or the cached
-  tables.
+  are validated and rendered again. A package already in place with the bytes of exactly these
+  inputs and code (every file's sha256 checked, from its stat record where it holds) is left as it
+  is, without reading the registry or the chunks. A build that publishes does not also keep every
+  checked table in the cache (3.2 s at 50,000 on each changed build): its package in place is what
+  the next build finds; one whose package is not in place takes the long way, through the bundle
+  and the remembered steps, to a cold build's bytes (`make_tables` still keeps the tables whole).
+- **Checks remembered per table**: each table's foreign keys are a step of the checks' memo,
+  remembered by the digests of the table and of the tables it points at, and each table's cell
+  check finds the text columns holding a refused cell with one query (filtering only those again
+  to name the rows). After a spelling's note changed, only the keys of `person_names` and of the
+  tables pointing at it are checked again.
 - **The whole's steps remembered by what they read** (`whole/memo.py`): each record kind's
   `finish`, each reconciling check and each table's cell check records, as it runs, the tables it
   looks up (every table, if it iterates them); an entry keeps their digests and what the step did
@@ -622,7 +639,10 @@ NOTES = """
   and incidents instead of running them over the corpus. A step that reads a column it did not
   list fails on it, and one that would set such a table is refused.
 - **Registry state deferred**: a cached registry's state (ids, parsed conflict records, indices)
-  is kept in its entry as one JSON string and decoded only when a kind's `finish` runs;
+  is kept in its entry as a blob (bytes of its own, not a JSON text inside the entry's JSON, which
+  had to be unescaped to read the rest) and decoded only when a kind's `finish` runs; the index is
+  stored as its own bytes too, and a map of like values (ids to nothing, to a set of texts, to a
+  tuple) is one tagged object rebuilt in one pass, not through the object hook once per value;
   `canonical_names` and `distinct`, which the names pass and the checks always read, are decoded
   with the entry. A state that does not decode as this code's is made again from the registry's
   files, never trusted.
@@ -639,7 +659,10 @@ NOTES = """
   articles or asking a stat record per file. The entry is written only when every listed entry
   had aged past the racy window when listed, and never for a listing holding a link; a file added,
   removed, renamed or rewritten since (its ctime moves even when its mtime is put back) changes
-  the listing, and the build takes the long way.
+  the listing, and the build takes the long way. That way compares each seed's and curation file's
+  record with the listing's lstat, so no file is stat'ed twice; a file rewritten after it was
+  listed is read by the next build, whose listing differs (and a chunk is cached only if its files
+  still have the bytes its key was made from; a seed's text is checked against its sha256 when read).
 - **Files not hashed again** (`article/known.py`): a record per seed and curation file (path,
   size, mtime_ns, ctime_ns, inode, device -> sha256), written only for a file whose mtime and ctime
   are more than 2 s older than the moment it was stat'ed (git's racy rule taken when the file is
@@ -649,7 +672,9 @@ NOTES = """
   under the same rule; a file the build wrote is recorded with the sha256 of its bytes only if its
   stat after the exchange is the one taken on the open file once synced, and it has aged past the
   racy window (a linked file is not: the link moved its ctime). A file in place without a record
-  that holds is hashed as it is read, never held whole.
+  that holds is hashed as it is read, never held whole. A file read because its record no longer
+  holds, and too recent to record, leaves that record be (it cannot hold again: the file's ctime
+  moved on), so one edited file does not make the build rewrite every file's record.
 - **Publication links what is in place**: a rendered table's entry keeps the size and sha256 of
   its two files, not their bytes; a file of the package in place whose record (or hash) says it
   holds them is linked into the staging folder (a regular file with no other name, its stat
@@ -662,7 +687,12 @@ NOTES = """
   and each distinct run is judged once per build.
 - **Publication streams**: each table is sorted and written as Parquet, and its CSV is written by
   polars straight into its staging file (read back for its size and sha256), one table at a time;
-  only sizes and hashes are kept for the descriptor.
+  only sizes and hashes are kept for the descriptor. The descriptor's text is written by
+  `publish/indented.py`: the text `json.dumps(indent=2, ensure_ascii=False)` gives (tests compare
+  them on any plain value), without the pure-Python encoder `indent` sends `json` to; at 50,000
+  articles the descriptor lists every source. Country and language codes are read from pycountry's
+  own database files (its API asked when they are not as it writes them), not by building its
+  7,900 language objects.
 - **Memory given back**: after the registry stage and after the chunks are absorbed, the C heap's
   free pages are returned (`malloc_trim`; the tables live in polars' own allocator, which cannot
   reuse them), and the registry's Builder (ids, parsed conflict records, indices, the rows' sinks)
