@@ -687,12 +687,9 @@ NOTES = """
   and each distinct run is judged once per build.
 - **Publication streams**: each table is sorted and written as Parquet, and its CSV is written by
   polars straight into its staging file (read back for its size and sha256), one table at a time;
-  only sizes and hashes are kept for the descriptor. The descriptor's text is written by
-  `publish/indented.py`: the text `json.dumps(indent=2, ensure_ascii=False)` gives (tests compare
-  them on any plain value), without the pure-Python encoder `indent` sends `json` to; at 50,000
-  articles the descriptor lists every source. Country and language codes are read from pycountry's
-  own database files (its API asked when they are not as it writes them), not by building its
-  7,900 language objects.
+  only sizes and hashes are kept for the descriptor, whose sources are read column by column.
+  Country and language codes are read from pycountry's own database files (its API asked when
+  they are not as it writes them), not by building its 7,900 language objects.
 - **Memory given back**: after the registry stage and after the chunks are absorbed, the C heap's
   free pages are returned (`malloc_trim`; the tables live in polars' own allocator, which cannot
   reuse them), and the registry's Builder (ids, parsed conflict records, indices, the rows' sinks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import struct
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -20,7 +21,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pak_afghan_diplomacy._about import RELEASE_DATE, __version__
-from pak_afghan_diplomacy.pipeline.publish import indented
 from pak_afghan_diplomacy.pipeline.publish.atomic import (
     DESCRIPTOR,
     InPlace,
@@ -225,7 +225,7 @@ def render_files(
             made(name, sums[paths[0]], sums[paths[1]])
         del found
     desc = descriptor(frames, sums)
-    data = (indented.dumps(desc) + "\n").encode("utf-8")
+    data = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     sums[DESCRIPTOR] = (len(data), hashlib.sha256(data).hexdigest())
     yield DESCRIPTOR, data
 
