@@ -102,9 +102,13 @@ def record(key: str, frames: Mapping[str, pl.DataFrame], pairs: Mapping[str, cac
     ]
 
 
+def marks_doc(marks: Sequence[Any]) -> list[list[Any]]:
+    """Names-pass marks (coverage.Marks) as plain JSON values: a chunk's entry and the bundle keep them so."""
+    return [[m.article_id, m.label, list(m.body), m.excluded, m.dismissed, sorted(m.curated)] for m in marks]
+
+
 def marks_text(marks: Sequence[Any]) -> str:
-    doc = [[m.article_id, m.label, list(m.body), m.excluded, m.dismissed, sorted(m.curated)] for m in marks]
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(marks_doc(marks), ensure_ascii=False, separators=(",", ":"))
 
 
 def write(store: cache.Store, index: str, parts: Sequence[tuple[dict[str, pl.DataFrame], list[list[Any]]]]) -> None:

@@ -481,7 +481,7 @@ def _shared_sizes(builder: assemble.Builder) -> dict[str, int]:
 
 
 def _pack_chunk(key: str, c: Chunk) -> bytes:
-    marks = [[m.article_id, m.label, list(m.body), m.excluded, m.dismissed, sorted(m.curated)] for m in c.marks]
+    marks = bundle.marks_doc(c.marks)
     doc = {
         "read": [cache.problem_doc(p) for p in c.read],
         "built": [cache.problem_doc(p) for p in c.built],
